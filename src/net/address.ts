@@ -1,0 +1,99 @@
+// Address text forms: IPv6 in RFC 5952 canonical form, IPv4 dotted quad, MAC colon hex.
+// Used by every stage that reports an address (net, dhcpv6 link/peer addresses, reports).
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** RFC 5952 §4: lowercase, no leading zeros, longest run (>= 2 groups) of zero groups as "::", first on ties. */
+export function formatIpv6(bytes: Uint8Array, offset = 0): string {
+  const groups = new Array<number>(8);
+  for (let i = 0; i < 8; i++) groups[i] = (bytes[offset + 2 * i] << 8) | bytes[offset + 2 * i + 1];
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
+    i = j;
+  }
+  if (bestLen < 2) bestStart = -1; // RFC 5952 §4.2.2: a single zero group is not shortened
+  // RFC 5952 §5: IPv4-mapped addresses keep the dotted quad
+  if (bestStart === 0 && bestLen === 5 && groups[5] === 0xffff) {
+    return `::ffff:${formatIpv4(bytes, offset + 12)}`;
+  }
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      out += '::';
+      i += bestLen - 1;
+      continue;
+    }
+    if (out.length > 0 && !out.endsWith(':')) out += ':';
+    out += groups[i].toString(16);
+  }
+  return out;
+}
+
+export function formatIpv4(bytes: Uint8Array, offset = 0): string {
+  return `${bytes[offset]}.${bytes[offset + 1]}.${bytes[offset + 2]}.${bytes[offset + 3]}`;
+}
+
+export function formatMac(bytes: Uint8Array, offset = 0, length = 6): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += (i ? ':' : '') + HEX[bytes[offset + i]];
+  return out;
+}
+
+/** Lowercase hex of a byte range, no separators. */
+export function toHex(bytes: Uint8Array, offset = 0, length = bytes.length - offset): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += HEX[bytes[offset + i]];
+  return out;
+}
+
+/** Parses IPv6 text (any valid form, including embedded IPv4) into 16 bytes; null when invalid. */
+export function parseIpv6(text: string): Uint8Array | null {
+  let head = text;
+  let tailV4: number[] | null = null;
+  const lastColon = text.lastIndexOf(':');
+  if (text.indexOf('.', lastColon) > 0) {
+    const v4 = parseIpv4(text.slice(lastColon + 1));
+    if (!v4) return null;
+    tailV4 = Array.from(v4);
+    head = text.slice(0, lastColon + 1) + '0:0';
+  }
+  const halves = head.split('::');
+  if (halves.length > 2) return null;
+  const parse = (s: string): number[] | null => {
+    if (s === '') return [];
+    const out: number[] = [];
+    for (const g of s.split(':')) {
+      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return null;
+      out.push(parseInt(g, 16));
+    }
+    return out;
+  };
+  const left = parse(halves[0]);
+  const right = halves.length === 2 ? parse(halves[1]) : [];
+  if (!left || !right) return null;
+  const missing = 8 - left.length - right.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return null;
+  const groups = [...left, ...new Array<number>(halves.length === 2 ? missing : 0).fill(0), ...right];
+  const out = new Uint8Array(16);
+  groups.forEach((g, i) => { out[2 * i] = g >> 8; out[2 * i + 1] = g & 0xff; });
+  if (tailV4) out.set(tailV4, 12);
+  return out;
+}
+
+export function parseIpv4(text: string): Uint8Array | null {
+  const parts = text.split('.');
+  if (parts.length !== 4) return null;
+  const out = new Uint8Array(4);
+  for (let i = 0; i < 4; i++) {
+    if (!/^\d{1,3}$/.test(parts[i])) return null;
+    const n = Number(parts[i]);
+    if (n > 255) return null;
+    out[i] = n;
+  }
+  return out;
+}
