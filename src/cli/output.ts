@@ -1,0 +1,51 @@
+// Output sinks for the CLI: a buffered, synchronous line writer for large outputs (decode), so that
+// writing never piles up unbounded in memory while the synchronous pipeline runs.
+import { closeSync, openSync, writeSync } from 'node:fs';
+import type { CliIo } from './io.js';
+
+export interface TextSink {
+  write(text: string): void;
+  close(): void;
+}
+
+const FLUSH_AT = 1 << 16;
+
+function writeAllSync(fd: number, text: string): void {
+  let buf = Buffer.from(text, 'utf8');
+  while (buf.length > 0) {
+    try {
+      const n = writeSync(fd, buf);
+      buf = buf.subarray(n);
+    } catch (e) {
+      // A non-blocking pipe that is full: wait briefly and retry.
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
+    }
+  }
+}
+
+/** Opens `-o file` or stdout. Writes are buffered and flushed synchronously. */
+export function openTextSink(path: string | undefined, io: CliIo): TextSink {
+  let pending = '';
+  let fd: number | undefined;
+  let direct: ((s: string) => void) | undefined;
+  if (path) fd = openSync(path, 'w');
+  else if (io.stdout === process.stdout) fd = 1;
+  else direct = (s) => { io.stdout.write(s); };
+  const flush = (): void => {
+    if (!pending) return;
+    if (direct) direct(pending);
+    else writeAllSync(fd!, pending);
+    pending = '';
+  };
+  return {
+    write(text) {
+      pending += text;
+      if (pending.length >= FLUSH_AT) flush();
+    },
+    close() {
+      flush();
+      if (path && fd !== undefined) closeSync(fd);
+    },
+  };
+}

@@ -1,0 +1,168 @@
+// The pipeline: one input at a time, frames flow capture → net → dhcpv6 → correlate → engine,
+// synchronously per frame. Owns frame accounting (every frame counted once) and turns every
+// stage's anomalies into `anomaly` events for the DECODE-* rules.
+
+import type { CaptureAnomaly, CaptureInfo, Frame } from './capture/types.js';
+import { frameTime } from './capture/types.js';
+import { readCapture, type CaptureInput } from './capture/source.js';
+import type { FrameClass, NetAnomaly, UdpDatagram } from './net/types.js';
+import { NetDecoder } from './net/decoder.js';
+import type { BulkStreamListener, Dhcpv6Codec, MessageRecord } from './dhcpv6/index.js';
+import { BulkStreamDecoder, looksLikeBulkLeasequery } from './dhcpv6/index.js';
+import type { AnomalyEvent, AnomalyLayer, Events } from './correlate/events.js';
+import { BulkCorrelator } from './correlate/bulk.js';
+import { ClientCorrelator } from './correlate/client.js';
+import type { InputSummary, Stats } from './engine/types.js';
+
+/** DHCPv6 UDP ports (RFC 8415 §7.2). A datagram with either port is decoded as DHCPv6. */
+export const DHCPV6_UDP_PORTS: ReadonlySet<number> = new Set([546, 547]);
+
+export type Emit = <K extends keyof Events>(name: K, event: Events[K]) => void;
+
+/** What one run of the pipeline over one input needs from its caller. */
+export interface PipelineRun {
+  input: number;
+  source: CaptureInput;
+  codec: Dhcpv6Codec;
+  /** TCP ports carrying bulk leasequery besides 547. */
+  bulkPorts: number[];
+  /** Named limits (dotted keys) passed to the stages. */
+  limits: Record<string, number>;
+  /** Receives every event (core, bulk, client). Absent in decode-only runs. */
+  emit?: Emit;
+  /** Called for every decoded DHCPv6 message, in frame order (decode command). */
+  onMessage?: (record: MessageRecord) => void;
+  onProgress?: (bytesRead: number, totalBytes: number | undefined, frames: number) => void;
+  stats: Stats;
+}
+
+export function emptyStats(): Stats {
+  return {
+    frames: 0, dhcpv6Frames: 0, otherFrames: 0, malformedFrames: 0, droppedFrames: 0, duplicateFrames: 0,
+    dhcpv6Messages: 0, udpTransactions: 0, bulkConnections: 0, bulkQueries: 0, clientSessions: 0,
+  };
+}
+
+function layerOf(name: string): AnomalyLayer {
+  if (name.startsWith('limit.')) return 'limit';
+  if (name.startsWith('tcp.')) return 'tcp';
+  if (name.startsWith('link.')) return 'link';
+  if (name.startsWith('dhcpv6.')) return 'dhcpv6';
+  if (name.startsWith('pcap') || name.startsWith('capture.')) return 'capture';
+  return 'ip';
+}
+
+/** Reads one input through every stage. Resolves with the input's line of the report. */
+export async function runInput(run: PipelineRun): Promise<InputSummary> {
+  const { stats, codec, emit } = run;
+  const path = 'path' in run.source ? run.source.path : run.source.name;
+  let info: CaptureInfo | undefined;
+  let lastFrame = 0;
+  let lastTime = 0;
+
+  const emitAnomaly = (a: AnomalyEvent): void => { if (emit) emit('anomaly', a); };
+
+  const bulk = emit ? new BulkCorrelator(emit, run.limits) : undefined;
+  const client = emit ? new ClientCorrelator(emit, run.limits) : undefined;
+
+  const deliver = (record: MessageRecord): void => {
+    stats.dhcpv6Messages++;
+    run.onMessage?.(record);
+    if (emit) {
+      emit('message', record);
+      for (const a of record.message.anomalies) {
+        emitAnomaly({
+          layer: 'dhcpv6', name: a.name, message: a.message, frames: record.frames, time: record.time,
+          connection: record.connection?.label, xid: record.message.xid,
+        });
+      }
+    }
+  };
+
+  // TCP: the RFC 5460 stream decoder feeds the bulk correlator; the pipeline emits `message` first.
+  const listener: BulkStreamListener = {
+    open: (conn, frame, time) => bulk?.open(conn, frame, time),
+    message: (record) => { deliver(record); bulk?.message(record); },
+    gap: (conn, dir, size, frame, time) => bulk?.gap(conn, dir, size, frame, time),
+    desync: (conn, dir, anomaly, frame, time) => {
+      emitAnomaly({ layer: 'dhcpv6', name: anomaly.name, message: anomaly.message, frames: [frame], time, connection: conn.label });
+      bulk?.desync(conn, dir, anomaly, frame, time);
+    },
+    resync: (conn, dir, skipped, frame, time) => bulk?.resync(conn, dir, skipped, frame, time),
+    fin: (conn, dir, frame, time) => bulk?.fin(conn, dir, frame, time),
+    rst: (conn, dir, frame, time) => bulk?.rst(conn, dir, frame, time),
+    close: (conn, reason, frame, time, pending) => bulk?.close(conn, reason, frame, time, pending),
+  };
+  const streams = new BulkStreamDecoder(codec, listener, run.input);
+
+  const classify = (_frame: number, cls: FrameClass): void => {
+    switch (cls) {
+      case 'dhcpv6': stats.dhcpv6Frames++; break;
+      case 'other': stats.otherFrames++; break;
+      case 'malformed': stats.malformedFrames++; break;
+      case 'dropped': stats.droppedFrames++; break;
+    }
+  };
+
+  const udp = (d: UdpDatagram): FrameClass => {
+    if (!DHCPV6_UDP_PORTS.has(d.srcPort) && !DHCPV6_UDP_PORTS.has(d.dstPort)) return 'other';
+    const message = codec.decodeMessage(d.payload);
+    const record: MessageRecord = {
+      input: run.input, frame: d.frame, frames: d.frames, time: d.time, transport: 'udp',
+      src: d.src, dst: d.dst, srcPort: d.srcPort, dstPort: d.dstPort, hopLimit: d.hopLimit, message,
+    };
+    deliver(record);
+    client?.message(record);
+    if (d.truncated) {
+      emitAnomaly({ layer: 'ip', name: 'udp.truncated', message: 'the UDP datagram is longer than what was captured', frames: d.frames, time: d.time });
+    }
+    return d.truncated || message.anomalies.length > 0 ? 'malformed' : 'dhcpv6';
+  };
+
+  const bulkPorts = new Set([547, ...run.bulkPorts]);
+  const net = new NetDecoder(
+    { ...run.limits, bulkPorts, probe: looksLikeBulkLeasequery },
+    {
+      udp,
+      tcp: streams,
+      anomaly: (a: NetAnomaly) => emitAnomaly({ layer: layerOf(a.name), name: a.name, message: a.message, frames: a.frames, time: a.time, connection: a.connection }),
+      classify,
+      duplicate: () => { stats.duplicateFrames++; },
+    },
+  );
+
+  const summary = await readCapture(run.source, {
+    info: (i: CaptureInfo) => { info = i; },
+    frame: (f: Frame) => {
+      stats.frames++;
+      lastFrame = f.index;
+      lastTime = frameTime(f);
+      net.handleFrame(f);
+    },
+    anomaly: (a: CaptureAnomaly) => emitAnomaly({
+      layer: 'capture', name: a.name, message: a.message, frames: a.frame !== undefined ? [a.frame] : [], time: lastTime,
+    }),
+  }, {
+    onProgress: run.onProgress ? (read: number, total: number | undefined) => run.onProgress!(read, total, lastFrame) : undefined,
+  });
+
+  net.finish(lastTime);
+  bulk?.finish(lastFrame, lastTime);
+  client?.finish(lastFrame, lastTime);
+  if (bulk) {
+    const s = bulk.stats();
+    stats.bulkConnections += s.bulkConnections;
+    stats.bulkQueries += s.bulkQueries;
+  }
+  if (client) {
+    const s = client.stats();
+    stats.udpTransactions += s.udpTransactions;
+    stats.clientSessions += s.clientSessions;
+  }
+  emit?.('capture:end', { input: run.input, lastFrame, time: lastTime });
+
+  const line: InputSummary = { path, format: info?.format ?? summary.format ?? 'unknown', frames: summary.frames };
+  if (summary.compressed) line.compressed = true;
+  if (summary.failed) line.error = summary.error ?? 'not a pcap or pcapng capture';
+  return line;
+}
