@@ -1,0 +1,281 @@
+// RFC 5460 §5.1 framing over reassembled TCP streams: a 2-octet message-size, then a DHCPv6 message
+// (msg-type, 24-bit transaction-id, options). Per connection and direction; resynchronizes after a
+// gap, a bad frame or a mid-stream start by scanning for a plausible frame; never throws.
+
+import type { TcpConnection, TcpCloseReason, TcpDirection, TcpStreamSink } from '../net/types.js';
+import type { BulkStreamListener, Dhcpv6Anomaly, MessageRecord } from './types.js';
+import type { Dhcpv6Codec } from './codec.js';
+import { u16 } from './options/primitives.js';
+
+/** Named limits of the stream decoder (dotted config keys) and their defaults. */
+export const BULK_DEFAULTS = {
+  /** `bulk.max-message-size`: largest acceptable message-size; larger frames are a desync. */
+  'bulk.max-message-size': 65535,
+  /** `bulk.resync-scan-limit`: octets scanned for a plausible frame before the rest of the direction is given up. */
+  'bulk.resync-scan-limit': 1 << 20,
+  /**
+   * `bulk.max-frames-per-message`: frames listed in a record's `frames`. A message spread over more
+   * segments keeps the first half and the last half of this many (the last is always `frame`).
+   */
+  'bulk.max-frames-per-message': 64,
+} as const;
+
+/** Message types plausible at the start of a frame while resynchronizing (RFC 5460 §5.2, RFC 7653). */
+const BULK_TYPES = [14, 15, 16, 17, 22, 23, 7];
+
+/** True when `b[o..end)` is exactly a sequence of whole options (top level only). */
+function optionsExact(b: Uint8Array, o: number, end: number): boolean {
+  while (o < end) {
+    if (o + 4 > end) return false;
+    o += 4 + u16(b, o + 2);
+  }
+  return o === end;
+}
+
+/**
+ * Probe for TCP connections on other ports (requirements §4 Q21): the first bytes frame a
+ * LEASEQUERY (14), ACTIVELEASEQUERY (22) or STARTTLS (23) whose options parse exactly.
+ */
+export function looksLikeBulkLeasequery(bytes: Uint8Array): boolean {
+  if (bytes.length < 6) return false;
+  const size = u16(bytes, 0);
+  if (size < 4 || 2 + size > bytes.length) return false;
+  const t = bytes[2];
+  if (t !== 14 && t !== 22 && t !== 23) return false;
+  return optionsExact(bytes, 6, 2 + size);
+}
+
+interface DirState {
+  /** Buffered octets not yet framed: buf[start..end). */
+  buf: Uint8Array;
+  start: number;
+  end: number;
+  /** Stream offset of buf[start]. */
+  base: number;
+  /** Frames that delivered buffered octets: parallel arrays, `chunkEnd` = stream offset after the chunk. */
+  chunkFrame: number[];
+  chunkEnd: number[];
+  /** 'sync': buf[start] is a frame start; 'hunt': looking for one; 'lost': scan limit hit, bytes dropped. */
+  mode: 'sync' | 'hunt' | 'lost';
+  /** Octets skipped since the hunt began. */
+  skipped: number;
+}
+
+interface ConnState {
+  conn: TcpConnection;
+  dirs: [DirState, DirState];
+}
+
+function newDir(mode: DirState['mode']): DirState {
+  return { buf: new Uint8Array(256), start: 0, end: 0, base: 0, chunkFrame: [], chunkEnd: [], mode, skipped: 0 };
+}
+
+/**
+ * Turns reassembled streams into framed DHCPv6 messages (MessageRecord, transport 'tcp'). A record
+ * is emitted at the frame that delivered the message's last octet; several messages completing in
+ * one frame are emitted in stream order. Memory per direction is bounded by the largest message.
+ */
+export class BulkStreamDecoder implements TcpStreamSink {
+  private readonly conns = new Map<number, ConnState>();
+  private readonly maxSize: number;
+  private readonly scanLimit: number;
+  private readonly maxFrames: number;
+  private readonly types: Set<number>;
+
+  constructor(
+    private readonly codec: Dhcpv6Codec,
+    private readonly listener: BulkStreamListener,
+    private readonly input: number,
+    limits: Partial<Record<string, number>> = {},
+  ) {
+    this.maxSize = Math.min(65535, limits['bulk.max-message-size'] ?? BULK_DEFAULTS['bulk.max-message-size']);
+    this.scanLimit = limits['bulk.resync-scan-limit'] ?? BULK_DEFAULTS['bulk.resync-scan-limit'];
+    this.maxFrames = Math.max(2, limits['bulk.max-frames-per-message'] ?? BULK_DEFAULTS['bulk.max-frames-per-message']);
+    this.types = new Set([...BULK_TYPES, codec.codes['LEASEQUERY-DONE'], codec.codes['LEASEQUERY-DATA']]);
+  }
+
+  open(conn: TcpConnection, frame: number, time: number): void {
+    // A connection seen from mid-stream may start inside a message: hunt for a frame first.
+    const mode = conn.midStream ? 'hunt' : 'sync';
+    this.conns.set(conn.id, { conn, dirs: [newDir(mode), newDir(mode)] });
+    this.listener.open(conn, frame, time);
+  }
+
+  data(conn: TcpConnection, dir: TcpDirection, bytes: Uint8Array, frame: number, time: number): void {
+    const st = this.state(conn);
+    const d = st.dirs[dir];
+    if (d.mode === 'lost') return;
+    this.append(d, bytes, frame);
+    this.drain(st, dir, frame, time);
+  }
+
+  gap(conn: TcpConnection, dir: TcpDirection, size: number, frame: number, time: number): void {
+    const d = this.state(conn).dirs[dir];
+    // The buffered part-message can never complete: drop it and hunt for the next frame.
+    d.base += d.end - d.start + size;
+    d.start = d.end = 0;
+    d.chunkFrame.length = d.chunkEnd.length = 0;
+    if (d.mode !== 'lost') { d.mode = 'hunt'; d.skipped = 0; }
+    this.listener.gap(conn, dir, size, frame, time);
+  }
+
+  fin(conn: TcpConnection, dir: TcpDirection, frame: number, time: number): void {
+    this.listener.fin(conn, dir, frame, time);
+  }
+
+  rst(conn: TcpConnection, dir: TcpDirection, frame: number, time: number): void {
+    this.listener.rst(conn, dir, frame, time);
+  }
+
+  /** `pending` counts the octets still buffered in each direction (an unfinished message, or unframed octets). */
+  close(conn: TcpConnection, reason: TcpCloseReason, frame: number, time: number): void {
+    const st = this.conns.get(conn.id);
+    const pending: [number, number] = st ? [st.dirs[0].end - st.dirs[0].start, st.dirs[1].end - st.dirs[1].start] : [0, 0];
+    this.conns.delete(conn.id);
+    this.listener.close(conn, reason, frame, time, pending);
+  }
+
+  private state(conn: TcpConnection): ConnState {
+    let st = this.conns.get(conn.id);
+    if (!st) { // data without open(): treat as a mid-stream start
+      st = { conn, dirs: [newDir('hunt'), newDir('hunt')] };
+      this.conns.set(conn.id, st);
+    }
+    return st;
+  }
+
+  private append(d: DirState, bytes: Uint8Array, frame: number): void {
+    const have = d.end - d.start;
+    if (d.end + bytes.length > d.buf.length) {
+      if (have + bytes.length <= d.buf.length && d.start > 0) {
+        d.buf.copyWithin(0, d.start, d.end);
+      } else {
+        let cap = d.buf.length;
+        while (cap < have + bytes.length) cap *= 2;
+        const nb = new Uint8Array(cap);
+        nb.set(d.buf.subarray(d.start, d.end));
+        d.buf = nb;
+      }
+      d.end = have;
+      d.start = 0;
+    }
+    d.buf.set(bytes, d.end);
+    d.end += bytes.length;
+    const streamEnd = d.base + have + bytes.length;
+    const n = d.chunkEnd.length;
+    if (n > 0 && d.chunkFrame[n - 1] === frame) d.chunkEnd[n - 1] = streamEnd;
+    else { d.chunkFrame.push(frame); d.chunkEnd.push(streamEnd); }
+  }
+
+  /** Consumes `n` octets from the front. */
+  private consume(d: DirState, n: number): void {
+    d.start += n;
+    d.base += n;
+    let drop = 0;
+    while (drop < d.chunkEnd.length && d.chunkEnd[drop] <= d.base) drop++;
+    if (drop) { d.chunkEnd.splice(0, drop); d.chunkFrame.splice(0, drop); }
+    if (d.start === d.end) { d.start = d.end = 0; }
+  }
+
+  /** Frames carrying stream octets [base, base+n), bounded by bulk.max-frames-per-message. */
+  private framesOf(d: DirState, n: number): number[] {
+    const stop = d.base + n;
+    const all: number[] = [];
+    for (let i = 0; i < d.chunkEnd.length; i++) {
+      all.push(d.chunkFrame[i]);
+      if (d.chunkEnd[i] >= stop) break;
+    }
+    if (all.length <= this.maxFrames) return all;
+    const half = this.maxFrames >> 1;
+    return [...all.slice(0, half), ...all.slice(all.length - (this.maxFrames - half))];
+  }
+
+  /** A frame at buf[p] is plausible: sane size, a bulk message type, options that end exactly. */
+  private plausible(d: DirState, p: number): 'yes' | 'no' | 'wait' {
+    const avail = d.end - p;
+    if (avail < 3) return 'wait';
+    const size = u16(d.buf, p);
+    if (size < 4 || size > this.maxSize || !this.types.has(d.buf[p + 2])) return 'no';
+    if (avail < 2 + size) return 'wait';
+    if (!optionsExact(d.buf, p + 6, p + 2 + size)) return 'no';
+    // the next frame header, when already here, must look sane too
+    const q = p + 2 + size;
+    if (d.end - q >= 3) {
+      const next = u16(d.buf, q);
+      if (next < 4 || next > this.maxSize || !this.types.has(d.buf[q + 2])) return 'no';
+    }
+    return 'yes';
+  }
+
+  private drain(st: ConnState, dir: TcpDirection, frame: number, time: number): void {
+    const d = st.dirs[dir];
+    const conn = st.conn;
+    for (;;) {
+      if (d.mode === 'hunt') {
+        let found = false;
+        while (d.start < d.end) {
+          const r = this.plausible(d, d.start);
+          if (r === 'wait') return;
+          if (r === 'yes') { found = true; break; }
+          this.consume(d, 1);
+          d.skipped++;
+          if (d.skipped > this.scanLimit) {
+            const a: Dhcpv6Anomaly = {
+              name: 'dhcpv6.bulk.undecodable',
+              message: `no plausible RFC 5460 frame in ${d.skipped} octets (bulk.resync-scan-limit ${this.scanLimit}); the rest of this direction is not decoded`,
+            };
+            d.mode = 'lost';
+            this.consume(d, d.end - d.start);
+            this.listener.desync(conn, dir, a, frame, time);
+            return;
+          }
+        }
+        if (!found) return;
+        d.mode = 'sync';
+        this.listener.resync(conn, dir, d.skipped, frame, time);
+        d.skipped = 0;
+      }
+      // sync: buf[start] begins a frame (RFC 5460 §5.1)
+      if (d.end - d.start < 2) return;
+      const size = u16(d.buf, d.start);
+      if (size < 4 || size > this.maxSize) {
+        this.listener.desync(conn, dir, {
+          name: 'dhcpv6.bulk.bad_frame',
+          message: size < 4
+            ? `message-size ${size} cannot hold a msg-type and transaction-id (RFC 5460 §5.1)`
+            : `message-size ${size} exceeds bulk.max-message-size ${this.maxSize}`,
+        }, frame, time);
+        d.mode = 'hunt';
+        d.skipped = 0;
+        continue;
+      }
+      if (d.end - d.start < 2 + size) return;
+      const bytes = d.buf.slice(d.start + 2, d.start + 2 + size);
+      const frames = this.framesOf(d, 2 + size);
+      this.consume(d, 2 + size);
+      this.emit(conn, dir, bytes, frames, frame, time);
+    }
+  }
+
+  private emit(conn: TcpConnection, dir: TcpDirection, bytes: Uint8Array, frames: number[], frame: number, time: number): void {
+    const from = dir === 0 ? conn.client : conn.server;
+    const to = dir === 0 ? conn.server : conn.client;
+    const record: MessageRecord = {
+      input: this.input,
+      frame,
+      frames: frames.length ? frames : [frame],
+      time,
+      transport: 'tcp',
+      src: from.address,
+      dst: to.address,
+      srcPort: from.port,
+      dstPort: to.port,
+      // TcpStreamSink.data does not carry the IP hop limit; 0 means "not known" on TCP.
+      hopLimit: 0,
+      message: this.codec.decodeMessage(bytes),
+      connection: conn,
+      direction: dir,
+    };
+    this.listener.message(record);
+  }
+}

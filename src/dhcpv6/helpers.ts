@@ -1,0 +1,92 @@
+// Helpers the rules use on decoded messages: finding options, walking them, the status of a
+// message (RFC 8415 §7.5: absent = Success), DUID bytes, Preference (RFC 8415 §21.8), relay chains.
+
+import type { Dhcpv6Message, Dhcpv6Option } from './types.js';
+import type { OptionValue } from './options/types.js';
+import { toHex, u16 } from './options/primitives.js';
+import { defaultCodec, type Dhcpv6Codec } from './codec.js';
+
+/** Well-formed: captured in full and without anomalies of its own. */
+function intact(o: Dhcpv6Option): boolean {
+  return !o.anomalies?.length && o.data.length === o.length;
+}
+
+/** First option with this code at this level. */
+export function findOption(options: readonly Dhcpv6Option[], code: number): Dhcpv6Option | undefined {
+  for (const o of options) if (o.code === code) return o;
+  return undefined;
+}
+
+/** All options with this code at this level, in order. */
+export function findOptions(options: readonly Dhcpv6Option[], code: number): Dhcpv6Option[] {
+  return options.filter((o) => o.code === code);
+}
+
+export interface WalkOptions {
+  /** Also descend into encapsulated messages (RELAY_MSG, LQ_RELAY_DATA). Default false. */
+  messages?: boolean;
+}
+
+/**
+ * Visits every option depth-first in wire order, descending into sub-options (and into
+ * encapsulated messages only when asked). `parents` are the enclosing options, outermost first.
+ */
+export function walkOptions(
+  options: readonly Dhcpv6Option[],
+  visit: (option: Dhcpv6Option, parents: readonly Dhcpv6Option[]) => void,
+  opts: WalkOptions = {},
+): void {
+  const parents: Dhcpv6Option[] = [];
+  const go = (list: readonly Dhcpv6Option[]): void => {
+    for (const o of list) {
+      visit(o, parents);
+      parents.push(o);
+      if (o.options) go(o.options);
+      if (opts.messages && o.message) go(o.message.options);
+      parents.pop();
+    }
+  };
+  go(options);
+}
+
+/** The status of an option list (a message's or an IA's): undefined when there is none (= Success, RFC 8415 §7.5). */
+export function statusOf(options: readonly Dhcpv6Option[]): { code: number; text: string } | undefined {
+  const o = findOption(options, 13);
+  if (!o || !intact(o) || o.length < 2) return undefined;
+  return { code: u16(o.data, 0), text: new TextDecoder().decode(o.data.subarray(2)) };
+}
+
+/** True when the options carry no status code or Success (RFC 8415 §7.5, RFC 5007 §4.3.3). */
+export function isSuccess(options: readonly Dhcpv6Option[]): boolean {
+  const s = statusOf(options);
+  return s === undefined || s.code === 0;
+}
+
+/** Hex of a DUID-carrying option's body (CLIENTID, SERVERID, RELAY_ID); compare DUIDs only as bytes (RFC 8415 §11). */
+export function duidHex(option: Dhcpv6Option | undefined): string | undefined {
+  return option ? toHex(option.data) : undefined;
+}
+
+/** The Preference value (RFC 8415 §21.8); undefined when absent or malformed (callers treat absent as 0). */
+export function preferenceOf(message: Dhcpv6Message): number | undefined {
+  const o = findOption(message.options, 7);
+  return o && intact(o) && o.length === 1 ? o.data[0] : undefined;
+}
+
+/** The client/server message inside a relay chain, with the relay messages outermost first. */
+export function innermostMessage(message: Dhcpv6Message): { message: Dhcpv6Message; relays: Dhcpv6Message[] } {
+  const relays: Dhcpv6Message[] = [];
+  let m = message;
+  while (m.format === 'relay') {
+    const inner = findOption(m.options, 9)?.message;
+    if (!inner) break;
+    relays.push(m);
+    m = inner;
+  }
+  return { message: m, relays };
+}
+
+/** The structured value of an option, decoded on demand (undefined when malformed or without fields). */
+export function optionValue(option: Dhcpv6Option, codec: Dhcpv6Codec = defaultCodec): OptionValue | undefined {
+  return codec.optionValue(option);
+}
