@@ -190,21 +190,40 @@ export class BulkStreamDecoder implements TcpStreamSink {
     return [...all.slice(0, half), ...all.slice(all.length - (this.maxFrames - half))];
   }
 
-  /** A frame at buf[p] is plausible: sane size, a bulk message type, options that end exactly. */
+  /**
+   * A frame at buf[p] is plausible: sane size, a bulk message type, options that end exactly at the
+   * frame's end, and the next frame header (when already buffered) sane too. 'wait' = need more octets
+   * (the options buffered so far are consistent with the size).
+   */
   private plausible(d: DirState, p: number): 'yes' | 'no' | 'wait' {
     const avail = d.end - p;
     if (avail < 3) return 'wait';
     const size = u16(d.buf, p);
     if (size < 4 || size > this.maxSize || !this.types.has(d.buf[p + 2])) return 'no';
-    if (avail < 2 + size) return 'wait';
-    if (!optionsExact(d.buf, p + 6, p + 2 + size)) return 'no';
-    // the next frame header, when already here, must look sane too
-    const q = p + 2 + size;
-    if (d.end - q >= 3) {
-      const next = u16(d.buf, q);
-      if (next < 4 || next > this.maxSize || !this.types.has(d.buf[q + 2])) return 'no';
+    const frameEnd = p + 2 + size;
+    if (d.end < frameEnd) {
+      // check the option headers already here: none may run past the frame
+      let o = p + 6;
+      while (o + 4 <= d.end && o < frameEnd) o += 4 + u16(d.buf, o + 2);
+      return o > frameEnd ? 'no' : 'wait';
+    }
+    if (!optionsExact(d.buf, p + 6, frameEnd)) return 'no';
+    if (d.end - frameEnd >= 3) {
+      const next = u16(d.buf, frameEnd);
+      if (next < 4 || next > this.maxSize || !this.types.has(d.buf[frameEnd + 2])) return 'no';
     }
     return 'yes';
+  }
+
+  /** While a candidate waits for octets: the first later position that is plausible now, if any. */
+  private laterCandidate(d: DirState): number | undefined {
+    for (let p = d.start + 1; p + 3 <= d.end; p++) {
+      const size = u16(d.buf, p);
+      // cheap filters first: only complete frames can be accepted here
+      if (size < 4 || p + 2 + size > d.end || !this.types.has(d.buf[p + 2])) continue;
+      if (this.plausible(d, p) === 'yes') return p;
+    }
+    return undefined;
   }
 
   private drain(st: ConnState, dir: TcpDirection, frame: number, time: number): void {
@@ -215,10 +234,16 @@ export class BulkStreamDecoder implements TcpStreamSink {
         let found = false;
         while (d.start < d.end) {
           const r = this.plausible(d, d.start);
-          if (r === 'wait') return;
           if (r === 'yes') { found = true; break; }
-          this.consume(d, 1);
-          d.skipped++;
+          let step = 1;
+          if (r === 'wait') {
+            // an incomplete candidate must not block a complete frame further on
+            const later = this.laterCandidate(d);
+            if (later === undefined) return;
+            step = later - d.start;
+          }
+          this.consume(d, step);
+          d.skipped += step;
           if (d.skipped > this.scanLimit) {
             const a: Dhcpv6Anomaly = {
               name: 'dhcpv6.bulk.undecodable',
