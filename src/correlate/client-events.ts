@@ -1,2 +1,141 @@
-// Client session and UDP leasequery events (RFC 8415, RFC 5007, RFC 6853): defined with the session correlator.
-export interface ClientEvents {}
+// Client session and UDP leasequery events (RFC 8415 §15-§18, RFC 5007 §4, RFC 6853), produced by
+// the client correlator (client.ts) from UDP messages with their relay wrappers removed.
+
+import type { Dhcpv6Message, MessageRecord } from '../dhcpv6/types.js';
+import type { Party } from '../engine/types.js';
+
+/** One relay level a message was wrapped in (RFC 8415 §9), outermost first in a chain. */
+export interface RelayHop {
+  /** 12 (RELAY-FORW) or 13 (RELAY-REPL). */
+  msgType: number;
+  hopCount: number;
+  linkAddress: string;
+  peerAddress: string;
+  /** OPTION_INTERFACE_ID (18) body in lowercase hex, when present at this level. */
+  interfaceId?: string;
+  /** The relay message itself (its options, without unwrapping). */
+  message: Dhcpv6Message;
+}
+
+/** One sighting of a message: one datagram, the relay levels around the message, outermost first. */
+export interface Sighting {
+  record: MessageRecord;
+  relays: RelayHop[];
+}
+
+/**
+ * One transmission of a client or server message. Copies of the same message seen at several relay
+ * hops or towards several destinations (identical inner message, shortly after) are merged into it:
+ * they are one transmission, not retransmissions.
+ */
+export interface Transmission {
+  /** The client/server message (relay wrappers removed). */
+  message: Dhcpv6Message;
+  /** Frame and time of the first sighting. */
+  frame: number;
+  time: number;
+  /** Frames of every sighting, ascending. */
+  frames: number[];
+  sightings: Sighting[];
+  /** Fewest relay levels it was seen under: 0 = seen bare (on the client's link or sent directly). */
+  minDepth: number;
+  /** OPTION_ELAPSED_TIME value (hundredths of a second), when present and well formed. */
+  elapsed?: number;
+}
+
+/** Why a Preference option is or is not usable (RFC 8415 §21.8). */
+export type PreferenceState = 'absent' | 'ok' | 'malformed' | 'multiple';
+
+/** A server's answer (Advertise, Reply, LEASEQUERY-REPLY) to a client transaction. */
+export interface ServerResponse extends Transmission {
+  /** Server-ID DUID (hex) and the address it came from (the server's own when seen relayed or direct). */
+  server: Party;
+  /** Carries a Server-ID option (RFC 8415 §16.3). */
+  hasServerId: boolean;
+  /**
+   * The response's Client-ID against the request's: `match`; `mismatch`; `missing` (request had one,
+   * response none); `unexpected` (response has one, request had none); `none` (neither has one).
+   */
+  clientId: 'match' | 'mismatch' | 'missing' | 'unexpected' | 'none';
+  /** Valid for the client per RFC 8415 §16.3 / RFC 5007 §4.2.2: Server-ID present, Client-ID matching. */
+  valid: boolean;
+  /** Preference value with absent = 0 (RFC 8415 §18.2.1, V6-PREF-ABSENT-IS-ZERO); malformed also counts 0. */
+  preference: number;
+  preferenceState: PreferenceState;
+  /** Offers at least one IAADDR in an IA_NA/IA_TA or IAPREFIX in an IA_PD, without a failing status (RFC 8415 §18.2.9). */
+  offers: boolean;
+  /** Carries OPTION_RAPID_COMMIT (14). */
+  rapidCommit: boolean;
+}
+
+/** How a transaction or session was closed. */
+export type EndReason = 'idle' | 'capture-end' | 'limit';
+
+/**
+ * A client- (or requestor-) initiated UDP exchange: one xid, all its transmissions and every server's
+ * responses (RFC 8415 §15, §16.1; RFC 5007 §4.3).
+ */
+export interface UdpTransaction {
+  /** Sequential id within the input. */
+  id: number;
+  /** Message type of the request (SOLICIT, REQUEST, …, LEASEQUERY). */
+  msgType: number;
+  xid: number;
+  /** The client/requestor: Client-ID DUID (hex) and address (innermost peer-address when relayed). */
+  client: Party;
+  /** Transmissions of the request, in order (the first is the first one captured). */
+  requests: Transmission[];
+  /** Responses from every server, in order of arrival. */
+  responses: ServerResponse[];
+  /** The first transmission captured had Elapsed Time > 0: earlier ones may precede the capture. */
+  firstMissed: boolean;
+  /** A transmission was seen relayed (depth ≥ 1). */
+  relayed: boolean;
+  end: EndReason;
+  /** Frame and time at which the correlator closed it. */
+  endFrame: number;
+  endTime: number;
+}
+
+/**
+ * A server-selection session (RFC 8415 §18.2.1, §18.2.9): a Solicit with its Advertises (and Rapid
+ * Commit Replies), then the first Request the same client sent after it, and that Request's Replies.
+ */
+export interface ClientSession {
+  client: Party;
+  solicit: UdpTransaction;
+  /** The first Request from the same client after the Solicit's first transmission, if captured. */
+  request?: UdpTransaction;
+  end: EndReason;
+  endFrame: number;
+  endTime: number;
+}
+
+/** A response that matched no captured client message (RFC 8415 §16.3, §16.10; RFC 5007 §4.2.2). */
+export interface OrphanResponse {
+  response: ServerResponse;
+  /** The response's own xid. */
+  xid: number;
+  /** Client-ID of the response (hex), when it had one. */
+  clientDuid?: string;
+  /** Where it was going: the client's address (bare destination, or innermost relay peer-address). */
+  clientAddress: string;
+  /**
+   * Open transactions of the same client (by DUID or address) that this response type could answer,
+   * with their xids: when one exists, the server answered it with another xid.
+   */
+  candidates: Array<{ xid: number; msgType: number; frame: number; time: number; firstMissed: boolean }>;
+  /** Any message of this client was seen earlier in the capture. */
+  clientSeen: boolean;
+}
+
+export interface ClientEvents {
+  /** A DHCP (non-leasequery) UDP transaction closed. */
+  'udp:transaction-end': UdpTransaction;
+  /** A UDP LEASEQUERY transaction closed (RFC 5007). */
+  'lq:transaction-end': UdpTransaction;
+  /** A server-selection session closed (its Solicit and Request transactions are both closed). */
+  'session:end': ClientSession;
+  /** An Advertise, Reply or LEASEQUERY-REPLY that matched no captured request. */
+  'udp:orphan-response': OrphanResponse;
+}

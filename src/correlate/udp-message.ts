@@ -1,0 +1,95 @@
+// Pure helpers for the client correlator: unwrapping relay chains (RFC 8415 §9, §19), comparing
+// messages for copy detection, and what an Advertise offers (RFC 8415 §18.2.9, §21.8).
+
+import type { Dhcpv6Message, Dhcpv6Option } from '../dhcpv6/types.js';
+import { findOption, statusOf } from '../dhcpv6/helpers.js';
+import { toHex } from '../dhcpv6/options/primitives.js';
+import type { PreferenceState, RelayHop } from './client-events.js';
+
+/** Client → server message types paired by xid (RFC 8415 §7.3; RFC 5007 LEASEQUERY). */
+export const CLIENT_TYPES: ReadonlySet<number> = new Set([1, 3, 4, 5, 6, 8, 9, 11, 14]);
+/** Server → client responses paired by xid: ADVERTISE, REPLY, LEASEQUERY-REPLY. */
+export const RESPONSE_TYPES: ReadonlySet<number> = new Set([2, 7, 15]);
+
+/** Whether a response of type `resp` can answer a request of type `req`. */
+export function answers(req: number, resp: number): boolean {
+  if (resp === 2) return req === 1;
+  if (resp === 15) return req === 14;
+  if (resp === 7) return req !== 14; // Reply answers every client message, Solicit only with Rapid Commit
+  return false;
+}
+
+/** Unwraps relay messages: the innermost message (undefined when a level lacks RELAY_MSG) and the chain, outermost first. */
+export function unwrap(message: Dhcpv6Message): { inner: Dhcpv6Message | undefined; relays: RelayHop[] } {
+  const relays: RelayHop[] = [];
+  let m: Dhcpv6Message = message;
+  while (m.format === 'relay') {
+    const ifid = findOption(m.options, 18);
+    const hop: RelayHop = {
+      msgType: m.msgType, hopCount: m.hopCount ?? 0, linkAddress: m.linkAddress ?? '::', peerAddress: m.peerAddress ?? '::', message: m,
+    };
+    if (ifid) hop.interfaceId = toHex(ifid.data);
+    relays.push(hop);
+    const inner = findOption(m.options, 9)?.message;
+    if (!inner) return { inner: undefined, relays };
+    m = inner;
+  }
+  return { inner: m, relays };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Byte-identical client/server messages (type, xid and every top-level option body). */
+export function sameMessage(a: Dhcpv6Message, b: Dhcpv6Message): boolean {
+  if (a.msgType !== b.msgType || a.xid !== b.xid || a.length !== b.length || a.options.length !== b.options.length) return false;
+  for (let i = 0; i < a.options.length; i++) {
+    const x = a.options[i];
+    const y = b.options[i];
+    if (x.code !== y.code || x.length !== y.length || !sameBytes(x.data, y.data)) return false;
+  }
+  return true;
+}
+
+/** Elapsed Time in hundredths of a second, when present and well formed (RFC 8415 §21.9). */
+export function elapsedOf(m: Dhcpv6Message): number | undefined {
+  const o = findOption(m.options, 8);
+  if (!o || o.length !== 2 || o.data.length !== 2 || o.anomalies?.length) return undefined;
+  return (o.data[0] << 8) | o.data[1];
+}
+
+/** Preference with absent = 0 (RFC 8415 §18.2.1) and the state of the option (RFC 8415 §21.8). */
+export function preferenceState(m: Dhcpv6Message): { preference: number; state: PreferenceState } {
+  let count = 0;
+  let first: Dhcpv6Option | undefined;
+  for (const o of m.options) if (o.code === 7) { count++; first ??= o; }
+  if (!first) return { preference: 0, state: 'absent' };
+  if (count > 1) return { preference: 0, state: 'multiple' };
+  if (first.length !== 1 || first.data.length !== 1 || first.anomalies?.length) return { preference: 0, state: 'malformed' };
+  return { preference: first.data[0], state: 'ok' };
+}
+
+function iaOffers(ia: Dhcpv6Option, inner: number): boolean {
+  if (!ia.options) return false;
+  const st = statusOf(ia.options);
+  if (st && st.code !== 0) return false;
+  for (const o of ia.options) if (o.code === inner && !o.anomalies?.length) return true;
+  return false;
+}
+
+/**
+ * Whether a response offers addresses or prefixes (RFC 8415 §18.2.9): an IAADDR inside an IA_NA or
+ * IA_TA, or an IAPREFIX inside an IA_PD, in an IA without a failing status, and no failing top-level status.
+ */
+export function offersLeases(m: Dhcpv6Message): boolean {
+  const top = statusOf(m.options);
+  if (top && top.code !== 0) return false;
+  for (const o of m.options) {
+    if ((o.code === 3 || o.code === 4) && iaOffers(o, 5)) return true;
+    if (o.code === 25 && iaOffers(o, 26)) return true;
+  }
+  return false;
+}

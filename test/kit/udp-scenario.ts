@@ -1,0 +1,105 @@
+// UDP DHCPv6 scenario builder for tests and fixtures: clients, servers and relays exchanging messages
+// on chosen timing. Builds MessageRecords (for correlator and rule tests) with the project's own
+// encoder and decoder; frames are numbered in the order the messages are added.
+
+import { createCodec } from '../../src/dhcpv6/codec.js';
+import type { MessageJson, OptionInput } from '../../src/dhcpv6/encode.js';
+import type { Dhcpv6Message, MessageRecord } from '../../src/dhcpv6/types.js';
+
+export const codec = createCodec();
+
+/** A DUID-LL (type 3, Ethernet) from a small number: 00030001 02000000xxxx. */
+export function duidLL(n: number): string {
+  return `0003000102000000${n.toString(16).padStart(4, '0')}`;
+}
+
+export const opt = {
+  clientId: (duid: string): OptionInput => ({ code: 1, hex: duid }),
+  serverId: (duid: string): OptionInput => ({ code: 2, hex: duid }),
+  pref: (v: number): OptionInput => ({ code: 7, hex: v.toString(16).padStart(2, '0') }),
+  /** A Preference option with a raw (possibly wrong) body. */
+  prefHex: (hex: string): OptionInput => ({ code: 7, hex }),
+  elapsed: (cs: number): OptionInput => ({ code: 8, hex: cs.toString(16).padStart(4, '0') }),
+  oro: (...codes: number[]): OptionInput => ({ code: 6, hex: codes.map((c) => c.toString(16).padStart(4, '0')).join('') }),
+  rapidCommit: (): OptionInput => ({ code: 14, hex: '' }),
+  status: (code: number, text = ''): OptionInput => ({ code: 13, value: { statusCode: code, statusMessage: text } }),
+  iaNa: (iaid: number, ...options: OptionInput[]): OptionInput => ({ code: 3, value: { iaid, t1: 0, t2: 0 }, options }),
+  iaPd: (iaid: number, ...options: OptionInput[]): OptionInput => ({ code: 25, value: { iaid, t1: 0, t2: 0 }, options }),
+  iaAddr: (address: string, valid = 3600): OptionInput => ({ code: 5, value: { address, preferredLifetime: valid, validLifetime: valid } }),
+  iaPrefix: (prefix: string, len: number): OptionInput => ({ code: 26, value: { preferredLifetime: 3600, validLifetime: 3600, prefixLength: len, prefix } }),
+  ifid: (hex: string): OptionInput => ({ code: 18, hex }),
+  lqQuery: (queryType: number, linkAddress: string, ...options: OptionInput[]): OptionInput => ({ code: 44, value: { queryType, linkAddress }, options }),
+  clientData: (...options: OptionInput[]): OptionInput => ({ code: 45, options }),
+  cltTime: (s: number): OptionInput => ({ code: 46, value: { cltTime: s } }),
+  relayData: (peerAddress: string, message: MessageJson): OptionInput => ({ code: 47, value: { peerAddress }, message }),
+  clientLink: (...addresses: string[]): OptionInput => ({ code: 48, value: { addresses } }),
+  relayId: (duid: string): OptionInput => ({ code: 53, hex: duid }),
+  remoteId: (enterprise: number, hex: string): OptionInput => ({ code: 37, value: { enterpriseNumber: enterprise, remoteId: hex } }),
+  raw: (code: number, hex: string, length?: number): OptionInput => (length === undefined ? { code, hex } : { code, hex, length }),
+};
+
+/** A client/server message in JSON form. */
+export function m(msgType: number, xid: number, ...options: OptionInput[]): MessageJson {
+  return { msgType, xid, options };
+}
+
+/** Wraps a message in a Relay-forward (12) or Relay-reply (13). */
+export function relay(msgType: 12 | 13, hopCount: number, linkAddress: string, peerAddress: string, inner: MessageJson, ...extra: OptionInput[]): MessageJson {
+  return { msgType, hopCount, linkAddress, peerAddress, options: [...extra, { code: 9, message: inner }] };
+}
+
+export function decoded(json: MessageJson): Dhcpv6Message {
+  return codec.decodeMessage(codec.encodeMessage(json));
+}
+
+/** One datagram to put on the wire. */
+export interface Datagram {
+  time: number;
+  src: string;
+  dst: string;
+  srcPort?: number;
+  dstPort?: number;
+  message: MessageJson;
+  /** Also seen by a second capture point this many seconds later (a duplicate frame), e.g. 0.00002. */
+  duplicateAfter?: number;
+  transport?: 'udp' | 'tcp';
+}
+
+/** A list of datagrams in frame order, turned into MessageRecords (frame = 1-based position). */
+export class UdpScenario {
+  readonly datagrams: Datagram[] = [];
+  /** Base time (seconds since the epoch) added to every datagram's time. */
+  constructor(readonly base = 1732262400) {}
+
+  add(d: Datagram): this {
+    this.datagrams.push(d);
+    return this;
+  }
+
+  /** Shorthand: client → servers (multicast by default). */
+  send(time: number, src: string, dst: string, message: MessageJson, extra: Partial<Datagram> = {}): this {
+    const clientSide = dst.startsWith('ff') || (extra.dstPort ?? 547) === 547;
+    return this.add({ time, src, dst, message, srcPort: clientSide ? 546 : 547, dstPort: 547, ...extra });
+  }
+
+  /** Shorthand: server (or relay) → client port 546. */
+  answer(time: number, src: string, dst: string, message: MessageJson, extra: Partial<Datagram> = {}): this {
+    return this.add({ time, src, dst, message, srcPort: 547, dstPort: 546, ...extra });
+  }
+
+  /** The MessageRecords the pipeline would produce (no duplicate frames: the network stage drops those). */
+  records(input = 0): MessageRecord[] {
+    const out: MessageRecord[] = [];
+    let frame = 0;
+    for (const d of this.datagrams) {
+      frame++;
+      const message = decoded(d.message);
+      out.push({
+        input, frame, frames: [frame], time: this.base + d.time, transport: d.transport ?? 'udp',
+        src: d.src, dst: d.dst, srcPort: d.srcPort ?? 547, dstPort: d.dstPort ?? 547, hopLimit: 64, message,
+      });
+      if (d.duplicateAfter !== undefined) frame++;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,151 @@
+// The client correlator: transactions by (client, xid) through relays, copies vs retransmissions,
+// server-selection sessions, orphans, leasequery, limits.
+import { describe, expect, it } from 'vitest';
+import { ClientCorrelator } from '../../../src/correlate/client.js';
+import type { ClientSession, OrphanResponse, UdpTransaction } from '../../../src/correlate/client-events.js';
+import type { AnomalyEvent } from '../../../src/correlate/events.js';
+import { UdpScenario, duidLL, m, opt, relay } from '../../kit/udp-scenario.js';
+
+const C = duidLL(1);
+const S1 = duidLL(0x101);
+const S2 = duidLL(0x102);
+const CL = 'fe80::1';
+
+function run(sc: UdpScenario, limits: Record<string, number> = {}) {
+  const events: Array<[string, unknown]> = [];
+  const corr = new ClientCorrelator((name, ev) => { events.push([name, ev]); }, limits);
+  const recs = sc.records();
+  for (const r of recs) corr.message(r);
+  const last = recs[recs.length - 1];
+  corr.finish(last.frame, last.time);
+  const of = <T>(n: string) => events.filter(([k]) => k === n).map(([, e]) => e as T);
+  return { events, of, corr };
+}
+
+const offer = (a: string) => opt.iaNa(1, opt.iaAddr(a));
+
+describe('ClientCorrelator', () => {
+  it('builds a session: Solicit retransmission, two Advertises, Request, Reply', () => {
+    const sc = new UdpScenario()
+      .send(0, CL, 'ff02::1:2', m(1, 0xa1, opt.clientId(C), opt.elapsed(0), opt.iaNa(1)))
+      .answer(0.01, 'fe80::a', CL, m(2, 0xa1, opt.clientId(C), opt.serverId(S1), offer('2001:db8::10')))
+      .answer(0.02, 'fe80::b', CL, m(2, 0xa1, opt.clientId(C), opt.serverId(S2), opt.pref(255), offer('2001:db8::20')))
+      .send(1.05, CL, 'ff02::1:2', m(1, 0xa1, opt.clientId(C), opt.elapsed(105), opt.iaNa(1)))
+      .send(1.2, CL, 'ff02::1:2', m(3, 0xb2, opt.clientId(C), opt.serverId(S2), opt.elapsed(0), offer('2001:db8::20')))
+      .answer(1.21, 'fe80::b', CL, m(7, 0xb2, opt.clientId(C), opt.serverId(S2), offer('2001:db8::20')));
+    const { of, corr } = run(sc);
+    const txs = of<UdpTransaction>('udp:transaction-end');
+    expect(txs.map((t) => [t.msgType, t.xid, t.requests.length, t.responses.length, t.end])).toEqual([
+      [1, 0xa1, 2, 2, 'capture-end'], [3, 0xb2, 1, 1, 'capture-end'],
+    ]);
+    const sol = txs[0];
+    expect(sol.client).toEqual({ duid: C, address: CL });
+    expect(sol.firstMissed).toBe(false);
+    expect(sol.requests.map((r) => [r.frame, r.elapsed])).toEqual([[1, 0], [4, 105]]);
+    expect(sol.responses.map((r) => [r.frame, r.server.duid, r.preference, r.preferenceState, r.valid, r.offers, r.clientId]))
+      .toEqual([[2, S1, 0, 'absent', true, true, 'match'], [3, S2, 255, 'ok', true, true, 'match']]);
+    const sessions = of<ClientSession>('session:end');
+    expect(sessions).toHaveLength(1);
+    expect(sessions[0].solicit.xid).toBe(0xa1);
+    expect(sessions[0].request?.xid).toBe(0xb2);
+    expect(sessions[0].request?.responses[0].frame).toBe(6);
+    expect(corr.stats()).toEqual({ udpTransactions: 2, clientSessions: 1 });
+  });
+
+  it('merges copies seen at two relay hops into one transmission; keeps the relay chain', () => {
+    const inner = m(1, 0x77, opt.clientId(C), opt.elapsed(0), opt.iaNa(1));
+    const adv = m(2, 0x77, opt.clientId(C), opt.serverId(S1), offer('2001:db8::10'));
+    const sc = new UdpScenario()
+      .send(0, CL, 'ff02::1:2', inner)
+      .send(0.001, '2001:db8:1::1', '2001:db8:9::1', relay(12, 0, '2001:db8:1::1', CL, inner, opt.ifid('0a0b')), { srcPort: 547 })
+      .answer(0.01, '2001:db8:9::1', '2001:db8:1::1', relay(13, 0, '2001:db8:1::1', CL, adv, opt.ifid('0a0b')), { dstPort: 547 })
+      .answer(0.011, 'fe80::ff', CL, adv);
+    const { of } = run(sc);
+    const [tx] = of<UdpTransaction>('udp:transaction-end');
+    expect(tx.requests).toHaveLength(1);
+    expect(tx.requests[0].frames).toEqual([1, 2]);
+    expect(tx.requests[0].minDepth).toBe(0);
+    expect(tx.relayed).toBe(true);
+    expect(tx.requests[0].sightings[1].relays.map((h) => [h.hopCount, h.linkAddress, h.peerAddress, h.interfaceId]))
+      .toEqual([[0, '2001:db8:1::1', CL, '0a0b']]);
+    expect(tx.responses).toHaveLength(1);
+    expect(tx.responses[0].frames).toEqual([3, 4]);
+    expect(tx.responses[0].server).toEqual({ duid: S1, address: '2001:db8:9::1' });
+  });
+
+  it('matches a relayed-only client by DUID and xid; a relayed client keeps its peer address', () => {
+    const inner = m(11, 0x55, opt.clientId(C), opt.elapsed(0));
+    const sc = new UdpScenario()
+      .send(0, '2001:db8:2::1', '2001:db8:9::1', relay(12, 1, '::', '2001:db8:1::1', relay(12, 0, '2001:db8:1::1', CL, inner)), { srcPort: 547 })
+      .answer(0.01, '2001:db8:9::1', '2001:db8:2::1', relay(13, 1, '::', '2001:db8:1::1', relay(13, 0, '2001:db8:1::1', CL, m(7, 0x55, opt.clientId(C), opt.serverId(S1)))), { dstPort: 547 });
+    const [tx] = run(sc).of<UdpTransaction>('udp:transaction-end');
+    expect(tx.client).toEqual({ duid: C, address: CL });
+    expect(tx.requests[0].minDepth).toBe(2);
+    expect(tx.responses[0].sightings[0].relays.map((h) => h.hopCount)).toEqual([1, 0]);
+  });
+
+  it('reports an Advertise with an unknown xid as an orphan, naming the open Solicit', () => {
+    const sc = new UdpScenario()
+      .send(0, CL, 'ff02::1:2', m(1, 0x10, opt.clientId(C), opt.elapsed(0)))
+      .answer(0.01, 'fe80::a', CL, m(2, 0x11, opt.clientId(C), opt.serverId(S1), offer('2001:db8::10')));
+    const { of } = run(sc);
+    const [o] = of<OrphanResponse>('udp:orphan-response');
+    expect(o.xid).toBe(0x11);
+    expect(o.clientSeen).toBe(true);
+    expect(o.candidates.map((c) => [c.xid, c.msgType, c.frame])).toEqual([[0x10, 1, 1]]);
+    expect(o.response.frames).toEqual([2]);
+  });
+
+  it('flags a Client-ID mismatch found by address, and a first transmission with Elapsed Time > 0', () => {
+    const sc = new UdpScenario()
+      .send(0, CL, 'ff02::1:2', m(1, 0x10, opt.clientId(C), opt.elapsed(300)))
+      .answer(0.01, 'fe80::a', CL, m(2, 0x10, opt.clientId(duidLL(9)), opt.serverId(S1), offer('2001:db8::10')));
+    const [tx] = run(sc).of<UdpTransaction>('udp:transaction-end');
+    expect(tx.firstMissed).toBe(true);
+    expect(tx.responses[0].clientId).toBe('mismatch');
+    expect(tx.responses[0].valid).toBe(false);
+  });
+
+  it('pairs a Reply to a Request that reused the Solicit xid with the Request', () => {
+    const sc = new UdpScenario()
+      .send(0, CL, 'ff02::1:2', m(1, 0x10, opt.clientId(C), opt.elapsed(0)))
+      .answer(0.01, 'fe80::a', CL, m(2, 0x10, opt.clientId(C), opt.serverId(S1), offer('2001:db8::10')))
+      .send(1.1, CL, 'ff02::1:2', m(3, 0x10, opt.clientId(C), opt.serverId(S1), opt.elapsed(0)))
+      .answer(1.11, 'fe80::a', CL, m(7, 0x10, opt.clientId(C), opt.serverId(S1)));
+    const txs = run(sc).of<UdpTransaction>('udp:transaction-end');
+    expect(txs.map((t) => [t.msgType, t.responses.map((r) => r.frame)])).toEqual([[1, [2]], [3, [4]]]);
+  });
+
+  it('correlates UDP leasequery separately, with replies from two servers', () => {
+    const q = m(14, 0x42, opt.clientId(duidLL(0x50)), opt.lqQuery(1, '::', opt.iaAddr('2001:db8::10')));
+    const sc = new UdpScenario()
+      .send(0, '2001:db8::50', 'ff05::1:3', q, { srcPort: 547 })
+      .answer(0.01, '2001:db8::a', '2001:db8::50', m(15, 0x42, opt.clientId(duidLL(0x50)), opt.serverId(S1)), { dstPort: 547 })
+      .answer(0.02, '2001:db8::b', '2001:db8::50', m(15, 0x42, opt.clientId(duidLL(0x50)), opt.serverId(S2)), { dstPort: 547 });
+    const { of } = run(sc);
+    expect(of('udp:transaction-end')).toHaveLength(0);
+    const [lq] = of<UdpTransaction>('lq:transaction-end');
+    expect(lq.responses.map((r) => r.server.duid)).toEqual([S1, S2]);
+  });
+
+  it('closes idle transactions on the clock and bounds the open state', () => {
+    const sc = new UdpScenario()
+      .send(0, CL, 'ff02::1:2', m(11, 1, opt.clientId(C), opt.elapsed(0)))
+      .send(10, 'fe80::2', 'ff02::1:2', m(11, 2, opt.clientId(duidLL(2)), opt.elapsed(0)))
+      .send(11, 'fe80::3', 'ff02::1:2', m(11, 3, opt.clientId(duidLL(3)), opt.elapsed(0)));
+    const { of } = run(sc, { 'sessions.idle-timeout': 5, 'sessions.max-open': 1 });
+    const txs = of<UdpTransaction>('udp:transaction-end');
+    expect(txs.map((t) => [t.xid, t.end, t.endFrame])).toEqual([[1, 'idle', 2], [2, 'limit', 3], [3, 'capture-end', 3]]);
+    const [a] = of<AnomalyEvent>('anomaly');
+    expect([a.layer, a.name, a.frames]).toEqual(['limit', 'limit.open_transactions', [3]]);
+  });
+
+  it('never pairs DHCPv4-over-DHCPv6 messages and ignores Reconfigure', () => {
+    const sc = new UdpScenario()
+      .send(0, CL, 'ff02::1:2', { msgType: 20, flags: 5, options: [] })
+      .answer(0.01, 'fe80::a', CL, { msgType: 21, flags: 5, options: [] })
+      .answer(0.02, 'fe80::a', CL, m(10, 0, opt.clientId(C), opt.serverId(S1)));
+    const { events } = run(sc);
+    expect(events).toEqual([]);
+  });
+});
