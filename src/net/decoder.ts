@@ -1,0 +1,284 @@
+// The network stage: Frame → link → IPv4/IPv6 (+ fragments) → UDP datagrams and reassembled TCP
+// streams. Every frame handed in is classified exactly once (dhcpv6 / other / malformed / dropped),
+// at once or later (held fragments, TCP connections awaiting detection), and duplicates are folded.
+
+import type { Frame } from '../capture/types.js';
+import { frameTime } from '../capture/types.js';
+import { formatIpv4, formatIpv6 } from './address.js';
+import { DuplicateWindow } from './dedup.js';
+import { FragmentReassembler } from './fragments.js';
+import { newIpInfo, type IpInfo } from './ip-info.js';
+import { decodeIpv4 } from './ipv4.js';
+import { decodeIpv6, walkIpv6Extensions } from './ipv6.js';
+import { octetKey } from './key.js';
+import { LINK_DECODERS, newLinkResult } from './link/index.js';
+import { limitOf, type NetOptions } from './options.js';
+import { decodeTcp, newTcpHeader } from './tcp.js';
+import { TcpReassembler, type SegmentInput } from './tcp-reassembly.js';
+import type { FrameClass, NetAnomaly, TcpStreamSink, UdpDatagram } from './types.js';
+import { decodeUdp, newUdpHeader } from './udp.js';
+
+export { NET_DEFAULTS, type NetOptions, type NetLimitKey } from './options.js';
+
+/** Where the network stage's results go. */
+export interface NetOutput {
+  /** A UDP datagram; the next stage says how its frame(s) count. */
+  udp(d: UdpDatagram): FrameClass;
+  /** Reassembled TCP streams of followed connections. */
+  tcp: TcpStreamSink;
+  anomaly(a: NetAnomaly): void;
+  /** Exactly one call per frame handed to handleFrame. */
+  classify(frame: number, cls: FrameClass): void;
+  /** `frame` is a copy of `of` seen from another capture point; it is classified like `of` and goes no further. */
+  duplicate?(frame: number, of: number): void;
+}
+
+const IPPROTO_TCP = 6;
+const IPPROTO_UDP = 17;
+
+interface DedupRecord { cls: FrameClass | null }
+
+export class NetDecoder {
+  private readonly link = newLinkResult();
+  private readonly ip: IpInfo = newIpInfo();
+  private readonly udpHdr = newUdpHeader();
+  private readonly seg: SegmentInput;
+  private readonly frags: FragmentReassembler;
+  private readonly tcp: TcpReassembler;
+  private readonly dedup: DuplicateWindow;
+  private readonly unknownLinkTypes = new Set<number>();
+  /** Class of recent frames that duplicates may copy (null while still undecided). */
+  private readonly recent = new Map<number, DedupRecord>();
+  private readonly recentOrder: number[] = [];
+  /** Duplicates waiting for their original's class. */
+  private readonly waiting = new Map<number, number[]>();
+  private readonly recentCap: number;
+  private lastFrame = 0;
+  private lastTime = 0;
+  private lastSweep = Number.NaN;
+  private finished = false;
+
+  constructor(options: NetOptions, private readonly out: NetOutput) {
+    const ports = new Set<number>([547]);
+    if (options.bulkPorts) for (const p of options.bulkPorts) ports.add(p);
+    this.frags = new FragmentReassembler(
+      {
+        timeout: limitOf(options, 'ip.frag-timeout'),
+        memcap: limitOf(options, 'ip.frag-memcap'),
+        maxFragments: limitOf(options, 'ip.frag-max-fragments'),
+      },
+      {
+        anomaly: (name, message, frames, time) => out.anomaly({ name, message, frames, time }),
+        classify: (frame, cls) => this.settle(frame, cls),
+      },
+    );
+    this.tcp = new TcpReassembler(
+      {
+        maxConnections: limitOf(options, 'tcp.max-connections'),
+        maxLight: limitOf(options, 'tcp.max-light'),
+        memcap: limitOf(options, 'reassembly.memcap'),
+        connMemcap: limitOf(options, 'reassembly.conn-memcap'),
+        idleTimeout: limitOf(options, 'tcp.idle-timeout'),
+        overlapWindow: limitOf(options, 'reassembly.overlap-window'),
+      },
+      ports,
+      options.probe,
+      { sink: out.tcp, anomaly: (a) => out.anomaly(a), classify: (frame, cls) => this.settle(frame, cls) },
+    );
+    const maxEntries = limitOf(options, 'dedup.max-entries');
+    this.recentCap = Math.max(1, maxEntries);
+    this.dedup = new DuplicateWindow(limitOf(options, 'dedup.window'), maxEntries);
+    this.dedup.onLimit = (frame, time) => out.anomaly({
+      name: 'limit.dedup_entries', frames: [frame], time,
+      message: `more than ${maxEntries} packets within the duplicate window (dedup.max-entries): some duplicates may be counted twice (reported once per input)`,
+    });
+    this.seg = {
+      frame: 0, time: 0, otherFrames: null, addr: new Uint8Array(0), srcOffset: 0, dstOffset: 0, addrLength: 16,
+      buf: new Uint8Array(0), tcp: newTcpHeader(),
+    };
+  }
+
+  /** Decodes one frame. Never throws on bad bytes. */
+  handleFrame(frame: Frame): void {
+    if (this.finished) throw new Error('NetDecoder.handleFrame called after finish()');
+    const idx = frame.index;
+    const time = frameTime(frame);
+    this.lastFrame = idx;
+    this.lastTime = time;
+    if (!(Math.abs(time - this.lastSweep) < 1)) {
+      this.lastSweep = time;
+      this.frags.sweep(time);
+      this.tcp.sweep(time);
+    }
+    const decode = LINK_DECODERS.get(frame.linkType);
+    if (!decode) {
+      if (!this.unknownLinkTypes.has(frame.linkType)) {
+        this.unknownLinkTypes.add(frame.linkType);
+        this.out.anomaly({
+          name: 'link.unknown_type', frames: [idx], time,
+          message: `link type ${frame.linkType} is not decoded; its frames count as other traffic (reported once per link type)`,
+        });
+      }
+      this.settle(idx, 'other');
+      return;
+    }
+    const data = frame.data;
+    const link = this.link;
+    decode(data, link);
+    if (link.anomaly) {
+      this.out.anomaly({ name: link.anomaly, frames: [idx], time, message: `the ${frame.linkType === 1 ? 'Ethernet' : 'link'} header is broken or cut short` });
+      this.settle(idx, 'malformed');
+      return;
+    }
+    if (link.version === 0) { this.settle(idx, 'other'); return; }
+
+    // Duplicates from a second capture point: same IP packet (hop limit aside) within dedup.window.
+    if (data.length - link.offset >= 20) {
+      const of = this.dedup.check(data, link.offset, data.length, link.version, idx, time);
+      if (of !== 0) {
+        this.out.duplicate?.(idx, of);
+        const rec = this.recent.get(of);
+        if (rec && rec.cls) this.out.classify(idx, rec.cls);
+        else {
+          const list = this.waiting.get(of);
+          if (list) list.push(idx); else this.waiting.set(of, [idx]);
+        }
+        return;
+      }
+      this.remember(idx);
+    }
+
+    const ip = this.ip;
+    if (link.version === 6) decodeIpv6(data, link.offset, ip); else decodeIpv4(data, link.offset, ip);
+    if (ip.anomaly) {
+      this.out.anomaly({ name: ip.anomaly, frames: [idx], time, message: ip.detail });
+      this.settle(idx, 'malformed');
+      return;
+    }
+    if (!ip.fragment) {
+      this.transport(data, data, ip.payloadStart, ip.payloadEnd, ip.protocol, ip.hopLimit, ip.truncated, idx, null, time);
+      return;
+    }
+    // A fragment: hold it until the datagram is whole.
+    const v6 = ip.version === 6;
+    if (ip.truncated) {
+      this.out.anomaly({ name: 'ip.frag.truncated', frames: [idx], time, message: 'a fragment was cut short by the snaplen, so its datagram cannot be reassembled' });
+      this.settle(idx, 'malformed');
+      return;
+    }
+    const prefix = v6 ? `6:${ip.fragId}:` : `4:${ip.fragId}:${ip.protocol}:`;
+    const key = octetKey(prefix, data, ip.srcOffset, v6 ? 32 : 8);
+    const whole = this.frags.add(key, ip.version, idx, time, ip.fragOffset, ip.moreFragments,
+      data.subarray(ip.payloadStart, ip.payloadEnd), ip.protocol, ip.hopLimit);
+    if (!whole) return;
+    const frames = whole.frames;
+    const others = frames.filter((f) => f !== idx);
+    let start = 0;
+    let protocol = whole.protocol;
+    if (v6) {
+      walkIpv6Extensions(whole.data, 0, whole.data.length, whole.protocol, ip);
+      if (ip.anomaly || ip.fragment) {
+        const name = ip.anomaly ?? 'ipv6.frag.nested';
+        this.out.anomaly({ name, frames, time, message: ip.anomaly ? ip.detail : 'a reassembled datagram holds another fragment header' });
+        for (const f of frames) this.settle(f, 'malformed');
+        return;
+      }
+      start = ip.payloadStart;
+      protocol = ip.protocol;
+    }
+    this.transport(data, whole.data, start, whole.data.length, protocol, whole.hopLimit, false, idx, others, time);
+  }
+
+  /** End of input: closes connections ('capture-end') and settles every frame still held. */
+  finish(time?: number): void {
+    if (this.finished) return;
+    this.finished = true;
+    const t = time ?? this.lastTime;
+    this.frags.finish(t);
+    this.tcp.finish(this.lastFrame, t);
+    // Duplicates whose original never got a class (cannot happen when the stages above settle all).
+    for (const [, list] of this.waiting) for (const f of list) this.out.classify(f, 'other');
+    this.waiting.clear();
+    this.recent.clear();
+  }
+
+  /** UDP / TCP / anything else, from `buf[start, end)`; addresses in `addr` at the IP info's offsets. */
+  private transport(
+    addr: Uint8Array, buf: Uint8Array, start: number, end: number, protocol: number, hopLimit: number,
+    truncated: boolean, frame: number, others: number[] | null, time: number,
+  ): void {
+    const ip = this.ip;
+    if (protocol === IPPROTO_UDP) {
+      const u = this.udpHdr;
+      decodeUdp(buf, start, end, truncated, u);
+      if (u.anomaly) {
+        this.out.anomaly({ name: u.anomaly, frames: this.framesOf(frame, others), time, message: u.detail });
+        this.settleAll(frame, others, 'malformed');
+        return;
+      }
+      const v6 = ip.version === 6;
+      const d: UdpDatagram = {
+        frame, frames: this.framesOf(frame, others), time, ipVersion: ip.version,
+        src: v6 ? formatIpv6(addr, ip.srcOffset) : formatIpv4(addr, ip.srcOffset),
+        dst: v6 ? formatIpv6(addr, ip.dstOffset) : formatIpv4(addr, ip.dstOffset),
+        srcPort: u.srcPort, dstPort: u.dstPort, hopLimit,
+        payload: buf.subarray(u.payloadStart, u.payloadEnd), truncated: u.truncated,
+      };
+      this.settleAll(frame, others, this.out.udp(d));
+      return;
+    }
+    if (protocol === IPPROTO_TCP) {
+      const s = this.seg;
+      decodeTcp(buf, start, end, s.tcp);
+      if (s.tcp.anomaly) {
+        this.out.anomaly({ name: s.tcp.anomaly, frames: this.framesOf(frame, others), time, message: s.tcp.detail });
+        this.settleAll(frame, others, 'malformed');
+        return;
+      }
+      s.frame = frame;
+      s.time = time;
+      s.otherFrames = others;
+      s.addr = addr;
+      s.srcOffset = ip.srcOffset;
+      s.dstOffset = ip.dstOffset;
+      s.addrLength = ip.version === 6 ? 16 : 4;
+      s.buf = buf;
+      this.tcp.segment(s);
+      return;
+    }
+    this.settleAll(frame, others, 'other');
+  }
+
+  private framesOf(frame: number, others: number[] | null): number[] {
+    if (!others || others.length === 0) return [frame];
+    return [...others, frame].sort((a, b) => a - b);
+  }
+
+  private settleAll(frame: number, others: number[] | null, cls: FrameClass): void {
+    if (others) for (const f of others) this.settle(f, cls);
+    this.settle(frame, cls);
+  }
+
+  /** Remembers a frame that later duplicates may copy the class of (bounded like the dedup window). */
+  private remember(frame: number): void {
+    this.recent.set(frame, { cls: null });
+    this.recentOrder.push(frame);
+    if (this.recentOrder.length > 2 * this.recentCap) {
+      // Forget the oldest half; the newest `dedup.max-entries` frames (all the dedup window can hold) stay.
+      const drop = this.recentOrder.splice(0, this.recentCap);
+      for (const f of drop) this.recent.delete(f);
+    }
+  }
+
+  /** The single place a frame's class is reported; also settles duplicates waiting for it. */
+  private settle(frame: number, cls: FrameClass): void {
+    this.out.classify(frame, cls);
+    const rec = this.recent.get(frame);
+    if (rec) rec.cls = cls;
+    const dups = this.waiting.get(frame);
+    if (dups) {
+      this.waiting.delete(frame);
+      for (const f of dups) this.out.classify(f, cls);
+    }
+  }
+}
