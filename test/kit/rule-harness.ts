@@ -48,3 +48,166 @@ export function runChecks(events: EventTuple[], opts: HarnessOptions = {}): Find
   const engine = new Engine({ rules: opts.rules ?? loadRules(), checks: opts.checks ?? registry, profile: profileOf(opts), config: opts.config });
   return run(engine, events, opts.input ?? 0);
 }
+
+// ---- Bulk leasequery conversations driven through the real BulkCorrelator ----
+
+import type { Dhcpv6Message, Dhcpv6Option, MessageRecord } from '../../src/dhcpv6/types.js';
+import type { TcpCloseReason, TcpConnection } from '../../src/net/types.js';
+import { BulkCorrelator } from '../../src/correlate/bulk.js';
+
+/** An option from its code, body and sub-options (length computed). */
+export function opt(code: number, data: number[] | Uint8Array = [], options?: Dhcpv6Option[]): Dhcpv6Option {
+  const head = Uint8Array.from(data as ArrayLike<number>);
+  const subLen = (options ?? []).reduce((n, o) => n + 4 + o.length, 0);
+  const o: Dhcpv6Option = { code, length: head.length + subLen, data: head };
+  if (options) o.options = options;
+  return o;
+}
+
+const duid = (b: number): number[] => [0, 3, 0, 1, 0x00, 0x11, 0x22, 0x33, 0x44, b];
+const addr = (last: number): number[] => [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, last];
+
+/** Option builders for bulk leasequery tests. */
+export const O = {
+  clientId: (b = 0x55): Dhcpv6Option => opt(1, duid(b)),
+  serverId: (b = 0x01): Dhcpv6Option => opt(2, duid(b)),
+  status: (code: number, text = ''): Dhcpv6Option => opt(13, [code >> 8, code & 0xff, ...Buffer.from(text)]),
+  iaaddr: (last = 0x10, prefix: number[] = [0x20, 0x01, 0x0d, 0xb8]): Dhcpv6Option =>
+    opt(5, [...prefix, ...addr(last).slice(prefix.length), 0, 0, 0x0e, 0x10, 0, 0, 0x1c, 0x20]),
+  cltTime: (): Dhcpv6Option => opt(46, [0, 0, 0, 60]),
+  /** OPTION_CLIENT_DATA for one client. */
+  clientData: (client = 0x77, extra: Dhcpv6Option[] = []): Dhcpv6Option =>
+    opt(45, [], [opt(1, duid(client)), O.iaaddr(client), O.cltTime(), ...extra]),
+  clientLink: (): Dhcpv6Option => opt(48, addr(1)),
+  relayId: (): Dhcpv6Option => opt(53, duid(0x99)),
+  remoteId: (len = 8): Dhcpv6Option => opt(37, Array.from({ length: len }, (_, i) => (i < 4 ? 0 : i))),
+  /** OPTION_LQ_QUERY: query-type, link-address (:: when omitted) and query-options. */
+  lqQuery: (type: number, link: number[] = new Array(16).fill(0), sub: Dhcpv6Option[] = []): Dhcpv6Option =>
+    opt(44, [type, ...link], sub),
+  addr,
+};
+
+export interface ConversationOptions {
+  /** The SYN was captured (default true). */
+  syn?: boolean;
+  serverPort?: number;
+  time0?: number;
+}
+
+/**
+ * A bulk leasequery connection scripted message by message; each call is one frame (numbered from 1,
+ * or `at` to jump) and feeds the real correlator. `events` are what the engine would receive.
+ */
+export class BulkConversation {
+  readonly events: EventTuple[] = [];
+  readonly conn: TcpConnection;
+  private readonly bulk: BulkCorrelator;
+  frame = 0;
+  time: number;
+
+  constructor(opts: ConversationOptions = {}, limits: Record<string, unknown> = {}) {
+    const serverPort = opts.serverPort ?? 547;
+    this.time = opts.time0 ?? 1_700_000_000;
+    const syn = opts.syn ?? true;
+    this.conn = {
+      id: 1, label: `[2001:db8::9]:40000 > [2001:db8::1]:${serverPort}`,
+      client: { address: '2001:db8::9', port: 40000 }, server: { address: '2001:db8::1', port: serverPort },
+      synSeen: syn, midStream: !syn, detectedBy: 'port', firstFrame: 1, firstTime: this.time,
+    };
+    this.bulk = new BulkCorrelator((name, ev) => { this.events.push([name, ev] as EventTuple); }, limits);
+    this.bulk.open(this.conn, 1, this.time);
+  }
+
+  private next(at?: number, dt = 0.01): [number, number] {
+    this.frame = at ?? this.frame + 1;
+    this.time += dt;
+    return [this.frame, this.time];
+  }
+
+  /** Any message from one end (dir 0 requestor, 1 server). Returns the frame. */
+  send(dir: 0 | 1, msgType: number, xid: number, options: Dhcpv6Option[], at?: number, dt?: number): number {
+    const [frame, time] = this.next(at, dt);
+    const message: Dhcpv6Message = {
+      msgType, format: 'client-server', xid, options, anomalies: [],
+      length: 4 + options.reduce((n, o) => n + 4 + o.length, 0),
+    };
+    const fromReq = dir === 0;
+    const record: MessageRecord = {
+      input: 0, frame, frames: [frame], time, transport: 'tcp',
+      src: fromReq ? this.conn.client.address : this.conn.server.address,
+      dst: fromReq ? this.conn.server.address : this.conn.client.address,
+      srcPort: fromReq ? this.conn.client.port : this.conn.server.port,
+      dstPort: fromReq ? this.conn.server.port : this.conn.client.port,
+      hopLimit: 64, message, connection: this.conn, direction: dir,
+    };
+    this.events.push(['message', record]);
+    this.bulk.message(record);
+    return frame;
+  }
+
+  /** LEASEQUERY (default: by client-id, with a Client-ID). */
+  query(xid: number, options: Dhcpv6Option[] = [O.clientId(), O.lqQuery(2, undefined, [O.clientId(0x77)])], at?: number): number {
+    return this.send(0, 14, xid, options, at);
+  }
+  /** LEASEQUERY-REPLY: with one client's data unless options are given. */
+  reply(xid: number, options: Dhcpv6Option[] = [O.serverId(), O.clientId(), O.clientData()], at?: number): number {
+    return this.send(1, 15, xid, options, at);
+  }
+  /** An empty LEASEQUERY-REPLY (no status, no CLIENT_DATA). */
+  emptyReply(xid: number, extra: Dhcpv6Option[] = [], at?: number): number {
+    return this.send(1, 15, xid, [O.serverId(), O.clientId(), ...extra], at);
+  }
+  data(xid: number, options: Dhcpv6Option[] = [O.clientData(0x78)], at?: number): number {
+    return this.send(1, 17, xid, options, at);
+  }
+  done(xid: number, options: Dhcpv6Option[] = [], at?: number): number {
+    return this.send(1, 16, xid, options, at);
+  }
+  gap(dir: 0 | 1, size = 100, at?: number): number {
+    const [frame, time] = this.next(at);
+    this.bulk.gap(this.conn, dir, size, frame, time);
+    return frame;
+  }
+  desync(dir: 0 | 1, name = 'dhcpv6.bulk.bad_size', at?: number): number {
+    const [frame, time] = this.next(at);
+    this.bulk.desync(this.conn, dir, { name, message: 'framing lost' }, frame, time);
+    return frame;
+  }
+  resync(dir: 0 | 1, skipped = 10, at?: number): number {
+    const [frame, time] = this.next(at);
+    this.bulk.resync(this.conn, dir, skipped, frame, time);
+    return frame;
+  }
+  fin(dir: 0 | 1, at?: number, dt?: number): number {
+    const [frame, time] = this.next(at, dt);
+    this.bulk.fin(this.conn, dir, frame, time);
+    return frame;
+  }
+  rst(dir: 0 | 1, at?: number, dt?: number): number {
+    const [frame, time] = this.next(at, dt);
+    this.bulk.rst(this.conn, dir, frame, time);
+    return frame;
+  }
+  /** Ends the connection; 'fin' and 'rst' should follow fin()/rst() calls. Returns the closing frame. */
+  close(reason: TcpCloseReason, pending: [number, number] = [0, 0], at?: number, dt?: number): number {
+    const frame = at ?? (reason === 'fin' || reason === 'rst' ? this.frame : this.frame + 1);
+    this.frame = frame;
+    this.time += dt ?? 0.01;
+    this.bulk.close(this.conn, reason, frame, this.time, pending);
+    return frame;
+  }
+  /** Both FINs (requestor first) and the close. Returns the last frame. */
+  finish(): number {
+    this.fin(0);
+    this.fin(1);
+    return this.close('fin');
+  }
+  /** The capture ends (at the next frame number unless given). */
+  captureEnd(at?: number, dt?: number): number {
+    return this.close('capture-end', [0, 0], at ?? this.frame, dt);
+  }
+  /** Pass-through for limits/advance tests. */
+  get correlator(): BulkCorrelator {
+    return this.bulk;
+  }
+}
