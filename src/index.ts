@@ -4,7 +4,8 @@
 import type { CaptureInput } from './capture/source.js';
 import { createCodec, type Dhcpv6Codec, type MessageRecord } from './dhcpv6/index.js';
 import { Engine } from './engine/engine.js';
-import { loadProfile, loadRules, type UserConfig } from './engine/load.js';
+import { ConfigError, loadProfile, loadRules, type UserConfig } from './engine/load.js';
+import { OVERRIDABLE } from './dhcpv6/names.js';
 import type { Finding, InputSummary, Report, Stats } from './engine/types.js';
 import { checks } from './checks/index.js';
 import { emptyStats, runInput } from './pipeline.js';
@@ -31,8 +32,18 @@ function toInput(x: string | CaptureInput): CaptureInput {
   return typeof x === 'string' ? { path: x } : x;
 }
 
+/**
+ * The codec for a profile: only the code points the codec can move (draft-01's "TBD" ones) are
+ * passed on; the profile's other names are for the rules. A bad name in the user's config is a ConfigError.
+ */
 function codecFor(profileCodes: Record<string, number>, config?: UserConfig): Dhcpv6Codec {
-  return createCodec({ codes: { ...profileCodes, ...(config?.codes ?? {}) } });
+  const movable: Record<string, number> = {};
+  for (const [name, value] of Object.entries(profileCodes)) if (name in OVERRIDABLE) movable[name] = value;
+  try {
+    return createCodec({ codes: { ...movable, ...(config?.codes ?? {}) } });
+  } catch (e) {
+    throw new ConfigError(`config: ${(e as Error).message.replace(/^codes: /, 'codes: ')}`);
+  }
 }
 
 /** Judges the captures and returns the report (DESIGN.md "check --format json" contract). */

@@ -16,12 +16,12 @@ export const textReporter: Reporter = (report, ctx) => {
   const c = ctx.chalk;
   const s = report.stats;
   const lines: string[] = [];
-  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
   lines.push(c.bold(`dhcp6audit ${report.tool.version}`) + c.dim(` · profile ${report.profile}`));
   lines.push(
     `${plural(s.frames, 'frame')} (${s.dhcpv6Frames} DHCPv6, ${s.otherFrames} other, ${s.malformedFrames} malformed, ` +
       `${s.droppedFrames} dropped${s.duplicateFrames ? `, ${s.duplicateFrames} duplicate` : ''}) · ${plural(s.dhcpv6Messages, 'message')} · ` +
-      `${plural(s.bulkConnections, 'bulk connection')}, ${plural(s.bulkQueries, 'query')} · ` +
+      `${plural(s.bulkConnections, 'bulk connection')}, ${plural(s.bulkQueries, 'query', 'queries')} · ` +
       `${plural(s.clientSessions, 'client session')}, ${plural(s.udpTransactions, 'UDP transaction')}`,
   );
   const sum = report.summary;
