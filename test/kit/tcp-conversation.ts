@@ -211,19 +211,21 @@ export class TcpConversation {
 
   /** Capture records in list order; times increase by `step` (+ delays), duplicates 0.5 ms after their original. */
   packets(): CaptureRecord[] {
-    const step = this.options.step ?? 0.001;
-    let t = this.options.start ?? 1700000000;
+    // Whole microseconds, so times do not drift with floating-point sums.
+    const us = (x: number): number => Math.round(x * 1e6);
+    const step = us(this.options.step ?? 0.001);
+    let t = us(this.options.start ?? 1700000000);
     const out: CaptureRecord[] = [];
     this.segments.forEach((s, k) => {
-      if (k > 0) t = s.duplicate ? t + 0.0005 : t + step + (s.delay ?? 0);
-      if (s.at !== undefined) t = s.at;
+      if (k > 0) t = s.duplicate ? t + 500 : t + step + us(s.delay ?? 0);
+      if (s.at !== undefined) t = us(s.at);
       const ip = this.ipOf(s);
       const data = this.options.link ? this.options.link(ip, s.from) : ethernet({
         payload: ip,
         src: (s.from === 'client' ? this.options.client.mac : this.options.server.mac) ?? (s.from === 'client' ? '02:00:00:00:00:01' : '02:00:00:00:00:02'),
         dst: (s.from === 'client' ? this.options.server.mac : this.options.client.mac) ?? (s.from === 'client' ? '02:00:00:00:00:02' : '02:00:00:00:00:01'),
       });
-      out.push(toRecord(t, data));
+      out.push({ tsSec: Math.floor(t / 1e6), tsNsec: (t % 1e6) * 1000, data });
     });
     return out;
   }
