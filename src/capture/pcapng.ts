@@ -318,6 +318,8 @@ export class PcapngParser extends ChunkedParser implements CaptureParser {
   protected finish(buf: Uint8Array, pos: number): void {
     this.final = true;
     pos = this.run(buf, pos);
+    // Not even one section header could be read: nothing usable in this input.
+    if (this.sections === 0) this.gaveUp = true;
     if (!this.stopped && pos < buf.length) {
       const have = buf.length - pos;
       this.sink.anomaly({
