@@ -51,6 +51,8 @@ export function walkIpv6Extensions(data: Uint8Array, start: number, end: number,
   let pos = start;
   let nh = next;
   out.payloadEnd = end;
+  out.anomaly = null;
+  out.fragment = false;
   for (;;) {
     if (nh === IPPROTO_HOPOPTS || nh === IPPROTO_ROUTING || nh === IPPROTO_DSTOPTS) {
       if (end - pos < 8) {

@@ -3,6 +3,22 @@
 import { NetDecoder, type NetOptions } from '../../../src/net/decoder.js';
 import type { FrameClass, NetAnomaly, TcpCloseReason, TcpConnection, TcpDirection, UdpDatagram } from '../../../src/net/types.js';
 import { concat } from '../../kit/packets.js';
+import type { Frame } from '../../../src/capture/types.js';
+import { createCaptureParser } from '../../../src/capture/sniff.js';
+import { readFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** Reads a committed capture (path relative to the repository) into frames with the project's reader. */
+export function readFrames(path: string): Frame[] {
+  const frames: Frame[] = [];
+  const p = createCaptureParser({ info: () => {}, frame: (f) => frames.push(f), anomaly: (a) => { throw new Error(a.message); } });
+  p.push(readFileSync(join(root, path)));
+  p.end();
+  return frames;
+}
 
 export interface Rec { tsSec: number; tsNsec: number; data: Uint8Array; linkType?: number }
 
@@ -28,7 +44,7 @@ export interface RunResult {
   frames: number;
 }
 
-export function run(records: Rec[], options: NetOptions = {}, linkType = 1, udpClass: (d: UdpDatagram) => FrameClass = () => 'dhcpv6'): RunResult {
+export function run(records: Array<Rec | Frame>, options: NetOptions = {}, linkType = 1, udpClass: (d: UdpDatagram) => FrameClass = () => 'dhcpv6'): RunResult {
   const classes = new Map<number, FrameClass>();
   const calls = new Map<number, number>();
   const counts: Record<FrameClass, number> = { dhcpv6: 0, other: 0, malformed: 0, dropped: 0 };
@@ -52,6 +68,7 @@ export function run(records: Rec[], options: NetOptions = {}, linkType = 1, udpC
     },
   });
   records.forEach((r, i) => {
+    if ('index' in r) { dec.handleFrame(r); return; }
     dec.handleFrame({
       index: i + 1, tsSec: r.tsSec, tsNsec: r.tsNsec, linkType: r.linkType ?? linkType, interfaceId: 0,
       data: r.data, origLength: r.data.length, offset: 0,
