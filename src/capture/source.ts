@@ -1,0 +1,191 @@
+// Reads one capture input (a file, '-' for stdin, or any readable stream) into a CaptureSink:
+// gzip is detected by its magic (1f 8b) and inflated as a stream; frames flow as chunks arrive.
+
+import { open, type FileHandle } from 'node:fs/promises';
+import { createGunzip, type Gunzip } from 'node:zlib';
+import type { CaptureFormat, CaptureSink } from './types.js';
+import { createCaptureParser, describeBadMagic } from './sniff.js';
+import { optionsFromLimits, type CaptureParserOptions } from './options.js';
+
+/** One input: a path ('-' = standard input) or an already open stream with a display name. */
+export type CaptureInput = { path: string } | { stream: NodeJS.ReadableStream; name: string };
+
+/** An input that cannot be read at all (missing, unreadable, a directory). One line. */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+export interface CaptureReadOptions extends CaptureParserOptions {
+  /** Called after every chunk read: raw (possibly compressed) bytes so far, and the file size when known. */
+  onProgress?: (bytesRead: number, totalBytes: number | undefined) => void;
+  /** Named limits (`capture.*` keys) overriding the option fields. */
+  limits?: Record<string, number>;
+}
+
+/** What was read from one input. */
+export interface CaptureReadSummary {
+  /** Container format, once the magic was recognised. */
+  format?: CaptureFormat;
+  compressed: boolean;
+  frames: number;
+  /** Raw bytes read from the input (compressed bytes when gzip). */
+  bytesRead: number;
+  /** Nothing could be read: bad magic, empty input, unreadable header. */
+  failed: boolean;
+  /** One-line reason when failed. */
+  error?: string;
+}
+
+const REASONS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'no such file',
+  ELOOP: 'too many symbolic links',
+};
+
+function reason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return (err?.code && REASONS[err.code]) || err?.message?.split('\n')[0] || String(e);
+}
+
+/** The display name of an input. */
+export function inputName(input: CaptureInput): string {
+  return 'path' in input ? (input.path === '-' ? 'stdin' : input.path) : input.name;
+}
+
+/**
+ * Reads a capture to its end, pushing frames and anomalies into `sink` as they are parsed.
+ * Rejects with InputError only when the input cannot be opened; anything wrong inside the input
+ * resolves (failed = true when nothing could be read) and is reported through the sink.
+ */
+export async function readCapture(input: CaptureInput, sink: CaptureSink, options: CaptureReadOptions = {}): Promise<CaptureReadSummary> {
+  const name = inputName(input);
+  let stream: NodeJS.ReadableStream;
+  let total: number | undefined;
+  let handle: FileHandle | undefined;
+  if ('path' in input && input.path !== '-') {
+    try {
+      handle = await open(input.path, 'r');
+      const st = await handle.stat();
+      if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      if (st.isFile()) total = st.size;
+    } catch (e) {
+      await handle?.close().catch(() => undefined);
+      throw new InputError(`cannot open ${name}: ${reason(e)}`);
+    }
+    stream = handle.createReadStream({ highWaterMark: 256 * 1024 });
+  } else {
+    stream = 'path' in input ? process.stdin : input.stream;
+  }
+
+  const parserOptions = optionsFromLimits(options.limits, { ...options });
+  let compressed = false;
+  let bytesRead = 0;
+  let head: Uint8Array | undefined; // the first byte, while we wait for the second
+  let gunzip: Gunzip | undefined;
+  let gzipDone: Promise<void> | undefined;
+  let fatal: string | undefined;
+  const inner: CaptureSink = {
+    info: (i) => sink.info(i),
+    frame: (f) => sink.frame(f),
+    anomaly: (a) => {
+      if (fatal === undefined && (a.name === 'capture.bad_magic' || a.name === 'capture.empty' || a.name.endsWith('truncated_header'))) fatal = a.message;
+      sink.anomaly(a);
+    },
+  };
+  let parser = createCaptureParser(inner, parserOptions);
+  let readError: unknown;
+
+  const startGzip = (): void => {
+    compressed = true;
+    parser = createCaptureParser(inner, { ...parserOptions, compressed: true });
+    const gz = createGunzip();
+    gunzip = gz;
+    let inflated = 0;
+    gz.on('data', (c: Buffer) => { inflated += c.length; parser.push(c); });
+    gzipDone = new Promise<void>((resolve) => {
+      gz.on('end', resolve);
+      gz.on('error', (e: Error) => {
+        sink.anomaly({
+          name: 'capture.gzip_error',
+          message: `the gzip data is corrupt (${e.message}) after ${inflated} decompressed bytes`,
+          offset: inflated,
+          frame: parser.frames + 1,
+        });
+        resolve();
+      });
+    });
+  };
+
+  const deliver = async (chunk: Uint8Array): Promise<void> => {
+    if (gunzip) {
+      if (gunzip.destroyed) return;
+      if (!gunzip.write(chunk)) {
+        await Promise.race([new Promise<void>((r) => gunzip!.once('drain', r)), gzipDone]);
+      }
+    } else {
+      parser.push(chunk);
+    }
+  };
+
+  try {
+    let decided = false;
+    for await (const raw of stream as AsyncIterable<Buffer | string>) {
+      const chunk: Uint8Array = typeof raw === 'string' ? Buffer.from(raw) : raw;
+      bytesRead += chunk.length;
+      options.onProgress?.(bytesRead, total);
+      if (chunk.length === 0) continue;
+      if (!decided) {
+        // Gather the first two bytes to tell gzip from a raw capture.
+        let h = chunk;
+        if (head) { h = new Uint8Array(head.length + chunk.length); h.set(head); h.set(chunk, head.length); }
+        if (h.length < 2) { head = h; continue; }
+        head = undefined;
+        decided = true;
+        if (h[0] === 0x1f && h[1] === 0x8b) startGzip();
+        await deliver(h);
+      } else {
+        await deliver(chunk);
+      }
+      if (parser.failed) break;
+    }
+  } catch (e) {
+    readError = e;
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+
+  if (readError !== undefined && bytesRead === 0) {
+    gunzip?.destroy();
+    throw new InputError(`cannot read ${name}: ${reason(readError)}`);
+  }
+  if (head !== undefined && head.length > 0) parser.push(head); // a one-byte input
+  if (gunzip) {
+    if (!gunzip.destroyed) gunzip.end();
+    await gzipDone;
+  }
+  if (readError !== undefined) {
+    sink.anomaly({
+      name: 'capture.read_error',
+      message: `reading stopped after ${bytesRead} bytes: ${reason(readError)}`,
+      offset: bytesRead,
+      frame: parser.frames + 1,
+    });
+  }
+  parser.end();
+
+  const summary: CaptureReadSummary = { compressed, frames: parser.frames, bytesRead, failed: parser.failed };
+  if (parser.format) summary.format = parser.format;
+  if (parser.failed) summary.error = fatal ?? failure(parser.format, bytesRead);
+  return summary;
+}
+
+function failure(format: CaptureFormat | undefined, bytesRead: number): string {
+  if (bytesRead === 0) return 'empty input';
+  if (!format) return 'not a pcap or pcapng capture';
+  return `unreadable ${format} header`;
+}
+
+export { describeBadMagic };
