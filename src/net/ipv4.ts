@@ -13,12 +13,12 @@ export function decodeIpv4(data: Uint8Array, offset: number, out: IpInfo): void 
   out.fragOffset = 0;
   out.fragId = 0;
   const avail = data.length - offset;
-  if (avail < 20) {
-    setAnomaly(out, 'ipv4.bad_header', `IPv4 header needs 20 octets, ${Math.max(0, avail)} captured`);
+  if (avail > 0 && data[offset] >> 4 !== 4) {
+    setAnomaly(out, 'ipv4.bad_version', `IP version ${data[offset] >> 4} where IPv4 was expected`);
     return;
   }
-  if (data[offset] >> 4 !== 4) {
-    setAnomaly(out, 'ipv4.bad_version', `IP version ${data[offset] >> 4} where IPv4 was expected`);
+  if (avail < 20) {
+    setAnomaly(out, 'ipv4.bad_header', `IPv4 header needs 20 octets, ${Math.max(0, avail)} captured`);
     return;
   }
   const ihl = (data[offset] & 0x0f) * 4;

@@ -23,12 +23,12 @@ export function decodeIpv6(data: Uint8Array, offset: number, out: IpInfo): void 
   out.moreFragments = false;
   out.fragOffset = 0;
   out.fragId = 0;
-  if (data.length - offset < 40) {
-    setAnomaly(out, 'ipv6.bad_header', `IPv6 header needs 40 octets, ${Math.max(0, data.length - offset)} captured`);
+  if (data.length > offset && data[offset] >> 4 !== 6) {
+    setAnomaly(out, 'ipv6.bad_version', `IP version ${data[offset] >> 4} where IPv6 was expected`);
     return;
   }
-  if (data[offset] >> 4 !== 6) {
-    setAnomaly(out, 'ipv6.bad_version', `IP version ${data[offset] >> 4} where IPv6 was expected`);
+  if (data.length - offset < 40) {
+    setAnomaly(out, 'ipv6.bad_header', `IPv6 header needs 40 octets, ${Math.max(0, data.length - offset)} captured`);
     return;
   }
   const payloadLength = (data[offset + 4] << 8) | data[offset + 5];
