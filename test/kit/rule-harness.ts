@@ -57,9 +57,9 @@ import { BulkCorrelator } from '../../src/correlate/bulk.js';
 
 /** An option from its code, body and sub-options (length computed). */
 export function opt(code: number, data: number[] | Uint8Array = [], options?: Dhcpv6Option[]): Dhcpv6Option {
-  const head = Uint8Array.from(data as ArrayLike<number>);
-  const subLen = (options ?? []).reduce((n, o) => n + 4 + o.length, 0);
-  const o: Dhcpv6Option = { code, length: head.length + subLen, data: head };
+  const bytes = [...Array.from(data as ArrayLike<number>)];
+  for (const s of options ?? []) bytes.push(s.code >> 8, s.code & 0xff, s.length >> 8, s.length & 0xff, ...s.data);
+  const o: Dhcpv6Option = { code, length: bytes.length, data: Uint8Array.from(bytes) };
   if (options) o.options = options;
   return o;
 }

@@ -1,0 +1,76 @@
+// Small helpers shared by the RFC 5460 checks: report descriptors for bulk connections, code points
+// from the profile, message names.
+import type { BulkAnswerEvent, BulkConnection, BulkQuery } from '../correlate/bulk-events.js';
+import type { Dhcpv6Message, Dhcpv6Option } from '../dhcpv6/types.js';
+import type { Profile, ReportDescriptor } from '../engine/types.js';
+
+/** Message-type and option code points of the active profile (draft-01 takes them from the config). */
+export function bulkCodes(p: Profile): {
+  lq: number; reply: number; done: number; data: number; relayId: number; clientLink: number; remoteId: number;
+} {
+  const c = p.codes;
+  return {
+    lq: c.LEASEQUERY ?? 14, reply: c['LEASEQUERY-REPLY'] ?? 15, done: c['LEASEQUERY-DONE'] ?? 16,
+    data: c['LEASEQUERY-DATA'] ?? 17, relayId: c.OPTION_RELAY_ID ?? 53, clientLink: c.OPTION_LQ_CLIENT_LINK ?? 48,
+    remoteId: c.OPTION_REMOTE_ID ?? 37,
+  };
+}
+
+/** Display name of a bulk message type under the profile. */
+export function bulkName(p: Profile, msgType: number): string {
+  const k = bulkCodes(p);
+  if (msgType === k.lq) return 'LEASEQUERY';
+  if (msgType === k.reply) return 'LEASEQUERY-REPLY';
+  if (msgType === k.done) return 'LEASEQUERY-DONE';
+  if (msgType === k.data) return 'LEASEQUERY-DATA';
+  return `type ${msgType}`;
+}
+
+/** The common part of a bulk finding: frames, time, xid, connection. */
+export function at(conn: BulkConnection, frames: number[], time: number, xid?: number): Omit<ReportDescriptor, 'messageId'> {
+  const d: Omit<ReportDescriptor, 'messageId'> = { frames: frames.filter((f) => f > 0), time, connection: conn.label };
+  if (xid !== undefined) d.xid = xid;
+  return d;
+}
+
+/** Frames of the REPLY (when any) and the message at hand. */
+export function withReply(q: BulkQuery, e: BulkAnswerEvent): number[] {
+  return q.reply ? [q.reply.frame, e.frame] : [e.frame];
+}
+
+/** Status code of the first REPLY as a number. */
+export function statusText(q: BulkQuery): number {
+  return q.status ?? 0;
+}
+
+/** Top-level options with this code. */
+export function countTop(m: Dhcpv6Message, code: number): number {
+  let n = 0;
+  for (const o of m.options) if (o.code === code) n++;
+  return n;
+}
+
+/** Whether a query is an RFC 7653 active query (its DATA follows other rules). */
+export function isActive(q: BulkQuery): boolean {
+  return q.requestType === 22;
+}
+export interface LqQuery {
+  type: number;
+  /** The 16 link-address octets. */
+  link: Uint8Array;
+  sub: Dhcpv6Option[];
+}
+
+/** The message's OPTION_LQ_QUERY, when it has a readable one. */
+export function lqQueryOf(m: Dhcpv6Message): LqQuery | undefined {
+  const o = m.options.find((x) => x.code === 44);
+  if (!o || o.data.length < 17) return undefined;
+  return { type: o.data[0], link: o.data.subarray(1, 17), sub: o.options ?? [] };
+}
+
+/** The link-address as text (compact hex groups, enough for messages). */
+export function linkText(b: Uint8Array): string {
+  const g: string[] = [];
+  for (let i = 0; i < 16; i += 2) g.push(((b[i] << 8) | b[i + 1]).toString(16));
+  return g.join(':').replace(/(^|:)0(:0)+(:|$)/, '::');
+}

@@ -1,0 +1,14 @@
+// DECODE-LINK: turns the link layer's anomalies into findings (see rules/decoder/decode-link.json for grading).
+import type { RuleModule } from '../../engine/types.js';
+import type { Events } from '../../correlate/events.js';
+import { reportAnomaly } from './anomaly.js';
+
+export const check: RuleModule<Events> = {
+  create(ctx) {
+    return {
+      anomaly(a) {
+        if (a.layer === 'link') reportAnomaly(ctx, a);
+      },
+    };
+  },
+};

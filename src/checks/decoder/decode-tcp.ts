@@ -1,0 +1,14 @@
+// DECODE-TCP: turns the tcp layer's anomalies into findings (see rules/decoder/decode-tcp.json for grading).
+import type { RuleModule } from '../../engine/types.js';
+import type { Events } from '../../correlate/events.js';
+import { reportAnomaly } from './anomaly.js';
+
+export const check: RuleModule<Events> = {
+  create(ctx) {
+    return {
+      anomaly(a) {
+        if (a.layer === 'tcp') reportAnomaly(ctx, a);
+      },
+    };
+  },
+};

@@ -1,0 +1,58 @@
+// BLQ-ERROR-AFTER-REPLY: after a DONE with an error status the server closes and sends nothing more
+// (RFC 5460 §5.2.2, §7.2, §7.4).
+import type { RuleModule } from '../../engine/types.js';
+import type { Events } from '../../correlate/events.js';
+import type { BulkConnection } from '../../correlate/bulk-events.js';
+import { at } from '../bulk-util.js';
+
+interface Pending { frame: number; time: number; xid: number; status: number }
+
+export const check: RuleModule<Events> = {
+  create(ctx) {
+    const tolerance = ctx.options.tolerance as number;
+    const pending = new Map<BulkConnection, Pending>();
+    const report = (conn: BulkConnection, p: Pending, messageId: string, frame: number, time: number, inconclusive = false): void => {
+      pending.delete(conn);
+      ctx.report({
+        messageId, verdict: inconclusive ? 'inconclusive' : 'violation', data: { xid: p.xid, status: p.status, tolerance },
+        ...at(conn, [p.frame, frame], time, p.xid),
+      });
+    };
+    return {
+      'bulk:done'(e) {
+        if (e.placement !== 'valid') return;
+        const st = e.record.message.options.find((o) => o.code === 13);
+        const status = st && st.data.length >= 2 ? (st.data[0] << 8) | st.data[1] : 0;
+        if (status !== 0 && !pending.has(e.conn)) pending.set(e.conn, { frame: e.frame, time: e.time, xid: e.query.xid, status });
+      },
+      'bulk:message'(e) {
+        const p = pending.get(e.conn);
+        if (!p || e.frame === p.frame) return;
+        // RFC 5460 §7.4: the server closes after aborting; it does not carry on.
+        if (e.role === 'server') report(e.conn, p, 'kept-sending', e.frame, e.time);
+        else if (e.time - p.time > tolerance) report(e.conn, p, 'no-close', e.frame, e.time);
+      },
+      'bulk:fin'(e) {
+        const p = pending.get(e.conn);
+        if (!p) return;
+        if (e.by === 'server') {
+          if (e.time - p.time > tolerance) report(e.conn, p, 'no-close', e.frame, e.time);
+          else pending.delete(e.conn);
+        }
+      },
+      'bulk:rst'(e) {
+        const p = pending.get(e.conn);
+        if (!p) return;
+        if (e.by === 'server' && e.time - p.time > tolerance) report(e.conn, p, 'no-close', e.frame, e.time);
+        else pending.delete(e.conn); // closed in time, or the requestor reset it
+      },
+      'bulk:close'(e) {
+        const p = pending.get(e.conn);
+        if (!p) return;
+        if (e.close.reason === 'capture-end' && e.time - p.time > tolerance) report(e.conn, p, 'no-close', e.frame, e.time);
+        else if (e.close.reason === 'fin') pending.delete(e.conn); // requestor FIN first, server FIN handled above
+        else report(e.conn, p, 'capture-end', e.frame, e.time, true);
+      },
+    };
+  },
+};

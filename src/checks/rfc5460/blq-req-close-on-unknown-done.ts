@@ -1,0 +1,51 @@
+// BLQ-REQ-CLOSE-ON-UNKNOWN-DONE: a requestor closes after a DONE whose xid it never asked (RFC 5460 §6.3).
+import type { RuleModule } from '../../engine/types.js';
+import type { Events } from '../../correlate/events.js';
+import type { BulkConnection } from '../../correlate/bulk-events.js';
+import { at } from '../bulk-util.js';
+
+interface Pending { frame: number; time: number; xid: number }
+
+export const check: RuleModule<Events> = {
+  create(ctx) {
+    const tolerance = ctx.options.tolerance as number;
+    const pending = new Map<BulkConnection, Pending>();
+    const report = (conn: BulkConnection, p: Pending, messageId: string, frame: number, time: number, inconclusive = false): void => {
+      pending.delete(conn);
+      ctx.report({
+        messageId, verdict: inconclusive ? 'inconclusive' : 'violation', data: { xid: p.xid, tolerance },
+        ...at(conn, [p.frame, frame], time, p.xid),
+      });
+    };
+    return {
+      'bulk:unmatched'(e) {
+        if (e.kind === 'done' && e.certain && !pending.has(e.conn)) pending.set(e.conn, { frame: e.frame, time: e.time, xid: e.query.xid });
+      },
+      'bulk:message'(e) {
+        const p = pending.get(e.conn);
+        if (!p || e.frame === p.frame) return;
+        // RFC 5460 §6.3 MUST close: another query instead is a violation.
+        if (e.role === 'requestor') report(e.conn, p, 'kept-querying', e.frame, e.time);
+        else if (e.time - p.time > tolerance) report(e.conn, p, 'no-close', e.frame, e.time);
+      },
+      'bulk:fin'(e) {
+        const p = pending.get(e.conn);
+        if (!p || e.by !== 'requestor') return;
+        if (e.time - p.time > tolerance) report(e.conn, p, 'no-close', e.frame, e.time);
+        else pending.delete(e.conn);
+      },
+      'bulk:rst'(e) {
+        const p = pending.get(e.conn);
+        if (!p) return;
+        if (e.by === 'requestor' && e.time - p.time > tolerance) report(e.conn, p, 'no-close', e.frame, e.time);
+        else pending.delete(e.conn); // the requestor reset in time, or the server reset the connection
+      },
+      'bulk:close'(e) {
+        const p = pending.get(e.conn);
+        if (!p) return;
+        if (e.time - p.time > tolerance && e.close.reason !== 'timeout' && e.close.reason !== 'limit') report(e.conn, p, 'no-close', e.frame, e.time);
+        else report(e.conn, p, 'capture-end', e.frame, e.time, true);
+      },
+    };
+  },
+};
