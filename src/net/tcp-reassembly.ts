@@ -565,6 +565,8 @@ export class TcpReassembler {
     c.state = reason === 'limit' ? DROPPED : CLOSED;
     for (const d of c.dirs) { d.tail = null; d.ooo = []; }
     this.ev.sink.close(c.conn!, reason, frame, time);
-    this.addPassive(c, frame, time);
+    // Remembered so trailing packets (the last ACK) count with it; after an idle timeout the
+    // 4-tuple is forgotten instead, so a later packet starts a new (mid-stream) connection.
+    if (reason !== 'timeout') this.addPassive(c, frame, time);
   }
 }
