@@ -161,6 +161,11 @@ export class NetDecoder {
     }
     // A fragment: hold it until the datagram is whole.
     const v6 = ip.version === 6;
+    if (ip.truncated && ip.fragOffset === 0 && ip.protocol === IPPROTO_UDP) {
+      // Cut by the snaplen, so never reassembled: like tshark, decode the first fragment as a truncated datagram.
+      this.transport(data, data, ip.payloadStart, ip.payloadEnd, ip.protocol, ip.hopLimit, true, idx, null, time);
+      return;
+    }
     if (ip.truncated) {
       this.out.anomaly({ name: 'ip.frag.truncated', frames: [idx], time, message: 'a fragment was cut short by the snaplen, so its datagram cannot be reassembled' });
       this.settle(idx, 'malformed');
