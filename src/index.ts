@@ -9,6 +9,7 @@ import { OVERRIDABLE } from './dhcpv6/names.js';
 import type { Finding, InputSummary, Report, Stats } from './engine/types.js';
 import { checks } from './checks/index.js';
 import { emptyStats, runInput } from './pipeline.js';
+import type { AnomalyEvent } from './correlate/events.js';
 import { TOOL_VERSION } from './version.js';
 
 export type { Finding, Report, Stats, InputSummary } from './engine/types.js';
@@ -83,7 +84,12 @@ export async function analyze(inputs: Array<string | CaptureInput>, options: Ana
 export async function decode(
   inputs: Array<string | CaptureInput>,
   onMessage: (record: MessageRecord, codec: Dhcpv6Codec) => void,
-  options: Pick<AnalyzeOptions, 'profile' | 'config' | 'bulkPorts'> = {},
+  options: Pick<AnalyzeOptions, 'profile' | 'config' | 'bulkPorts'> & {
+    /** A frame repeating an earlier transmission: it is not decoded again. */
+    onDuplicate?: (input: number, frame: number, original: number) => void;
+    /** Every capture, network and DHCPv6 anomaly. */
+    onAnomaly?: (input: number, anomaly: AnomalyEvent) => void;
+  } = {},
 ): Promise<{ inputs: InputSummary[]; stats: Stats }> {
   const profile = loadProfile(options.profile ?? 'rfc5460', options.config);
   const codec = codecFor(profile.codes, options.config);
@@ -93,6 +99,8 @@ export async function decode(
     lines.push(await runInput({
       input: i, source: toInput(inputs[i]), codec, bulkPorts: options.bulkPorts ?? [],
       limits: { ...(options.config?.limits ?? {}) }, stats, onMessage: (r) => onMessage(r, codec),
+      onDuplicate: options.onDuplicate ? (frame, original) => options.onDuplicate!(i, frame, original) : undefined,
+      onAnomaly: options.onAnomaly ? (a) => options.onAnomaly!(i, a) : undefined,
     }));
   }
   return { inputs: lines, stats };

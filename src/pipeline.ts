@@ -33,6 +33,10 @@ export interface PipelineRun {
   /** Called for every decoded DHCPv6 message, in frame order (decode command). */
   onMessage?: (record: MessageRecord) => void;
   onProgress?: (bytesRead: number, totalBytes: number | undefined, frames: number) => void;
+  /** Called for a frame that repeats an earlier transmission (DESIGN.md "Duplicates"). */
+  onDuplicate?: (frame: number, original: number) => void;
+  /** Called for every anomaly of any layer, whether or not events are emitted. */
+  onAnomaly?: (anomaly: AnomalyEvent) => void;
   stats: Stats;
 }
 
@@ -60,7 +64,10 @@ export async function runInput(run: PipelineRun): Promise<InputSummary> {
   let lastFrame = 0;
   let lastTime = 0;
 
-  const emitAnomaly = (a: AnomalyEvent): void => { if (emit) emit('anomaly', a); };
+  const emitAnomaly = (a: AnomalyEvent): void => {
+    run.onAnomaly?.(a);
+    if (emit) emit('anomaly', a);
+  };
 
   const bulk = emit ? new BulkCorrelator(emit, run.limits) : undefined;
   const client = emit ? new ClientCorrelator(emit, run.limits) : undefined;
@@ -68,14 +75,12 @@ export async function runInput(run: PipelineRun): Promise<InputSummary> {
   const deliver = (record: MessageRecord): void => {
     stats.dhcpv6Messages++;
     run.onMessage?.(record);
-    if (emit) {
-      emit('message', record);
-      for (const a of record.message.anomalies) {
-        emitAnomaly({
-          layer: 'dhcpv6', name: a.name, message: a.message, frames: record.frames, time: record.time,
-          connection: record.connection?.label, xid: record.message.xid,
-        });
-      }
+    emit?.('message', record);
+    for (const a of record.message.anomalies) {
+      emitAnomaly({
+        layer: 'dhcpv6', name: a.name, message: a.message, frames: record.frames, time: record.time,
+        connection: record.connection?.label, xid: record.message.xid,
+      });
     }
   };
 
@@ -127,7 +132,10 @@ export async function runInput(run: PipelineRun): Promise<InputSummary> {
       tcp: streams,
       anomaly: (a: NetAnomaly) => emitAnomaly({ layer: layerOf(a.name), name: a.name, message: a.message, frames: a.frames, time: a.time, connection: a.connection }),
       classify,
-      duplicate: () => { stats.duplicateFrames++; },
+      duplicate: (frame: number, original: number) => {
+        stats.duplicateFrames++;
+        run.onDuplicate?.(frame, original);
+      },
     },
   );
 
