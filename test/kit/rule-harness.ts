@@ -85,6 +85,7 @@ export const O = {
   lqQuery: (type: number, link: number[] = new Array(16).fill(0), sub: Dhcpv6Option[] = []): Dhcpv6Option =>
     opt(44, [type, ...link], sub),
   addr,
+  opt,
 };
 
 export interface ConversationOptions {
@@ -210,4 +211,14 @@ export class BulkConversation {
   get correlator(): BulkCorrelator {
     return this.bulk;
   }
+}
+
+/** A finding reduced to what rule tests assert: [ruleId, verdict, severity, frames, xid]. */
+export function brief(f: Finding): [string, string, string, number[], number | undefined] {
+  return [f.ruleId, f.verdict, f.severity, f.frames, f.xid];
+}
+
+/** runRule on a conversation's events, reduced with brief(). */
+export function judge(id: string, c: { events: EventTuple[] }, opts?: HarnessOptions): Array<ReturnType<typeof brief>> {
+  return runRule(id, c.events, opts).map(brief);
 }

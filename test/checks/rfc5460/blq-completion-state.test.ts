@@ -1,0 +1,25 @@
+// BLQ-COMPLETION-STATE: a query unanswered when the capture stops is inconclusive; never a violation.
+import { describe, expect, it } from 'vitest';
+import { BulkConversation, O, judge } from '../../kit/rule-harness.js';
+
+const ID = 'BLQ-COMPLETION-STATE';
+
+describe(ID, () => {
+  it('says nothing for completed queries, including by a real close', () => {
+    const c = new BulkConversation();
+    c.query(1); c.emptyReply(1); c.query(2); c.fin(0); c.fin(1); c.close('fin');
+    expect(judge(ID, c)).toEqual([]);
+  });
+
+  it('is inconclusive for a query without answer at capture end', () => {
+    const c = new BulkConversation();
+    c.query(1); c.emptyReply(1); c.query(2); c.captureEnd();
+    expect(judge(ID, c)).toEqual([[ID, 'inconclusive', 'info', [3], 2]]);
+  });
+
+  it('leaves streaming queries at capture end to BLQ-DONE-AFTER-BINDINGS', () => {
+    const c = new BulkConversation();
+    c.query(1); c.reply(1); c.captureEnd();
+    expect(judge(ID, c)).toEqual([]);
+  });
+});

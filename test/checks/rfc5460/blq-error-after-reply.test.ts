@@ -1,0 +1,34 @@
+// BLQ-ERROR-AFTER-REPLY: after an error DONE the server closes and sends nothing more.
+import { describe, expect, it } from 'vitest';
+import { BulkConversation, O, judge } from '../../kit/rule-harness.js';
+
+const ID = 'BLQ-ERROR-AFTER-REPLY';
+
+describe(ID, () => {
+  it('accepts an error DONE followed by the server closing', () => {
+    const c = new BulkConversation();
+    c.query(1); c.reply(1); c.done(1, [O.status(11)]); c.fin(1); c.fin(0); c.close('fin');
+    expect(judge(ID, c)).toEqual([]);
+  });
+
+  it('reports a server that goes on sending, or closes late', () => {
+    const c = new BulkConversation();
+    c.query(1); c.query(2); c.reply(1); c.done(1, [O.status(1)]); c.emptyReply(2);
+    expect(judge(ID, c)).toEqual([[ID, 'violation', 'warning', [4, 5], 1]]);
+    const d = new BulkConversation();
+    d.query(1); d.reply(1); d.done(1, [O.status(1)]); d.fin(1, undefined, 30);
+    expect(judge(ID, d)).toEqual([[ID, 'violation', 'warning', [3, 4], 1]]);
+  });
+
+  it('is inconclusive when the capture ends within the tolerance', () => {
+    const c = new BulkConversation();
+    c.query(1); c.reply(1); c.done(1, [O.status(1)]); c.captureEnd();
+    expect(judge(ID, c)).toEqual([[ID, 'inconclusive', 'warning', [3], 1]]);
+  });
+
+  it('takes the tolerance from the config', () => {
+    const d = new BulkConversation();
+    d.query(1); d.reply(1); d.done(1, [O.status(1)]); d.fin(1, undefined, 30);
+    expect(judge(ID, d, { config: { rules: { [ID]: { options: { tolerance: 60 } } } } })).toEqual([]);
+  });
+});

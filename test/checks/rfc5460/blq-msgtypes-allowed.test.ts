@@ -1,0 +1,33 @@
+// BLQ-MSGTYPES-ALLOWED: only types 14-17 on the connection; a type found right after a resync is inconclusive.
+import { describe, expect, it } from 'vitest';
+import { BulkConversation, O, judge } from '../../kit/rule-harness.js';
+
+const ID = 'BLQ-MSGTYPES-ALLOWED';
+
+describe(ID, () => {
+  it('accepts the four bulk message types', () => {
+    const c = new BulkConversation();
+    c.query(1); c.reply(1); c.data(1); c.done(1);
+    expect(judge(ID, c)).toEqual([]);
+  });
+
+  it('reports any other type', () => {
+    const c = new BulkConversation();
+    c.send(0, 11, 5, []); c.send(1, 7, 5, []);
+    expect(judge(ID, c)).toEqual([[ID, 'violation', 'error', [1], 5], [ID, 'violation', 'error', [2], 5]]);
+  });
+
+  it('is inconclusive right after a resync', () => {
+    const c = new BulkConversation();
+    c.resync(1); c.send(1, 3, 5, []);
+    expect(judge(ID, c)).toEqual([[ID, 'inconclusive', 'error', [2], 5]]);
+  });
+
+  it('uses the draft-01 code points from the config', () => {
+    const codes = { 'LEASEQUERY-DONE': 250, 'LEASEQUERY-DATA': 251, OPTION_RELAY_ID: 252, QueryTerminated: 253 };
+    const c = new BulkConversation();
+    c.send(1, 251, 5, []);
+    expect(judge(ID, c, { profile: 'draft-01', config: { codes, rules: { [ID]: { enabled: true } } } })).toEqual([]);
+    expect(judge(ID, c)).toEqual([[ID, 'violation', 'error', [1], 5]]);
+  });
+});

@@ -1,0 +1,34 @@
+// BLQ-PARALLEL: every pipelined query gets answered; one left without answer while later ones were answered is a violation.
+import { describe, expect, it } from 'vitest';
+import { BulkConversation, O, judge } from '../../kit/rule-harness.js';
+
+const ID = 'BLQ-PARALLEL';
+
+describe(ID, () => {
+  it('accepts interleaved answers in any order', () => {
+    const c = new BulkConversation();
+    c.query(3); c.query(4); c.reply(4); c.reply(3); c.done(3); c.done(4); c.finish();
+    expect(judge(ID, c)).toEqual([]);
+  });
+
+  it('reports a query never answered while a later one was', () => {
+    const c = new BulkConversation();
+    c.query(3); c.query(4); c.reply(4); c.done(4); c.fin(0); c.fin(1); c.close('fin');
+    expect(judge(ID, c)).toEqual([[ID, 'violation', 'error', [1, 3, 6], 3]]);
+  });
+
+  it('does not judge an invalid query (it may be dropped silently)', () => {
+    const c = new BulkConversation();
+    c.query(3, [O.clientId()]); c.query(4); c.emptyReply(4); c.fin(0); c.fin(1); c.close('fin');
+    expect(judge(ID, c)).toEqual([]);
+  });
+
+  it('is inconclusive at capture end, after a requestor reset and after loss', () => {
+    const c = new BulkConversation();
+    c.query(3); c.query(4); c.emptyReply(4); c.captureEnd();
+    expect(judge(ID, c)).toEqual([[ID, 'inconclusive', 'error', [1, 3], 3]]);
+    const r = new BulkConversation();
+    r.query(3); r.query(4); r.emptyReply(4); r.rst(0); r.close('rst');
+    expect(judge(ID, r)).toEqual([[ID, 'inconclusive', 'error', [1, 3, 4], 3]]);
+  });
+});

@@ -1,0 +1,31 @@
+// BLQ-REQ-CLOSE-ON-UNKNOWN-DONE: the requestor closes after a DONE for an xid it never asked.
+import { describe, expect, it } from 'vitest';
+import { BulkConversation, O, judge } from '../../kit/rule-harness.js';
+
+const ID = 'BLQ-REQ-CLOSE-ON-UNKNOWN-DONE';
+
+describe(ID, () => {
+  it('accepts a requestor that closes at once', () => {
+    const c = new BulkConversation();
+    c.query(1); c.done(9); c.fin(0); c.fin(1); c.close('fin');
+    expect(judge(ID, c)).toEqual([]);
+  });
+
+  it('reports a requestor that keeps querying, or does not close in time', () => {
+    const c = new BulkConversation();
+    c.query(1); c.done(9); c.query(2);
+    expect(judge(ID, c)).toEqual([[ID, 'violation', 'error', [2, 3], 9]]);
+    const d = new BulkConversation();
+    d.query(1); d.done(9); d.fin(0, undefined, 20);
+    expect(judge(ID, d)).toEqual([[ID, 'violation', 'error', [2, 3], 9]]);
+  });
+
+  it('is inconclusive when the capture ends within the tolerance; silent for uncertain DONEs', () => {
+    const c = new BulkConversation();
+    c.query(1); c.done(9); c.captureEnd();
+    expect(judge(ID, c)).toEqual([[ID, 'inconclusive', 'error', [2], 9]]);
+    const m = new BulkConversation({ syn: false });
+    m.done(9); m.query(2);
+    expect(judge(ID, m)).toEqual([]);
+  });
+});
