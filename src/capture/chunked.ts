@@ -14,8 +14,11 @@ export abstract class ChunkedParser {
   /** Set by a subclass when it will not read any more input (bad magic, bad header). */
   protected stopped = false;
   private total = 0;
+  /** Bytes carried over from earlier chunks: carry[carryStart..carryEnd). Never overwritten once written. */
   private carry: Uint8Array | null = null;
-  private carryLen = 0;
+  private carryStart = 0;
+  private carryEnd = 0;
+  /** Absolute input offset of carry[carryStart]. */
   private carryBase = 0;
   private ended = false;
 
@@ -29,36 +32,32 @@ export abstract class ChunkedParser {
     const chunkBase = this.total;
     this.total += chunk.length;
     let off = 0;
-    while (this.carryLen > 0) {
+    while (this.carryEnd > this.carryStart) {
       if (off >= chunk.length) return;
-      let carry = this.carry!;
-      const want = Math.max(this.need, this.carryLen + 1);
-      if (carry.length < want) {
-        const grown = new Uint8Array(want);
-        grown.set(carry.subarray(0, this.carryLen));
-        carry = this.carry = grown;
+      const have = this.carryEnd - this.carryStart;
+      const want = Math.max(this.need, have + 1);
+      if (this.carryStart + want > this.carry!.length) {
+        // Room to slide: a resync scan that keeps needing `want` bytes moves on without recopying.
+        const grown = new Uint8Array(Math.max(want * 2, 4096));
+        grown.set(this.carry!.subarray(this.carryStart, this.carryEnd));
+        this.carry = grown;
+        this.carryStart = 0;
+        this.carryEnd = have;
       }
-      const take = Math.min(want - this.carryLen, chunk.length - off);
-      carry.set(chunk.subarray(off, off + take), this.carryLen);
-      this.carryLen += take;
+      const carry = this.carry!;
+      const take = Math.min(want - have, chunk.length - off);
+      carry.set(chunk.subarray(off, off + take), this.carryEnd);
+      this.carryEnd += take;
       off += take;
-      if (this.carryLen < want) return;
-      const view = carry.subarray(0, this.carryLen);
+      if (this.carryEnd - this.carryStart < want) return;
+      const view = carry.subarray(this.carryStart, this.carryEnd);
       this.base = this.carryBase;
       const stop = this.run(view, 0);
-      if (this.stopped) { this.carry = null; this.carryLen = 0; return; }
-      const rest = this.carryLen - stop;
-      if (rest === 0) {
-        this.carry = null;
-        this.carryLen = 0;
-      } else {
-        // Frames handed out may view `carry`: the remainder goes to a fresh buffer.
-        const next = new Uint8Array(Math.max(this.need, rest));
-        next.set(view.subarray(stop));
-        this.carry = next;
-        this.carryLen = rest;
-        this.carryBase += stop;
-      }
+      if (this.stopped) { this.dropCarry(); return; }
+      // Frames handed out view carry[..stop): that region is never written again.
+      this.carryStart += stop;
+      this.carryBase += stop;
+      if (this.carryStart === this.carryEnd) this.dropCarry();
     }
     if (off >= chunk.length) return;
     this.base = chunkBase;
@@ -69,20 +68,26 @@ export abstract class ChunkedParser {
       const next = new Uint8Array(Math.max(this.need, rest));
       next.set(chunk.subarray(stop));
       this.carry = next;
-      this.carryLen = rest;
+      this.carryStart = 0;
+      this.carryEnd = rest;
       this.carryBase = chunkBase + stop;
     }
+  }
+
+  private dropCarry(): void {
+    this.carry = null;
+    this.carryStart = 0;
+    this.carryEnd = 0;
   }
 
   end(): void {
     if (this.ended) return;
     this.ended = true;
     if (this.stopped) return;
-    if (this.carryLen > 0) {
+    if (this.carryEnd > this.carryStart) {
       this.base = this.carryBase;
-      const view = this.carry!.subarray(0, this.carryLen);
-      this.carry = null;
-      this.carryLen = 0;
+      const view = this.carry!.subarray(this.carryStart, this.carryEnd);
+      this.dropCarry();
       this.finish(view, 0);
     } else {
       this.base = this.total;

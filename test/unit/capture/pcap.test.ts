@@ -73,6 +73,22 @@ describe('pcap reader', () => {
     }
   });
 
+  it('hands out views into the pushed chunk, copying only records that span chunks', () => {
+    const c = new Collector();
+    const p = new PcapParser(c);
+    const first = us.slice(0, 24 + 96 + 50);
+    const second = us.slice(24 + 96 + 50);
+    p.push(first);
+    p.push(second);
+    p.end();
+    expect(c.frames[0].data.buffer).toBe(first.buffer);
+    expect(c.frames[1].data.buffer).not.toBe(first.buffer); // spans the two chunks: copied
+    expect(c.frames[1].data.buffer).not.toBe(second.buffer);
+    expect(c.frames[2].data.buffer).toBe(second.buffer);
+    expect(c.frames[3].data.buffer).toBe(second.buffer);
+    expect(c.frames.map(plain)).toEqual(expected());
+  });
+
   it('takes the link type from the low 16 bits of the header field', () => {
     const bytes = writePcap({ linkType: 0x0001_0000 | 101, records });
     expect(parse(bytes).c.frames[0].linkType).toBe(101);

@@ -156,6 +156,27 @@ describe('readCapture', () => {
     expect(c.anomalies[0].offset).toBe(partial.length);
   });
 
+  it('keeps the frames read before a stream error and names the error', async () => {
+    const bytes = readFileSync(fixture('same-traffic.pcap'));
+    const s = new PassThrough();
+    const done = read({ stream: s, name: 'pipe' });
+    s.write(bytes.subarray(0, 24 + 96 * 2 + 30));
+    setImmediate(() => s.destroy(new Error('connection reset')));
+    const { c, summary } = await done;
+    expect(c.frames.map((f) => f.index)).toEqual([1, 2]);
+    expect(c.anomalies.map((a) => [a.name, a.offset, a.frame])).toEqual([
+      ['capture.read_error', 246, 3], ['pcap.truncated_record', 216, 3],
+    ]);
+    expect(c.anomalies[0].message).toBe('reading stopped after 246 bytes: connection reset');
+    expect(summary).toMatchObject({ frames: 2, failed: false, bytesRead: 246 });
+  });
+
+  it('rejects a stream that fails before its first byte', async () => {
+    const s = new PassThrough();
+    setImmediate(() => s.destroy(new Error('broken pipe')));
+    await expect(read({ stream: s, name: 'pipe' })).rejects.toThrow('cannot read pipe: broken pipe');
+  });
+
   it('reports progress against the file size', async () => {
     const path = fixture('two-interfaces.pcapng');
     const calls: Array<[number, number | undefined]> = [];
