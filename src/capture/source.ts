@@ -4,7 +4,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import type { CaptureFormat, CaptureSink } from './types.js';
-import { createCaptureParser, describeBadMagic } from './sniff.js';
+import { createCaptureParser } from './sniff.js';
 import { optionsFromLimits, type CaptureParserOptions } from './options.js';
 
 /** One input: a path ('-' = standard input) or an already open stream with a display name. */
@@ -188,4 +188,3 @@ function failure(format: CaptureFormat | undefined, bytesRead: number): string {
   return `unreadable ${format} header`;
 }
 
-export { describeBadMagic };
