@@ -1,5 +1,70 @@
 // Registry of client-session (RFC 8415, RFC 6853) and UDP leasequery (RFC 5007, RFC 5460 §3-4 over UDP) checks.
 import type { RuleModule } from '../engine/types.js';
 import type { Events } from '../correlate/events.js';
+import { v6Pref255Immediate } from './rfc8415/v6-pref-255-immediate.js';
+import { v6PrefAbsentIsZero } from './rfc8415/v6-pref-absent-is-zero.js';
+import { v6PrefAfterFirstRt } from './rfc8415/v6-pref-after-first-rt.js';
+import { v6PrefCollectFirstRt } from './rfc8415/v6-pref-collect-first-rt.js';
+import { v6PrefHighest } from './rfc8415/v6-pref-highest.js';
+import { v6PrefIgnoreEmpty } from './rfc8415/v6-pref-ignore-empty.js';
+import { v6PrefOptionFormat } from './rfc8415/v6-pref-option-format.js';
+import { v6RelayHopcount } from './rfc8415/v6-relay-hopcount.js';
+import { v6RelayIfidEcho } from './rfc8415/v6-relay-ifid-echo.js';
+import { v6RtxFirstRtSolicit } from './rfc8415/v6-rtx-first-rt-solicit.js';
+import { v6SrvAdvertiseIaStatus } from './rfc8415/v6-srv-advertise-ia-status.js';
+import { v6ValInforeqNoIa } from './rfc8415/v6-val-inforeq-no-ia.js';
+import { v6ValRequestServerid } from './rfc8415/v6-val-request-serverid.js';
+import { v6ValResponseIds } from './rfc8415/v6-val-response-ids.js';
+import { v6XidAdvertise } from './rfc8415/v6-xid-advertise.js';
+import { v6XidReply } from './rfc8415/v6-xid-reply.js';
+import { v6XidRetransmitSame } from './rfc8415/v6-xid-retransmit-same.js';
+import { redClientPreference } from './rfc6853/red-client-preference.js';
+import { redNonselectedDiscard } from './rfc6853/red-nonselected-discard.js';
+import { redServerPreferenceSupport } from './rfc6853/red-server-preference-support.js';
+import { lqClientDataMinimum } from './rfc5007/lq-client-data-minimum.js';
+import { lqClientLinkMulti } from './rfc5007/lq-client-link-multi.js';
+import { lqQtAddressOption } from './rfc5007/lq-qt-address-option.js';
+import { lqQtClientidOption } from './rfc5007/lq-qt-clientid-option.js';
+import { lqQueryStructure } from './rfc5007/lq-query-structure.js';
+import { lqRelayDataFormat } from './rfc5007/lq-relay-data-format.js';
+import { lqReplyValidation } from './rfc5007/lq-reply-validation.js';
+import { lqSrvMalformedQuery } from './rfc5007/lq-srv-malformed-query.js';
+import { lqSrvUnknownQueryType } from './rfc5007/lq-srv-unknown-query-type.js';
+import { blqNoRelaying } from './rfc5460/blq-no-relaying.js';
+import { blqQtNotOverUdpRequestor } from './rfc5460/blq-qt-not-over-udp-requestor.js';
+import { blqQtNotOverUdpServer } from './rfc5460/blq-qt-not-over-udp-server.js';
 
-export const clientRules: Array<[string, RuleModule<Events>]> = [];
+export const clientRules: Array<[string, RuleModule<Events>]> = [
+  ['V6-PREF-255-IMMEDIATE', v6Pref255Immediate],
+  ['V6-PREF-ABSENT-IS-ZERO', v6PrefAbsentIsZero],
+  ['V6-PREF-AFTER-FIRST-RT', v6PrefAfterFirstRt],
+  ['V6-PREF-COLLECT-FIRST-RT', v6PrefCollectFirstRt],
+  ['V6-PREF-HIGHEST', v6PrefHighest],
+  ['V6-PREF-IGNORE-EMPTY', v6PrefIgnoreEmpty],
+  ['V6-PREF-OPTION-FORMAT', v6PrefOptionFormat],
+  ['V6-RELAY-HOPCOUNT', v6RelayHopcount],
+  ['V6-RELAY-IFID-ECHO', v6RelayIfidEcho],
+  ['V6-RTX-FIRST-RT-SOLICIT', v6RtxFirstRtSolicit],
+  ['V6-SRV-ADVERTISE-IA-STATUS', v6SrvAdvertiseIaStatus],
+  ['V6-VAL-INFOREQ-NO-IA', v6ValInforeqNoIa],
+  ['V6-VAL-REQUEST-SERVERID', v6ValRequestServerid],
+  ['V6-VAL-RESPONSE-IDS', v6ValResponseIds],
+  ['V6-XID-ADVERTISE', v6XidAdvertise],
+  ['V6-XID-REPLY', v6XidReply],
+  ['V6-XID-RETRANSMIT-SAME', v6XidRetransmitSame],
+  ['RED-CLIENT-PREFERENCE', redClientPreference],
+  ['RED-NONSELECTED-DISCARD', redNonselectedDiscard],
+  ['RED-SERVER-PREFERENCE-SUPPORT', redServerPreferenceSupport],
+  ['LQ-CLIENT-DATA-MINIMUM', lqClientDataMinimum],
+  ['LQ-CLIENT-LINK-MULTI', lqClientLinkMulti],
+  ['LQ-QT-ADDRESS-OPTION', lqQtAddressOption],
+  ['LQ-QT-CLIENTID-OPTION', lqQtClientidOption],
+  ['LQ-QUERY-STRUCTURE', lqQueryStructure],
+  ['LQ-RELAY-DATA-FORMAT', lqRelayDataFormat],
+  ['LQ-REPLY-VALIDATION', lqReplyValidation],
+  ['LQ-SRV-MALFORMED-QUERY', lqSrvMalformedQuery],
+  ['LQ-SRV-UNKNOWN-QUERY-TYPE', lqSrvUnknownQueryType],
+  ['BLQ-NO-RELAYING', blqNoRelaying],
+  ['BLQ-QT-NOT-OVER-UDP-REQUESTOR', blqQtNotOverUdpRequestor],
+  ['BLQ-QT-NOT-OVER-UDP-SERVER', blqQtNotOverUdpServer],
+];

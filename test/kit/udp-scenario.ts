@@ -103,3 +103,25 @@ export class UdpScenario {
     return out;
   }
 }
+
+import { ClientCorrelator } from '../../src/correlate/client.js';
+import type { EventTuple } from './rule-harness.js';
+
+/**
+ * The events the engine would receive for a scenario: each record's core `message` event followed by
+ * what the real ClientCorrelator emits, then `capture:end`. Extra events (e.g. TCP messages) can be
+ * spliced in by frame through `extra`.
+ */
+export function scenarioEvents(sc: UdpScenario, limits: Record<string, number> = {}, extra: EventTuple[] = []): EventTuple[] {
+  const events: EventTuple[] = [...extra];
+  const corr = new ClientCorrelator((name, ev) => { events.push([name, ev] as EventTuple); }, limits);
+  const recs = sc.records();
+  for (const r of recs) {
+    events.push(['message', r]);
+    corr.message(r);
+  }
+  const last = recs[recs.length - 1];
+  corr.finish(last.frame, last.time);
+  events.push(['capture:end', { input: 0, lastFrame: last.frame, time: last.time }]);
+  return events;
+}

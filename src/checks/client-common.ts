@@ -1,0 +1,307 @@
+// Shared judgement of client sessions and UDP transactions for the V6-*, RED-* and LQ-* checks: one
+// analysis of server selection (RFC 8415 §18.2.1, §18.2.9; RFC 6853 §5.3) so that every rule draws
+// the same boundaries and each defect is reported once, under its most specific rule.
+
+import type { ClientSession, ServerResponse, Transmission, UdpTransaction } from '../correlate/client-events.js';
+import type { Party, Verdict } from '../engine/types.js';
+import { findOption } from '../dhcpv6/helpers.js';
+import { toHex } from '../dhcpv6/options/primitives.js';
+
+/** RFC 8415 §7.6: SOL_TIMEOUT; the first RT of a Solicit lies in (IRT, 1.1·IRT] (§18.2.1). */
+export const FIRST_RT_MIN = 1.0;
+export const FIRST_RT_MAX = 1.1;
+
+export function partyOf(p: Party | undefined): Party | undefined {
+  if (!p) return undefined;
+  const out: Party = {};
+  if (p.duid !== undefined) out.duid = p.duid;
+  if (p.address !== undefined) out.address = p.address;
+  return out;
+}
+
+export function framesOf(...ts: Array<Transmission | undefined>): number[] {
+  const out = new Set<number>();
+  for (const t of ts) if (t) for (const f of t.frames) out.add(f);
+  return [...out].sort((a, b) => a - b);
+}
+
+export function lastTime(...ts: Array<Transmission | undefined>): number {
+  let t = 0;
+  for (const x of ts) if (x && x.time > t) t = x.time;
+  return t;
+}
+
+/** Which side the capture saw the client from (for timing messages, trap SIDE). */
+export function sideOf(tx: UdpTransaction): string {
+  return tx.requests.some((r) => r.minDepth === 0) ? "the client's link" : 'a relay or server link (client timing shifted by the path)';
+}
+
+/** The DUID (hex) named by a message's Server-ID option. */
+export function serverIdOf(t: Transmission): string | undefined {
+  const o = findOption(t.message.options, 2);
+  return o ? toHex(o.data) : undefined;
+}
+
+/** Whether the client message carried any IA option (IA_NA, IA_TA, IA_PD). */
+export function hasIa(t: Transmission): boolean {
+  return t.message.options.some((o) => o.code === 3 || o.code === 4 || o.code === 25);
+}
+
+/** Offered leases: the IAADDR addresses and IAPREFIX prefixes of a response, as hex bodies. */
+export function leasesOf(r: Transmission): string[] {
+  const out: string[] = [];
+  for (const ia of r.message.options) {
+    if ((ia.code !== 3 && ia.code !== 4 && ia.code !== 25) || !ia.options) continue;
+    for (const o of ia.options) {
+      if (o.code === 5) out.push(toHex(o.data.subarray(0, 16)));
+      if (o.code === 26) out.push(toHex(o.data.subarray(8, 25)));
+    }
+  }
+  return out;
+}
+
+/** What a check reports: a message id, a verdict and the evidence. */
+export interface Judgement {
+  messageId: string;
+  verdict: Verdict;
+  frames: number[];
+  time: number;
+  data?: Record<string, string | number>;
+  server?: Party;
+}
+
+/** The facts of a server-selection session that every preference rule works from. */
+export interface SessionView {
+  session: ClientSession;
+  solicit: UdpTransaction;
+  /** Time of the first Solicit transmission captured. */
+  t0: number;
+  /** The first Solicit captured had Elapsed Time > 0 (trap MID/LOSS): t0 is not the real start. */
+  firstMissed: boolean;
+  /** The Solicit was seen on the client's own link (so Advertises not seen there may not have reached it). */
+  clientLinkSeen: boolean;
+  side: string;
+  /** First transmission of the Request, and its time (Infinity when none). */
+  req?: Transmission;
+  treq: number;
+  /** Server-ID DUID the Request names. */
+  chosen?: string;
+  advertises: ServerResponse[];
+  /** Valid (RFC 8415 §16.3) Advertises that offer leases, received before the Request. */
+  usable: ServerResponse[];
+  /** A valid Rapid Commit Reply received before the Request. */
+  rapidReply?: ServerResponse;
+}
+
+export function viewOf(session: ClientSession): SessionView {
+  const solicit = session.solicit;
+  const req = session.request?.requests[0];
+  const treq = req ? req.time : Infinity;
+  const advertises = solicit.responses.filter((r) => r.message.msgType === 2);
+  const v: SessionView = {
+    session, solicit, t0: solicit.requests[0].time, firstMissed: solicit.firstMissed,
+    clientLinkSeen: solicit.requests.some((r) => r.minDepth === 0), side: sideOf(solicit),
+    treq, advertises,
+    usable: advertises.filter((a) => a.valid && a.offers && a.time <= treq),
+  };
+  if (req) {
+    v.req = req;
+    const c = serverIdOf(req);
+    if (c !== undefined) v.chosen = c;
+  }
+  const rr = solicit.responses.find((r) => r.message.msgType === 7 && r.rapidCommit && r.valid && r.time <= treq);
+  if (rr) v.rapidReply = rr;
+  return v;
+}
+
+/**
+ * An Advertise the capture never saw on the client's link (only inside a Relay-reply upstream): it may
+ * not have reached the client (traps SIDE, LOSS, RELAY), so what the client did about it is undecidable.
+ */
+export function notSeenDelivered(_v: SessionView, a: ServerResponse): boolean {
+  return a.minDepth > 0;
+}
+
+/**
+ * The pref-255 Advertise V6-PREF-255-IMMEDIATE is about: the first usable one that arrived inside the
+ * collection period (first RT), or that was the first usable Advertise of all (then the client had
+ * to act on it either way). Undefined when no such Advertise.
+ */
+export function immediate255(v: SessionView, tol: number): ServerResponse | undefined {
+  const h = v.usable.find((a) => a.preference === 255);
+  if (!h) return undefined;
+  if (v.usable[0] === h) return h;
+  if (!v.firstMissed && h.time < v.t0 + FIRST_RT_MIN - tol) return h;
+  return undefined;
+}
+
+export function party(r: ServerResponse): Party {
+  return partyOf(r.server)!;
+}
+
+/** V6-PREF-255-IMMEDIATE. */
+export function judge255(v: SessionView, tol: number, prompt: number): Judgement | undefined {
+  const h = immediate255(v, tol);
+  if (!h) return undefined;
+  const base = { server: party(h), data: { pref: 255, side: v.side } as Record<string, string | number> };
+  const frames = (...more: Array<Transmission | undefined>) => framesOf(v.solicit.requests[0], h, ...more);
+  if (notSeenDelivered(v, h)) {
+    return { ...base, messageId: 'not-delivered', verdict: 'inconclusive', frames: frames(v.req), time: lastTime(h, v.req) };
+  }
+  if (v.req && v.chosen !== undefined && v.chosen !== h.server.duid) {
+    if (v.treq - h.time <= tol) {
+      return { ...base, messageId: 'race', verdict: 'inconclusive', frames: frames(v.req), time: v.treq };
+    }
+    return { ...base, messageId: 'other-server', verdict: 'violation', frames: frames(v.req), time: v.treq };
+  }
+  const rtx = v.solicit.requests.find((r) => r.time > h.time + tol && r.time < v.treq);
+  if (rtx) {
+    return { ...base, messageId: 'retransmitted', verdict: 'violation', frames: frames(rtx), time: rtx.time };
+  }
+  if (v.req) {
+    const d = v.treq - h.time;
+    if (d > prompt + tol) {
+      return { ...base, data: { ...base.data, delay: Math.round(d * 1000) }, messageId: 'slow', verdict: 'violation', frames: frames(v.req), time: v.treq };
+    }
+    return undefined;
+  }
+  if (v.session.end !== 'capture-end' || v.session.endTime - h.time > prompt + tol) {
+    return { ...base, messageId: 'no-request', verdict: 'inconclusive', frames: frames(), time: h.time };
+  }
+  return undefined;
+}
+
+/** V6-PREF-COLLECT-FIRST-RT. */
+export function judgeCollect(v: SessionView, tol: number, relayTol = tol): Judgement | undefined {
+  if (!v.req || v.rapidReply) return undefined;
+  if (v.usable.some((a) => a.preference === 255)) return undefined; // the 255 exit (or V6-PREF-255-IMMEDIATE)
+  const before = v.advertises.filter((a) => a.time <= v.treq);
+  if (before.length === 0) return undefined; // the Request was not based on this Solicit's Advertises
+  const d = v.treq - v.t0;
+  if (d >= FIRST_RT_MIN - (v.clientLinkSeen ? tol : Math.max(tol, relayTol))) return undefined;
+  const data = { delay: Math.round(d * 1000), side: v.side };
+  const frames = framesOf(v.solicit.requests[0], ...before, v.req);
+  if (v.firstMissed) return { messageId: 'first-missed', verdict: 'inconclusive', frames, time: v.treq, data };
+  return { messageId: 'early', verdict: 'violation', frames, time: v.treq, data };
+}
+
+/** V6-PREF-AFTER-FIRST-RT. */
+export function judgeAfterFirstRt(v: SessionView, tol: number, prompt: number): Judgement | undefined {
+  for (const r of v.solicit.requests.slice(1)) {
+    if (r.time >= v.treq) break;
+    if (v.usable.some((a) => a.preference === 255 && a.time < r.time)) return undefined; // V6-PREF-255-IMMEDIATE
+    const held = v.usable.find((a) => a.time + tol < r.time);
+    if (!held) continue;
+    const data = { side: v.side };
+    if (notSeenDelivered(v, held)) {
+      return { messageId: 'not-delivered', verdict: 'inconclusive', frames: framesOf(held, r), time: r.time, data, server: party(held) };
+    }
+    return { messageId: 'retransmitted', verdict: 'violation', frames: framesOf(v.solicit.requests[0], held, r), time: r.time, data, server: party(held) };
+  }
+  if (!v.req || v.firstMissed || v.usable.length === 0) return undefined;
+  if (v.usable[0].time < v.t0 + FIRST_RT_MAX + tol) return undefined; // collected during the first RT
+  const a1 = v.usable[0];
+  const d = v.treq - a1.time;
+  if (d > prompt + tol) {
+    return {
+      messageId: 'slow', verdict: 'violation', frames: framesOf(a1, v.req), time: v.treq,
+      data: { delay: Math.round(d * 1000), side: v.side }, server: party(a1),
+    };
+  }
+  return undefined;
+}
+
+/** Which rule owns the client's choice of server, and its judgement. */
+export interface ChoiceJudgement extends Judgement {
+  rule: 'V6-PREF-IGNORE-EMPTY' | 'V6-PREF-HIGHEST' | 'V6-PREF-ABSENT-IS-ZERO';
+}
+
+/** The choice of server: V6-PREF-IGNORE-EMPTY, then (unless a 255 applies) V6-PREF-ABSENT-IS-ZERO / V6-PREF-HIGHEST. */
+export function judgeChoice(v: SessionView, tol: number): ChoiceJudgement | undefined {
+  if (!v.req || v.chosen === undefined) return undefined;
+  const fromChosen = v.advertises.filter((a) => a.server.duid === v.chosen && a.time <= v.treq);
+  if (fromChosen.length === 0) return undefined; // RED-CLIENT-PREFERENCE (unadvertised server)
+  const usableChosen = fromChosen.filter((a) => a.valid && a.offers);
+  if (usableChosen.length === 0) {
+    if (!fromChosen.some((a) => a.valid)) return undefined; // chose a server whose Advertise was invalid for it: not a preference matter
+    const e = fromChosen[fromChosen.length - 1];
+    const frames = framesOf(v.solicit.requests[0], ...fromChosen, v.req);
+    if (!hasIa(v.solicit.requests[0])) {
+      return { rule: 'V6-PREF-IGNORE-EMPTY', messageId: 'no-ia', verdict: 'inconclusive', frames, time: v.treq, server: party(e) };
+    }
+    return { rule: 'V6-PREF-IGNORE-EMPTY', messageId: 'empty-chosen', verdict: 'violation', frames, time: v.treq, server: party(e) };
+  }
+  if (immediate255(v, tol)) return undefined; // V6-PREF-255-IMMEDIATE owns the choice
+  const chosenAdv = usableChosen[usableChosen.length - 1];
+  const window = v.firstMissed ? v.treq : Math.min(v.treq, v.t0 + FIRST_RT_MIN - tol);
+  const candidates = v.usable.filter((a) => a.time <= window);
+  if (!v.firstMissed && candidates.length === 0) return undefined; // nothing collected in the first RT: V6-PREF-AFTER-FIRST-RT
+  const maxPref = Math.max(chosenAdv.preference, ...candidates.map((a) => a.preference));
+  if (chosenAdv.preference >= maxPref) return undefined;
+  const best = candidates.find((a) => a.preference === maxPref)!;
+  const frames = framesOf(v.solicit.requests[0], best, chosenAdv, v.req);
+  const absent = chosenAdv.preferenceState === 'absent' && best.preferenceState === 'ok';
+  const rule = absent ? 'V6-PREF-ABSENT-IS-ZERO' : 'V6-PREF-HIGHEST';
+  const data = { chosen: chosenAdv.preference, best: maxPref, bestServer: best.server.duid ?? best.server.address ?? '?' };
+  if (v.firstMissed || notSeenDelivered(v, best)) {
+    return { rule, messageId: v.firstMissed ? 'first-missed' : 'not-delivered', verdict: 'inconclusive', frames, time: v.treq, data, server: party(chosenAdv) };
+  }
+  let messageId = 'lower';
+  if (!absent) {
+    const mine = leasesOf(chosenAdv);
+    const theirs = new Set(leasesOf(best));
+    if (mine.length < theirs.size) messageId = 'lower-subset';
+  }
+  return { rule, messageId, verdict: 'violation', frames, time: v.treq, data, server: party(chosenAdv) };
+}
+
+/** RED-CLIENT-PREFERENCE: only when none of the V6-PREF-* judgements above has anything to say. */
+export function judgeRedClient(v: SessionView, tol: number, prompt: number): Judgement | undefined {
+  if (judge255(v, tol, prompt) || judgeCollect(v, tol) || judgeAfterFirstRt(v, tol, prompt) || judgeChoice(v, tol)) return undefined;
+  if (!v.req || v.chosen === undefined) return undefined;
+  if (v.advertises.some((a) => a.server.duid === v.chosen)) return undefined;
+  const servers = new Map<string, ServerResponse>();
+  for (const a of v.usable) if (a.server.duid !== undefined && !servers.has(a.server.duid)) servers.set(a.server.duid, a);
+  if (servers.size < 2 || new Set([...servers.values()].map((a) => a.preference)).size < 2) return undefined;
+  const frames = framesOf(v.solicit.requests[0], ...servers.values(), v.req);
+  const best = Math.max(...[...servers.values()].map((a) => a.preference));
+  const data = { servers: servers.size, best };
+  if (!v.clientLinkSeen || [...servers.values()].some((a) => a.minDepth > 0)) {
+    return { messageId: 'unadvertised-unsure', verdict: 'inconclusive', frames, time: v.treq, data };
+  }
+  return { messageId: 'unadvertised', verdict: 'violation', frames, time: v.treq, data };
+}
+
+/** Tolerance (s) from a rule's options. */
+export function tolerance(options: Readonly<Record<string, unknown>>): number {
+  const t = options.tolerance;
+  return typeof t === 'number' && t >= 0 ? t : 0.05;
+}
+
+/**
+ * Tolerance (s) for timing seen only upstream of the client (trap SIDE: the relay's first forward may
+ * wait for neighbour discovery, so relay-side gaps are looser): option `relayTolerance`.
+ */
+export function relayTolerance(options: Readonly<Record<string, unknown>>): number {
+  const t = options.relayTolerance;
+  return typeof t === 'number' && t >= 0 ? t : 0.25;
+}
+
+export function promptness(options: Readonly<Record<string, unknown>>): number {
+  const t = options.promptness;
+  return typeof t === 'number' && t >= 0 ? t : 0.2;
+}
+
+/** Reports a judgement for a client (scope: the client's DUID or address). */
+export function reportJudgement(
+  ctx: { report(d: import('../engine/types.js').ReportDescriptor): void },
+  j: Judgement, client: Party | undefined, xid: number | undefined,
+): void {
+  const d: import('../engine/types.js').ReportDescriptor = { messageId: j.messageId, verdict: j.verdict, frames: j.frames, time: j.time };
+  if (j.data) d.data = j.data;
+  if (xid !== undefined) d.xid = xid;
+  const c = partyOf(client);
+  if (c) d.client = c;
+  if (j.server) d.server = partyOf(j.server);
+  ctx.report(d);
+}

@@ -1,0 +1,46 @@
+// Shared pieces of the RFC 5007 leasequery checks: the LQ_QUERY option of a LEASEQUERY (§4.1.2.1),
+// whether it is well formed, its query type and query-options, and how a finding names the parties.
+import type { Dhcpv6Message, Dhcpv6Option, MessageRecord } from '../dhcpv6/types.js';
+import { findOption } from '../dhcpv6/helpers.js';
+import { walkOptions } from '../dhcpv6/helpers.js';
+
+export interface LqQuery {
+  option: Dhcpv6Option;
+  /** Undefined when the option is too short to hold it. */
+  type?: number;
+  /** The link-address is :: (unspecified). */
+  linkUnspecified: boolean;
+  /** option-len ≥ 17 and the query-options parsed exactly (RFC 5007 §4.1.2.1). */
+  wellFormed: boolean;
+  queryOptions: Dhcpv6Option[];
+}
+
+function anomalous(o: Dhcpv6Option): boolean {
+  if (o.anomalies?.length || o.data.length !== o.length) return true;
+  let bad = false;
+  walkOptions(o.options ?? [], (x) => { if (x.anomalies?.length || x.data.length !== x.length) bad = true; });
+  return bad;
+}
+
+export function lqQueryOf(m: Dhcpv6Message): LqQuery | undefined {
+  const o = findOption(m.options, 44);
+  if (!o) return undefined;
+  const q: LqQuery = { option: o, linkUnspecified: true, wellFormed: o.length >= 17 && !anomalous(o), queryOptions: o.options ?? [] };
+  if (o.data.length >= 1) q.type = o.data[0];
+  if (o.data.length >= 17) q.linkUnspecified = o.data.subarray(1, 17).every((b) => b === 0);
+  return q;
+}
+
+/** The connection label of a TCP record, for bulk-side findings. */
+export function tcpScope(r: MessageRecord): { connection?: string } {
+  return r.connection ? { connection: r.connection.label } : {};
+}
+
+/** Status code at the top level of a message, undefined when absent or malformed. */
+export function topStatus(m: Dhcpv6Message): number | undefined {
+  const o = findOption(m.options, 13);
+  return o && o.data.length >= 2 ? (o.data[0] << 8) | o.data[1] : undefined;
+}
+
+/** The bulk-only query types (RFC 5460 §3, §5.3). */
+export const BULK_ONLY_TYPES: ReadonlySet<number> = new Set([3, 4, 5]);

@@ -1,0 +1,28 @@
+// LQ-QT-CLIENTID-OPTION: QUERY_BY_CLIENTID carries the DUID asked about as an OPTION_CLIENTID inside the query-options, apart from the requestor's own top-level Client-ID (RFC 5007 §4.1.2.1). Checked on UDP LEASEQUERYs and on LEASEQUERYs over TCP;
+// a malformed LQ_QUERY is LQ-QUERY-STRUCTURE's.
+import type { Events } from '../../correlate/events.js';
+import type { Dhcpv6Message } from '../../dhcpv6/types.js';
+import type { ReportDescriptor, RuleModule } from '../../engine/types.js';
+import { partyOf } from '../client-common.js';
+import { lqQueryOf, tcpScope } from '../lq-common.js';
+
+export const lqQtClientidOption: RuleModule<Events> = {
+  create(ctx) {
+    const judge = (m: Dhcpv6Message, d: Omit<ReportDescriptor, 'messageId'>): void => {
+      const q = lqQueryOf(m);
+      if (!q || !q.wellFormed || q.type !== 2) return;
+      if (q.queryOptions.some((o) => o.code === 1)) return; // RFC 5007 §4.1.2.1
+      ctx.report({ ...d, messageId: 'missing' });
+    };
+    return {
+      'lq:transaction-end': (tx) => {
+        const t = tx.requests[0];
+        judge(t.message, { frames: t.frames, time: t.time, xid: tx.xid, client: partyOf(tx.client) });
+      },
+      message: (r) => {
+        if (r.transport !== 'tcp' || r.message.msgType !== 14 || r.direction === 1) return;
+        judge(r.message, { frames: r.frames, time: r.time, xid: r.message.xid, ...tcpScope(r) });
+      },
+    };
+  },
+};

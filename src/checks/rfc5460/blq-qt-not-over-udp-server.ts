@@ -1,0 +1,57 @@
+// BLQ-QT-NOT-OVER-UDP-SERVER: a server that serves bulk leasequery and also UDP leasequery refuses the
+// bulk-only query types over UDP with NotAllowed (RFC 5460 §4). Whether it serves bulk is learnt from
+// the same capture (its TCP LEASEQUERY-REPLY/-DATA/-DONE, by address or Server-ID), so the verdict on an
+// UnknownQueryType or other refusal waits for the end of the capture; data returned is always a violation.
+import type { Events } from '../../correlate/events.js';
+import type { Party, ReportDescriptor, RuleModule } from '../../engine/types.js';
+import { findOption, duidHex } from '../../dhcpv6/helpers.js';
+import { framesOf, partyOf } from '../client-common.js';
+import { BULK_ONLY_TYPES, lqQueryOf, topStatus } from '../lq-common.js';
+
+const MAX_PENDING = 1000;
+const MAX_SERVERS = 1000;
+
+interface Pending { d: Omit<ReportDescriptor, 'messageId' | 'verdict'>; server: Party; status: number }
+
+export const blqQtNotOverUdpServer: RuleModule<Events> = {
+  create(ctx) {
+    const bulkAddresses = new Set<string>();
+    const bulkDuids = new Set<string>();
+    let pending: Pending[] = [];
+    const isBulk = (p: Party): boolean => (p.address !== undefined && bulkAddresses.has(p.address)) || (p.duid !== undefined && bulkDuids.has(p.duid));
+    const decide = (p: Pending): void => {
+      if (isBulk(p.server)) ctx.report({ ...p.d, messageId: p.status === 7 ? 'unknown-query-type' : 'other-status' }); // RFC 5460 §4 MUST NotAllowed
+      else ctx.report({ ...p.d, messageId: 'not-known-bulk' });
+    };
+    return {
+      message: (r) => {
+        if (r.transport !== 'tcp' || r.direction !== 1 || r.message.msgType < 15 || r.message.msgType > 17) return;
+        if (bulkAddresses.size < MAX_SERVERS) bulkAddresses.add(r.src);
+        const sid = duidHex(findOption(r.message.options, 2));
+        if (sid !== undefined && bulkDuids.size < MAX_SERVERS) bulkDuids.add(sid);
+      },
+      'lq:transaction-end': (tx) => {
+        const q = lqQueryOf(tx.requests[0].message);
+        if (!q || q.type === undefined || !BULK_ONLY_TYPES.has(q.type)) return;
+        for (const r of tx.responses) {
+          const st = topStatus(r.message);
+          if (st === 10) continue;
+          const d = {
+            frames: framesOf(tx.requests[0], r), time: r.time, xid: tx.xid, client: partyOf(tx.client), server: partyOf(r.server),
+            data: { type: q.type, status: st ?? 0 },
+          };
+          if (r.message.options.some((o) => o.code === 45 || o.code === 48)) { ctx.report({ ...d, messageId: 'answered' }); continue; }
+          const p: Pending = { d, server: r.server, status: st ?? 0 };
+          if (pending.length >= MAX_PENDING) decide(pending.shift()!);
+          pending.push(p);
+        }
+      },
+      'capture:end': () => {
+        for (const p of pending) decide(p);
+        pending = [];
+        bulkAddresses.clear();
+        bulkDuids.clear();
+      },
+    };
+  },
+};

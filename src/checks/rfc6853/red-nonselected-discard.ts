@@ -1,0 +1,42 @@
+// RED-NONSELECTED-DISCARD: every server may see each Request, but only the one its Server-ID names
+// answers (RFC 6853 §7; RFC 8415 §16.4). Also notes a Request its named, advertising server never answered.
+import type { Events } from '../../correlate/events.js';
+import type { RuleModule } from '../../engine/types.js';
+import { framesOf, partyOf, serverIdOf } from '../client-common.js';
+
+export const redNonselectedDiscard: RuleModule<Events> = {
+  create(ctx) {
+    const wait = typeof ctx.profile.timers.REQ_MAX_RT === 'number' ? ctx.profile.timers.REQ_MAX_RT : 30;
+    return {
+      'udp:transaction-end': (tx) => {
+        if (tx.msgType !== 3) return;
+        const req = tx.requests[0];
+        const named = serverIdOf(req);
+        if (named === undefined) return; // V6-VAL-REQUEST-SERVERID
+        const namedAddresses = new Set(tx.responses.filter((r) => r.server.duid === named).map((r) => r.server.address));
+        for (const r of tx.responses) {
+          if (r.message.msgType !== 7 || r.server.duid === undefined || r.server.duid === named) continue;
+          const base = { frames: framesOf(req, r), time: r.time, xid: tx.xid, client: partyOf(tx.client), server: partyOf(r.server), data: { named } };
+          // A host answering under two DUIDs (trap: several DUIDs per server) is not a second server.
+          if (namedAddresses.has(r.server.address)) ctx.report({ ...base, messageId: 'same-host', verdict: 'inconclusive' });
+          else ctx.report({ ...base, messageId: 'answered' }); // RFC 8415 §16.4 MUST discard
+        }
+      },
+      'session:end': (s) => {
+        const tx = s.request;
+        if (!tx) return;
+        const req = tx.requests[0];
+        const named = serverIdOf(req);
+        if (named === undefined || tx.responses.some((r) => r.server.duid === named)) return;
+        const adv = s.solicit.responses.find((a) => a.server.duid === named && a.message.msgType === 2);
+        if (!adv) return;
+        const last = tx.requests[tx.requests.length - 1];
+        if (tx.endTime - last.time < wait) return;
+        ctx.report({
+          messageId: 'unanswered', frames: framesOf(adv, ...tx.requests), time: last.time, xid: tx.xid,
+          client: partyOf(tx.client), server: partyOf(adv.server), data: { named },
+        });
+      },
+    };
+  },
+};

@@ -1,0 +1,39 @@
+// RED-SERVER-PREFERENCE-SUPPORT: in a redundant set the servers are told apart by the Preference they
+// advertise, one primary at 255 and the others lower (RFC 6853 §5.1, §6). Graded INFO: two servers
+// answering one Solicit with the same value, or several servers and none at 255. A malformed
+// Preference option is V6-PREF-OPTION-FORMAT's.
+import type { Events } from '../../correlate/events.js';
+import type { ServerResponse } from '../../correlate/client-events.js';
+import type { RuleModule } from '../../engine/types.js';
+import { framesOf, partyOf } from '../client-common.js';
+
+export const redServerPreferenceSupport: RuleModule<Events> = {
+  create(ctx) {
+    return {
+      'udp:transaction-end': (tx) => {
+        if (tx.msgType !== 1) return;
+        const byServer = new Map<string, ServerResponse>();
+        for (const r of tx.responses) {
+          if (r.message.msgType !== 2 || r.server.duid === undefined) continue;
+          if (r.preferenceState !== 'ok' && r.preferenceState !== 'absent') continue;
+          if (!byServer.has(r.server.duid)) byServer.set(r.server.duid, r);
+        }
+        if (byServer.size < 2) return;
+        const ads = [...byServer.values()];
+        const base = { frames: framesOf(...ads), time: Math.max(...ads.map((a) => a.time)), xid: tx.xid, client: partyOf(tx.client) };
+        const seen = new Map<number, ServerResponse>();
+        for (const a of ads) {
+          const other = seen.get(a.preference);
+          if (other) {
+            ctx.report({ ...base, frames: framesOf(other, a), time: a.time, messageId: 'undifferentiated', data: { pref: a.preference, servers: byServer.size } });
+            return;
+          }
+          seen.set(a.preference, a);
+        }
+        if (!seen.has(255)) {
+          ctx.report({ ...base, messageId: 'no-primary', data: { servers: byServer.size, prefs: ads.map((a) => a.preference).join('/') } });
+        }
+      },
+    };
+  },
+};
