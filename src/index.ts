@@ -59,6 +59,7 @@ export async function analyze(inputs: Array<string | CaptureInput>, options: Ana
     engine.setInput(i);
     lines.push(await runInput({
       input: i, source: toInput(inputs[i]), codec, bulkPorts: options.bulkPorts ?? [], limits,
+      codes: { ...profile.codes, ...(options.config?.codes ?? {}) },
       emit: (name, event) => engine.emit(name, event), stats,
       onProgress: options.onProgress ? (read, total, frames) => options.onProgress!(i, read, total, frames) : undefined,
     }));

@@ -28,6 +28,8 @@ export interface PipelineRun {
   bulkPorts: number[];
   /** Named limits (dotted keys) passed to the stages. */
   limits: Record<string, number>;
+  /** The profile's code points with the user's overrides (draft-01 message and status codes). */
+  codes?: Record<string, number>;
   /** Receives every event (core, bulk, client). Absent in decode-only runs. */
   emit?: Emit;
   /** Called for every decoded DHCPv6 message, in frame order (decode command). */
@@ -69,7 +71,7 @@ export async function runInput(run: PipelineRun): Promise<InputSummary> {
     if (emit) emit('anomaly', a);
   };
 
-  const bulk = emit ? new BulkCorrelator(emit, run.limits) : undefined;
+  const bulk = emit ? new BulkCorrelator(emit, { ...run.limits, codes: run.codes }) : undefined;
   const client = emit ? new ClientCorrelator(emit, run.limits) : undefined;
 
   const deliver = (record: MessageRecord): void => {
