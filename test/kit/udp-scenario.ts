@@ -125,3 +125,35 @@ export function scenarioEvents(sc: UdpScenario, limits: Record<string, number> =
   events.push(['capture:end', { input: 0, lastFrame: last.frame, time: last.time }]);
   return events;
 }
+
+// ---- Shorthands for server-selection scenarios (one client, servers A/B/C) ----
+
+export const CLIENT = duidLL(1);
+export const SRV_A = duidLL(0x101);
+export const SRV_B = duidLL(0x102);
+export const SRV_C = duidLL(0x103);
+export const CLIENT_ADDR = 'fe80::1';
+export const SRV_ADDR: Record<string, string> = { [SRV_A]: 'fe80::a', [SRV_B]: 'fe80::b', [SRV_C]: 'fe80::c' };
+
+export const sel = {
+  solicit: (xid: number, elapsed = 0, ...extra: OptionInput[]): MessageJson =>
+    m(1, xid, opt.clientId(CLIENT), opt.elapsed(elapsed), opt.iaNa(1), ...extra),
+  /** An Advertise from a server: `pref` undefined = no Preference option; `offer` false = NoAddrsAvail in the IA. */
+  advertise: (xid: number, server: string, pref?: number, offer = true, ...extra: OptionInput[]): MessageJson =>
+    m(2, xid, opt.clientId(CLIENT), opt.serverId(server), ...(pref === undefined ? [] : [opt.pref(pref)]),
+      offer ? opt.iaNa(1, opt.iaAddr(`2001:db8::${server.slice(-2)}`)) : opt.iaNa(1, opt.status(2, 'none')), ...extra),
+  request: (xid: number, server: string | undefined, elapsed = 0): MessageJson =>
+    m(3, xid, opt.clientId(CLIENT), ...(server === undefined ? [] : [opt.serverId(server)]), opt.elapsed(elapsed), opt.iaNa(1)),
+  reply: (xid: number, server: string, ...extra: OptionInput[]): MessageJson =>
+    m(7, xid, opt.clientId(CLIENT), opt.serverId(server), opt.iaNa(1, opt.iaAddr(`2001:db8::${server.slice(-2)}`)), ...extra),
+};
+
+/** Client → multicast. */
+export function fromClient(sc: UdpScenario, t: number, msg: MessageJson): UdpScenario {
+  return sc.send(t, CLIENT_ADDR, 'ff02::1:2', msg);
+}
+
+/** Server → client. */
+export function fromServer(sc: UdpScenario, t: number, server: string, msg: MessageJson): UdpScenario {
+  return sc.answer(t, SRV_ADDR[server] ?? 'fe80::99', CLIENT_ADDR, msg);
+}

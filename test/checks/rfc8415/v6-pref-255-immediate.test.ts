@@ -1,0 +1,70 @@
+// V6-PREF-255-IMMEDIATE: wrong server, Solicit again, slow Request, crossing, not seen delivered.
+import { describe, expect, it } from 'vitest';
+import { runRule } from '../../kit/rule-harness.js';
+import { SRV_A, SRV_B, UdpScenario, fromClient, fromServer, relay, scenarioEvents, sel } from '../../kit/udp-scenario.js';
+
+const ID = 'V6-PREF-255-IMMEDIATE';
+const run = (sc: UdpScenario) => runRule(ID, scenarioEvents(sc)).map((f) => [f.ruleId, f.verdict, f.severity, f.frames, f.xid]);
+
+describe(ID, () => {
+  it('reports a Request to another server while a pref-255 Advertise was held (not also V6-PREF-HIGHEST)', () => {
+    const sc = new UdpScenario();
+    fromClient(sc, 0, sel.solicit(0x10));
+    fromServer(sc, 0.01, SRV_B, sel.advertise(0x10, SRV_B, 255));
+    fromServer(sc, 0.02, SRV_A, sel.advertise(0x10, SRV_A, 1));
+    fromClient(sc, 1.05, sel.request(0x20, SRV_A));
+    expect(run(sc)).toEqual([[ID, 'violation', 'error', [1, 2, 4], 0x10]]);
+    expect(runRule('V6-PREF-HIGHEST', scenarioEvents(sc))).toEqual([]);
+  });
+
+  it('accepts an immediate Request to the pref-255 server', () => {
+    const sc = new UdpScenario();
+    fromClient(sc, 0, sel.solicit(0x10));
+    fromServer(sc, 0.01, SRV_A, sel.advertise(0x10, SRV_A));
+    fromServer(sc, 0.02, SRV_B, sel.advertise(0x10, SRV_B, 255));
+    fromClient(sc, 0.03, sel.request(0x20, SRV_B));
+    expect(run(sc)).toEqual([]);
+  });
+
+  it('reports a Solicit retransmission after the pref-255 Advertise', () => {
+    const sc = new UdpScenario();
+    fromClient(sc, 0, sel.solicit(0x10));
+    fromServer(sc, 0.01, SRV_B, sel.advertise(0x10, SRV_B, 255));
+    fromClient(sc, 1.05, sel.solicit(0x10, 105));
+    fromClient(sc, 1.1, sel.request(0x20, SRV_B));
+    expect(run(sc)).toEqual([[ID, 'violation', 'error', [1, 2, 3], 0x10]]);
+  });
+
+  it('grades a slow Request to the right server as a warning', () => {
+    const sc = new UdpScenario();
+    fromClient(sc, 0, sel.solicit(0x10));
+    fromServer(sc, 0.01, SRV_B, sel.advertise(0x10, SRV_B, 255));
+    fromClient(sc, 0.8, sel.request(0x20, SRV_B));
+    const f = runRule(ID, scenarioEvents(sc));
+    expect(f.map((x) => [x.verdict, x.severity, x.level, x.frames])).toEqual([['violation', 'warning', 'SHOULD', [1, 2, 3]]]);
+  });
+
+  it('ignores a late pref-255 Advertise that arrives after the client chose', () => {
+    const sc = new UdpScenario();
+    fromClient(sc, 0, sel.solicit(0x10));
+    fromServer(sc, 0.01, SRV_A, sel.advertise(0x10, SRV_A, 0));
+    fromClient(sc, 1.05, sel.request(0x20, SRV_A));
+    fromServer(sc, 1.2, SRV_B, sel.advertise(0x10, SRV_B, 255));
+    expect(run(sc)).toEqual([]);
+  });
+
+  it('is inconclusive when the Request crossed the pref-255 Advertise, or it was seen only upstream', () => {
+    const a = new UdpScenario();
+    fromClient(a, 0, sel.solicit(0x10));
+    fromServer(a, 0.01, SRV_A, sel.advertise(0x10, SRV_A, 0));
+    fromServer(a, 0.5, SRV_B, sel.advertise(0x10, SRV_B, 255));
+    fromClient(a, 0.51, sel.request(0x20, SRV_A));
+    expect(run(a)).toEqual([[ID, 'inconclusive', 'error', [1, 3, 4], 0x10]]);
+    const b = new UdpScenario();
+    fromClient(b, 0, sel.solicit(0x10));
+    b.answer(0.01, '2001:db8:9::1', '2001:db8:1::1', relay(13, 0, '2001:db8:1::1', 'fe80::1', sel.advertise(0x10, SRV_B, 255)), { dstPort: 547 });
+    fromServer(b, 0.02, SRV_A, sel.advertise(0x10, SRV_A, 0));
+    fromClient(b, 1.05, sel.request(0x20, SRV_A));
+    expect(run(b)).toEqual([[ID, 'inconclusive', 'error', [1, 2, 4], 0x10]]);
+  });
+});

@@ -1,0 +1,45 @@
+// V6-PREF-AFTER-FIRST-RT: Solicit again with a usable Advertise in hand; slow Request after a late Advertise.
+import { describe, expect, it } from 'vitest';
+import { runRule } from '../../kit/rule-harness.js';
+import { SRV_A, UdpScenario, fromClient, fromServer, relay, scenarioEvents, sel } from '../../kit/udp-scenario.js';
+
+const ID = 'V6-PREF-AFTER-FIRST-RT';
+const run = (sc: UdpScenario) => runRule(ID, scenarioEvents(sc)).map((f) => [f.ruleId, f.verdict, f.severity, f.frames, f.xid]);
+
+describe(ID, () => {
+  it('reports a Solicit retransmission after a usable Advertise arrived', () => {
+    const sc = new UdpScenario();
+    fromClient(sc, 0, sel.solicit(0x10));
+    fromServer(sc, 0.01, SRV_A, sel.advertise(0x10, SRV_A, 3));
+    fromClient(sc, 1.05, sel.solicit(0x10, 105));
+    fromClient(sc, 1.2, sel.request(0x20, SRV_A));
+    expect(run(sc)).toEqual([[ID, 'violation', 'warning', [1, 2, 3], 0x10]]);
+  });
+
+  it('accepts retransmissions after an empty Advertise and a prompt Request after the first usable one', () => {
+    const sc = new UdpScenario();
+    fromClient(sc, 0, sel.solicit(0x10));
+    fromServer(sc, 0.01, SRV_A, sel.advertise(0x10, SRV_A, 3, false));
+    fromClient(sc, 1.05, sel.solicit(0x10, 105));
+    fromServer(sc, 1.5, SRV_A, sel.advertise(0x10, SRV_A, 3));
+    fromClient(sc, 1.55, sel.request(0x20, SRV_A));
+    expect(run(sc)).toEqual([]);
+  });
+
+  it('grades a slow Request after a late first Advertise as INFO', () => {
+    const sc = new UdpScenario();
+    fromClient(sc, 0, sel.solicit(0x10));
+    fromClient(sc, 1.05, sel.solicit(0x10, 105));
+    fromServer(sc, 1.5, SRV_A, sel.advertise(0x10, SRV_A, 3));
+    fromClient(sc, 2.5, sel.request(0x20, SRV_A));
+    expect(run(sc)).toEqual([[ID, 'violation', 'info', [3, 4], 0x10]]);
+  });
+
+  it('is inconclusive when the Advertise was only seen upstream of the client', () => {
+    const sc = new UdpScenario();
+    fromClient(sc, 0, sel.solicit(0x10));
+    sc.answer(0.01, '2001:db8:9::1', '2001:db8:1::1', relay(13, 0, '2001:db8:1::1', 'fe80::1', sel.advertise(0x10, SRV_A, 3)), { dstPort: 547 });
+    fromClient(sc, 1.05, sel.solicit(0x10, 105));
+    expect(run(sc)).toEqual([[ID, 'inconclusive', 'warning', [2, 3], 0x10]]);
+  });
+});
