@@ -157,3 +157,24 @@ export function fromClient(sc: UdpScenario, t: number, msg: MessageJson): UdpSce
 export function fromServer(sc: UdpScenario, t: number, server: string, msg: MessageJson): UdpScenario {
   return sc.answer(t, SRV_ADDR[server] ?? 'fe80::99', CLIENT_ADDR, msg);
 }
+
+// ---- UDP leasequery shorthands (requestor 2001:db8::50, servers 2001:db8::a / ::b) ----
+
+export const REQUESTOR = duidLL(0x50);
+export const REQUESTOR_ADDR = '2001:db8::50';
+
+export const lq = {
+  query: (xid: number, lqQuery: OptionInput, ...extra: OptionInput[]): MessageJson => m(14, xid, opt.clientId(REQUESTOR), lqQuery, ...extra),
+  reply: (xid: number, server: string, ...extra: OptionInput[]): MessageJson => m(15, xid, opt.clientId(REQUESTOR), opt.serverId(server), ...extra),
+  /** A complete CLIENT_DATA for one client. */
+  clientData: (client = duidLL(0x77), ...extra: OptionInput[]): OptionInput =>
+    opt.clientData(opt.clientId(client), opt.iaAddr('2001:db8::77'), opt.cltTime(60), ...extra),
+};
+
+/** One UDP leasequery exchange: the query, then each reply from server address a, b, … */
+export function lqExchange(query: MessageJson, ...replies: MessageJson[]): UdpScenario {
+  const sc = new UdpScenario();
+  sc.add({ time: 0, src: REQUESTOR_ADDR, dst: '2001:db8::a', srcPort: 547, dstPort: 547, message: query });
+  replies.forEach((r, i) => sc.add({ time: 0.01 * (i + 1), src: `2001:db8::${(10 + i).toString(16)}`, dst: REQUESTOR_ADDR, srcPort: 547, dstPort: 547, message: r }));
+  return sc;
+}

@@ -1,0 +1,28 @@
+// LQ-REPLY-VALIDATION: reply without Server-ID, with another Client-ID, with another xid, unmatched,
+// and a relay wrapping a LEASEQUERY-REPLY in a Relay-forward.
+import { describe, expect, it } from 'vitest';
+import { runRule } from '../../kit/rule-harness.js';
+import { REQUESTOR, REQUESTOR_ADDR, UdpScenario, duidLL, lq, lqExchange, m, opt, relay, scenarioEvents } from '../../kit/udp-scenario.js';
+
+const ID = 'LQ-REPLY-VALIDATION';
+const q = lq.query(9, opt.lqQuery(1, '::', opt.iaAddr('2001:db8::77')));
+const run = (sc: UdpScenario) => runRule(ID, scenarioEvents(sc)).map((f) => [f.ruleId, f.verdict, f.severity, f.frames, f.xid, f.message]);
+
+describe(ID, () => {
+  it('reports a reply without Server-ID and one with another Client-ID', () => {
+    const sc = lqExchange(q, m(15, 9, opt.clientId(REQUESTOR)), m(15, 9, opt.clientId(duidLL(0x66)), opt.serverId(duidLL(0x102))));
+    expect(run(sc).map((r) => r.slice(0, 5))).toEqual([[ID, 'violation', 'error', [1, 2], 9], [ID, 'violation', 'error', [1, 3], 9]]);
+  });
+  it('reports another xid while the query is open, and is inconclusive without any query', () => {
+    expect(run(lqExchange(q, lq.reply(10, duidLL(0x101)))).map((r) => r.slice(0, 5))).toEqual([[ID, 'violation', 'error', [1, 2], 10]]);
+    const sc = new UdpScenario().add({ time: 0, src: '2001:db8::a', dst: REQUESTOR_ADDR, srcPort: 547, dstPort: 547, message: lq.reply(10, duidLL(0x101)) });
+    expect(run(sc).map((r) => r.slice(0, 5))).toEqual([[ID, 'inconclusive', 'error', [1], 10]]);
+  });
+  it('reports a relay forwarding a LEASEQUERY-REPLY upstream', () => {
+    const sc = new UdpScenario().add({ time: 0, src: '2001:db8:1::1', dst: '2001:db8::a', srcPort: 547, dstPort: 547, message: relay(12, 0, '2001:db8:1::1', '2001:db8:5::5', lq.reply(11, duidLL(0x101))) });
+    expect(run(sc)[0].slice(0, 5)).toEqual([ID, 'violation', 'error', [1], 11]);
+  });
+  it('accepts a proper reply', () => {
+    expect(run(lqExchange(q, lq.reply(9, duidLL(0x101), lq.clientData())))).toEqual([]);
+  });
+});
