@@ -3,7 +3,7 @@
 import { createCodec, type Dhcpv6Codec } from '../../src/dhcpv6/index.js';
 import { encodeMessage, type OptionInput } from '../../src/dhcpv6/encode.js';
 import { TcpConversation, type SendOptions } from './tcp-conversation.js';
-import { writePcap } from './pcap-writer.js';
+import { writePcap, writePcapng } from './pcap-writer.js';
 
 export const REQUESTOR = { address: '2001:db8::9', port: 40000 };
 export const SERVER = { address: '2001:db8::1', port: 547 };
@@ -25,6 +25,23 @@ export const opt = {
     ],
   }),
   clientLink: (): OptionInput => ({ code: 48, hex: '20010db8000000000000000000000001' }),
+  /** OPTION_RELAY_ID (53) holding a relay's DUID. */
+  relayId: (b = 0x77): OptionInput => ({ code: 53, hex: duid(b) }),
+  /** OPTION_REMOTE_ID (37): enterprise number then the id octets (hex). */
+  remoteId: (id = '0102030405', enterprise = 4491): OptionInput => ({ code: 37, hex: enterprise.toString(16).padStart(8, '0') + id }),
+  /** OPTION_STATUS_CODE with a message text. */
+  statusText: (code: number, text: string): OptionInput => ({
+    code: 13, hex: code.toString(16).padStart(4, '0') + Array.from(text, (c) => c.charCodeAt(0).toString(16).padStart(2, '0')).join(''),
+  }),
+  /** OPTION_CLIENT_DATA for one client with its IAADDR at a chosen address (16 octets as 32 hex digits). */
+  clientDataAt: (client: number, addressHex: string): OptionInput => ({
+    code: 45,
+    options: [
+      { code: 1, hex: duid(client) },
+      { code: 5, hex: `${addressHex}00000e1000001c20` },
+      { code: 46, hex: '0000003c' },
+    ],
+  }),
 };
 
 /** Frames one message: two-octet size then the message (RFC 5460 §5.1). */
@@ -40,11 +57,13 @@ export function frame(codec: Dhcpv6Codec, msgType: number, xid: number, options:
 /** A scripted bulk leasequery connection. Each step sends its bytes (optionally segmented or batched). */
 export class BulkScenario {
   readonly tcp: TcpConversation;
-  readonly codec = createCodec();
+  readonly codec: Dhcpv6Codec;
 
-  constructor(opts: { serverPort?: number; start?: number } = {}) {
+  /** `codes`: code points for the encoder (draft-01 experimental values); `handshake: false` starts with no SYN. */
+  constructor(opts: { serverPort?: number; start?: number; codes?: Record<string, number>; handshake?: boolean } = {}) {
+    this.codec = createCodec(opts.codes ? { codes: opts.codes } : {});
     this.tcp = new TcpConversation({ client: REQUESTOR, server: { ...SERVER, port: opts.serverPort ?? 547 }, start: opts.start });
-    this.tcp.handshake();
+    if (opts.handshake ?? true) this.tcp.handshake();
   }
 
   query(xid: number, options: OptionInput[] = [opt.clientId(), opt.lqQuery(2, [opt.clientId(0x77)])], send?: SendOptions): this {
@@ -57,10 +76,14 @@ export class BulkScenario {
     return this.raw('server', frame(this.codec, 15, xid, [opt.serverId(), opt.clientId(), ...extra]), send);
   }
   data(xid: number, client: number, send?: SendOptions): this {
-    return this.raw('server', frame(this.codec, 17, xid, [opt.clientData(client)]), send);
+    return this.raw('server', frame(this.codec, this.codec.codes['LEASEQUERY-DATA'], xid, [opt.clientData(client)]), send);
   }
   done(xid: number, options: OptionInput[] = [], send?: SendOptions): this {
-    return this.raw('server', frame(this.codec, 16, xid, options), send);
+    return this.raw('server', frame(this.codec, this.codec.codes['LEASEQUERY-DONE'], xid, options), send);
+  }
+  /** Any message type from either side (a disallowed type, a wrong direction, a draft-01 code point). */
+  msg(from: 'client' | 'server', msgType: number, xid: number, options: OptionInput[], send?: SendOptions): this {
+    return this.raw(from, frame(this.codec, msgType, xid, options), send);
   }
   /** Several framed messages from one side in one send (e.g. pipelined queries in one segment). */
   batch(from: 'client' | 'server', frames: Uint8Array[], send?: SendOptions): this {
@@ -83,5 +106,12 @@ export class BulkScenario {
   /** The capture as classic pcap bytes (Ethernet). */
   pcap(): Uint8Array {
     return writePcap({ linkType: 1, records: this.tcp.packets() });
+  }
+  /** The capture as pcapng bytes (one Ethernet interface). */
+  pcapng(): Uint8Array {
+    return writePcapng({
+      interfaces: [{ linkType: 1, snaplen: 65535, name: 'eth0' }],
+      packets: this.tcp.packets().map((p) => ({ interfaceId: 0, tsSec: p.tsSec, tsNsec: p.tsNsec, data: p.data })),
+    });
   }
 }
