@@ -2,7 +2,8 @@
 // from the profile, message names.
 import type { BulkAnswerEvent, BulkConnection, BulkQuery } from '../correlate/bulk-events.js';
 import type { Dhcpv6Message, Dhcpv6Option } from '../dhcpv6/types.js';
-import type { Profile, ReportDescriptor } from '../engine/types.js';
+import type { Profile, ReportDescriptor, RuleModule } from '../engine/types.js';
+import type { Events } from '../correlate/events.js';
 
 /** Message-type and option code points of the active profile (draft-01 takes them from the config). */
 export function bulkCodes(p: Profile): {
@@ -73,4 +74,29 @@ export function linkText(b: Uint8Array): string {
   const g: string[] = [];
   for (let i = 0; i < 16; i += 2) g.push(((b[i] << 8) | b[i + 1]).toString(16));
   return g.join(':').replace(/(^|:)0(:0)+(:|$)/, '::');
+}
+
+/**
+ * The BLQ-XID-REPLY/DATA/DONE check: a server message of `kind` whose xid matches no query on its
+ * connection is a violation when the capture saw everything the requestor sent, else inconclusive.
+ */
+export function unmatchedXidCheck(kind: 'reply' | 'data' | 'done'): RuleModule<Events> {
+  return {
+    create(ctx) {
+      return {
+        'bulk:unmatched'(e) {
+          if (e.kind !== kind) return;
+          const xid = e.query.xid;
+          if (e.certain) {
+            ctx.report({ messageId: 'unknown-xid', data: { xid }, ...at(e.conn, [e.frame], e.time, xid) });
+            return;
+          }
+          const why = e.conn.startUnseen ? 'the start of the connection was not captured'
+            : e.conn.limited ? 'a state limit dropped queries on this connection'
+            : 'bytes from the requestor are missing from the capture';
+          ctx.report({ messageId: 'unseen', verdict: 'inconclusive', data: { xid, why }, ...at(e.conn, [e.frame], e.time, xid) });
+        },
+      };
+    },
+  };
 }

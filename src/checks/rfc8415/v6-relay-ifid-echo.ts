@@ -16,7 +16,8 @@ export const v6RelayIfidEcho: RuleModule<Events> = {
       const client = partyOf(tx.client);
       const inner = (t: Transmission, who: 'client' | 'server'): boolean => {
         if (!t.message.options.some((o) => o.code === 18)) return false;
-        ctx.report({ messageId: who === 'client' ? 'in-client-message' : 'in-server-message', frames: t.frames, time: t.time, xid: tx.xid, client });
+        const fromClient = who === 'client';
+        ctx.report({ messageId: fromClient ? 'in-client-message' : 'in-server-message', frames: t.frames, time: t.time, xid: tx.xid, client });
         return true;
       };
       for (const t of tx.requests) if (inner(t, 'client')) return;
