@@ -1,0 +1,87 @@
+// Reads what real software did from a capture (our decoder, checked against tshark elsewhere) and
+// judges it with analyze(): the two halves every interop expectation is built from.
+import { analyze, decode, type Report } from '../../src/index.js';
+import type { Dhcpv6Message, Dhcpv6Option } from '../../src/dhcpv6/index.js';
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+/** One DHCPv6 message as seen on the wire, reduced to what the expectations need. */
+export interface Seen {
+  frame: number;
+  time: number;
+  transport: 'udp' | 'tcp';
+  src: string;
+  dst: string;
+  msgType: number;
+  xid?: number;
+  /** Server-ID (hex) of the message, or of the innermost relayed message. */
+  serverId?: string;
+  clientId?: string;
+  preference?: number;
+  /** For relay messages: the innermost message's type. */
+  inner?: number;
+  /** Option codes at the message's top level. */
+  codes: number[];
+}
+
+function innermost(m: Dhcpv6Message): Dhcpv6Message {
+  let cur = m;
+  for (let i = 0; i < 8 && cur.format === 'relay'; i++) {
+    const relayed = cur.options.find((o) => o.code === 9)?.message;
+    if (!relayed) break;
+    cur = relayed;
+  }
+  return cur;
+}
+
+const find = (opts: Dhcpv6Option[], code: number): Dhcpv6Option | undefined => opts.find((o) => o.code === code);
+
+/** Every DHCPv6 message of the capture, in frame order. */
+export async function messages(file: string, bulkPorts?: number[]): Promise<Seen[]> {
+  const out: Seen[] = [];
+  await decode([file], (r) => {
+    const inner = innermost(r.message);
+    const pref = find(inner.options, 7);
+    const sid = find(inner.options, 2);
+    const cid = find(inner.options, 1);
+    out.push({
+      frame: r.frame, time: r.time, transport: r.transport, src: r.src, dst: r.dst,
+      msgType: r.message.msgType, xid: r.message.xid,
+      serverId: sid ? hex(sid.data) : undefined,
+      clientId: cid ? hex(cid.data) : undefined,
+      preference: pref && pref.data.length === 1 ? pref.data[0] : undefined,
+      inner: r.message.format === 'relay' ? inner.msgType : undefined,
+      codes: r.message.options.map((o) => o.code),
+    });
+  }, { bulkPorts });
+  return out;
+}
+
+/** A finding reduced to what a test asserts. */
+export interface Verdict {
+  ruleId: string;
+  verdict: string;
+  severity: string;
+  frames: number[];
+}
+
+/** analyze() on one capture; returns the report and its findings in a stable order. */
+export async function judge(file: string, bulkPorts?: number[]): Promise<{ report: Report; verdicts: Verdict[] }> {
+  const report = await analyze([file], { bulkPorts });
+  const verdicts = report.findings
+    .map((f) => ({ ruleId: f.ruleId, verdict: f.verdict, severity: f.severity, frames: [...f.frames] }))
+    .sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : (a.frames[0] ?? 0) - (b.frames[0] ?? 0)));
+  return { report, verdicts };
+}
+
+/** Message type numbers used by the expectations. */
+export const T = {
+  SOLICIT: 1, ADVERTISE: 2, REQUEST: 3, CONFIRM: 4, RENEW: 5, REBIND: 6, REPLY: 7, RELEASE: 8,
+  INFORMATION_REQUEST: 11, RELAY_FORW: 12, RELAY_REPL: 13, LEASEQUERY: 14, LEASEQUERY_REPLY: 15,
+  LEASEQUERY_DONE: 16, LEASEQUERY_DATA: 17,
+} as const;
+
+/** A compact line per message, for diagnostics when an expectation fails. */
+export function listing(seen: Seen[]): string {
+  return seen.map((s) => `${s.frame} ${s.time.toFixed(6)} ${s.src} > ${s.dst} t${s.msgType}${s.inner ? `/${s.inner}` : ''} xid=${s.xid ?? '-'} pref=${s.preference ?? '-'} sid=${s.serverId ?? '-'}`).join('\n');
+}

@@ -1,0 +1,180 @@
+// Server selection by real clients against two and four real servers with chosen Preference values
+// and answer delays (RFC 8415 §18.2.1/§18.2.9/§21.8, RFC 6853 §3): expectations read from the captures.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Lab, cleanStale, have, skipReason } from './harness.js';
+import { CLIENT_BIN, SERVER_BIN, type ClientKind } from './peers.js';
+import { runSelection, type SelectionRun, type ServerSpec } from './scenario.js';
+import { T, listing, type Verdict } from './observe.js';
+
+const skip = skipReason();
+if (skip) console.warn(`interop/preference skipped: ${skip}`);
+
+const EXAMPLES = fileURLToPath(new URL('./examples/', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Evidence helpers over one run. */
+class View {
+  constructor(readonly r: SelectionRun) {}
+  private first(type: number, pred: (s: SelectionRun['seen'][number]) => boolean = () => true): number {
+    const m = this.r.seen.find((s) => s.transport === 'udp' && s.msgType === type && pred(s));
+    if (!m) throw new Error(`no message of type ${type} in the capture:\n${listing(this.r.seen)}`);
+    return m.frame;
+  }
+  get solicit(): number { return this.first(T.SOLICIT); }
+  get request(): number { return this.first(T.REQUEST); }
+  adv(i: number): number { return this.first(T.ADVERTISE, (s) => s.src === this.r.serverAddr(i)); }
+  /** The Advertises of the given servers, in frame order. */
+  advs(...i: number[]): number[] { return i.map((x) => this.adv(x)).sort((a, b) => a - b); }
+  /** Server-ID of server i, from its Advertise. */
+  sid(i: number): string | undefined { return this.r.seen.find((s) => s.msgType === T.ADVERTISE && s.src === this.r.serverAddr(i))?.serverId; }
+  /** Index of the server the first Request names. */
+  get chosen(): number {
+    const req = this.r.seen.find((s) => s.msgType === T.REQUEST);
+    for (let i = 0; i < 8; i++) if (req && this.sid(i) === req.serverId) return i;
+    return -1;
+  }
+  /** Every Reply that carries a Preference option (RFC 8415 gives it meaning only in an Advertise). */
+  get replyPrefs(): Verdict[] {
+    return this.r.seen.filter((s) => s.msgType === T.REPLY && s.preference !== undefined).map((s) => info('V6-PREF-OPTION-FORMAT', [s.frame]));
+  }
+}
+
+const info = (ruleId: string, frames: number[]): Verdict => ({ ruleId, verdict: 'violation', severity: 'info', frames });
+const error = (ruleId: string, frames: number[]): Verdict => ({ ruleId, verdict: 'violation', severity: 'error', frames });
+const sorted = (v: Verdict[]): Verdict[] => [...v].sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : (a.frames[0] ?? 0) - (b.frames[0] ?? 0)));
+
+interface Scenario {
+  name: string;
+  client: ClientKind;
+  servers: ServerSpec[];
+  /** Index of the server the client must end up with, or several acceptable ones. */
+  chosen: number[];
+  expect: (v: View) => Verdict[];
+  /** Writes the committed example report. */
+  example?: boolean;
+}
+
+const SCENARIOS: Scenario[] = [
+  {
+    name: 'dhclient waits the first RT and takes the higher preference (dhcpd 10, kea 200)',
+    client: 'dhclient',
+    servers: [{ kind: 'dhcpd', pref: 10 }, { kind: 'kea', pref: 200 }],
+    chosen: [1],
+    // Two distinct preferences and none at 255: RFC 6853's primary/secondary pattern is not in use.
+    expect: (v) => [info('RED-SERVER-PREFERENCE-SUPPORT', v.advs(0, 1)), ...v.replyPrefs],
+  },
+  {
+    name: 'dhclient with equal preferences (kea 50, dhcpd 50) may take either',
+    client: 'dhclient',
+    servers: [{ kind: 'kea', pref: 50 }, { kind: 'dhcpd', pref: 50 }],
+    chosen: [0, 1],
+    expect: (v) => [info('RED-SERVER-PREFERENCE-SUPPORT', v.advs(0, 1)), ...v.replyPrefs],
+  },
+  {
+    name: 'dhclient requests at once when a delayed pref-255 Advertise arrives (dhcpd 255 +300 ms, kea 100)',
+    client: 'dhclient',
+    servers: [{ kind: 'dhcpd', pref: 255, delayMs: 300 }, { kind: 'kea', pref: 100 }],
+    chosen: [0],
+    expect: (v) => [...v.replyPrefs],
+  },
+  {
+    name: 'dhcpcd requests the first Advertise within milliseconds (dibbler 10, dhcpd 200 +100 ms)',
+    client: 'dhcpcd',
+    servers: [{ kind: 'dibbler', pref: 10 }, { kind: 'dhcpd', pref: 200, delayMs: 100 }],
+    chosen: [0],
+    // RFC 8415 §18.2.1: without a pref-255 Advertise the client collects for the whole first RT.
+    expect: (v) => [
+      error('V6-PREF-COLLECT-FIRST-RT', [v.solicit, v.adv(0), v.request]),
+      info('RED-SERVER-PREFERENCE-SUPPORT', v.advs(0, 1)),
+      ...v.replyPrefs,
+    ],
+    example: true,
+  },
+  {
+    name: 'dhcpcd taking a pref-255 Advertise at once conforms (dhcpd 255, kea 20 +100 ms)',
+    client: 'dhcpcd',
+    servers: [{ kind: 'dhcpd', pref: 255 }, { kind: 'kea', pref: 20, delayMs: 100 }],
+    chosen: [0],
+    expect: (v) => [...v.replyPrefs],
+  },
+  {
+    name: 'dhcp6c waits the first RT for a later, higher Advertise (dhcpd 50, kea 200 +500 ms)',
+    client: 'dhcp6c',
+    servers: [{ kind: 'dhcpd', pref: 50 }, { kind: 'kea', pref: 200, delayMs: 500 }],
+    chosen: [1],
+    expect: (v) => [info('RED-SERVER-PREFERENCE-SUPPORT', v.advs(0, 1)), ...v.replyPrefs],
+  },
+  {
+    name: 'dhcp6c against four servers takes the pref-255 one (dhcp6s 255, dhcpd none, kea 7, dibbler 200)',
+    client: 'dhcp6c',
+    servers: [{ kind: 'dhcp6s', pref: 255 }, { kind: 'dhcpd' }, { kind: 'kea', pref: 7 }, { kind: 'dibbler', pref: 200 }],
+    chosen: [0],
+    expect: (v) => [...v.replyPrefs],
+  },
+  {
+    name: 'dibbler-client against four servers takes the highest (dhcpd 3, kea 9, dibbler 100, dhcp6s 40)',
+    client: 'dibbler',
+    servers: [{ kind: 'dhcpd', pref: 3 }, { kind: 'kea', pref: 9 }, { kind: 'dibbler', pref: 100 }, { kind: 'dhcp6s', pref: 40 }],
+    chosen: [2],
+    expect: (v) => [info('RED-SERVER-PREFERENCE-SUPPORT', v.advs(0, 1, 2, 3)), ...v.replyPrefs],
+  },
+  {
+    name: 'dibbler-client with no Preference configured (dhcpd sends none, dibbler-server sends 0)',
+    client: 'dibbler',
+    servers: [{ kind: 'dhcpd' }, { kind: 'dibbler' }],
+    chosen: [0, 1],
+    // Absent counts as 0 (RFC 8415 §18.2.9): both rank equal.
+    expect: (v) => [info('RED-SERVER-PREFERENCE-SUPPORT', v.advs(0, 1)), ...v.replyPrefs],
+  },
+];
+
+const missing = (s: Scenario): string | undefined =>
+  [CLIENT_BIN[s.client], ...s.servers.map((x) => SERVER_BIN[x.kind])].find((b) => !have(b));
+
+describe.skipIf(!!skip)('server selection by real clients', () => {
+  beforeAll(() => {
+    cleanStale();
+    const b = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, encoding: 'utf8' });
+    if (!existsSync(`${ROOT}dist/cli/index.js`) && b.status !== 0) throw new Error(`build failed: ${b.stdout}`);
+  });
+  afterAll(() => cleanStale());
+
+  for (const s of SCENARIOS) {
+    it(s.name, async (ctx) => {
+      const gone = missing(s);
+      if (gone) ctx.skip(`${gone} is not installed`);
+      const lab = new Lab('pref');
+      try {
+        const r = await runSelection(lab, s.servers, [s.client]);
+        const v = new View(r);
+        const why = `\n${listing(r.seen.filter((m) => m.transport === 'udp'))}\n${r.report.findings.map((f) => `${f.ruleId}: ${f.message}`).join('\n')}`;
+        // The exchange completed: a Reply with the lease from the chosen server.
+        expect(s.chosen, `chosen server${why}`).toContain(v.chosen);
+        expect(r.seen.some((m) => m.msgType === T.REPLY && m.src === r.serverAddr(v.chosen)), `reply${why}`).toBe(true);
+        expect(r.verdicts, why).toEqual(sorted(s.expect(v)));
+        if (s.example) checkExample(r);
+      } finally {
+        await lab.close();
+      }
+    });
+  }
+});
+
+/** The committed example: capture, text report and findings of the dhcpcd scenario. */
+function checkExample(r: SelectionRun): void {
+  const findings = r.verdicts.map(({ ruleId, verdict, severity }) => ({ ruleId, verdict, severity }));
+  if (process.env.UPDATE_EXAMPLES) {
+    mkdirSync(EXAMPLES, { recursive: true });
+    copyFileSync(r.capture, `${EXAMPLES}preference.pcap`);
+    const text = spawnSync(process.execPath, [`${ROOT}bin/dhcp6audit.js`, 'check', '--no-color', '--fail-on', 'never', 'preference.pcap'], { cwd: EXAMPLES, encoding: 'utf8' });
+    writeFileSync(`${EXAMPLES}preference-report.txt`, text.stdout);
+    writeFileSync(`${EXAMPLES}preference-findings.json`, JSON.stringify(findings, null, 2) + '\n');
+  }
+  // Captures of real software differ in timestamps and frame numbers from run to run: compare findings.
+  const committed = JSON.parse(readFileSync(`${EXAMPLES}preference-findings.json`, 'utf8'));
+  expect(findings).toEqual(committed);
+  for (const f of committed) expect(readFileSync(`${EXAMPLES}preference-report.txt`, 'utf8')).toContain(f.ruleId);
+}
