@@ -133,7 +133,10 @@ export async function readCapture(input: CaptureInput, sink: CaptureSink, option
   try {
     let decided = false;
     for await (const raw of stream as AsyncIterable<Buffer | string>) {
-      const chunk: Uint8Array = typeof raw === 'string' ? Buffer.from(raw) : raw;
+      // A plain Uint8Array view: every frame and option below is a subarray of it, and Buffer's
+      // subarray (a FastBuffer per call) costs several times Uint8Array's on the per-packet path.
+      const buf: Uint8Array = typeof raw === 'string' ? Buffer.from(raw) : raw;
+      const chunk = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
       bytesRead += chunk.length;
       options.onProgress?.(bytesRead, total);
       if (chunk.length === 0) continue;

@@ -3,8 +3,31 @@
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
+// A direct-mapped memo of recent texts: captures repeat a few thousand addresses millions of times,
+// and comparing 16 octets is far cheaper than building the text again.
+const MEMO_SLOTS = 1024;
+const memoBytes = new Uint8Array(MEMO_SLOTS * 16);
+const memoText: (string | undefined)[] = new Array<string | undefined>(MEMO_SLOTS).fill(undefined);
+
 /** RFC 5952 §4: lowercase, no leading zeros, longest run (>= 2 groups) of zero groups as "::", first on ties. */
 export function formatIpv6(bytes: Uint8Array, offset = 0): string {
+  let h = 0;
+  for (let i = 0; i < 16; i++) h = Math.imul(h ^ bytes[offset + i], 0x01000193);
+  const slot = (h >>> 22) & (MEMO_SLOTS - 1);
+  const text = memoText[slot];
+  if (text !== undefined) {
+    let i = 0;
+    const base = slot * 16;
+    while (i < 16 && memoBytes[base + i] === bytes[offset + i]) i++;
+    if (i === 16) return text;
+  }
+  const out = formatIpv6Text(bytes, offset);
+  for (let i = 0; i < 16; i++) memoBytes[slot * 16 + i] = bytes[offset + i];
+  memoText[slot] = out;
+  return out;
+}
+
+function formatIpv6Text(bytes: Uint8Array, offset: number): string {
   const groups = new Array<number>(8);
   for (let i = 0; i < 8; i++) groups[i] = (bytes[offset + 2 * i] << 8) | bytes[offset + 2 * i + 1];
   let bestStart = -1;
