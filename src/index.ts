@@ -8,9 +8,10 @@ import { ConfigError, loadProfile, loadRules, type UserConfig } from './engine/l
 import { OVERRIDABLE } from './dhcpv6/names.js';
 import type { Finding, InputSummary, Report, Stats } from './engine/types.js';
 import { checks } from './checks/index.js';
-import { emptyStats, runInput } from './pipeline.js';
+import { emptyStats, runInput, type Emit } from './pipeline.js';
 import type { AnomalyEvent } from './correlate/events.js';
 import { TOOL_VERSION } from './version.js';
+import type { ReportDetails } from './report/details.js';
 
 export type { Finding, Report, Stats, InputSummary } from './engine/types.js';
 export type { MessageRecord } from './dhcpv6/index.js';
@@ -27,6 +28,16 @@ export interface AnalyzeOptions {
   onFinding?: (finding: Finding) => void;
   /** Progress of the input being read. */
   onProgress?: (input: number, bytesRead: number, totalBytes: number | undefined, frames: number) => void;
+  /**
+   * Extra data for reporters that need more than the JSON report (JUnit scopes, HTML ladders),
+   * filled during the run. Absent: nothing extra is collected and the hot path is unchanged.
+   */
+  details?: ReportDetails;
+  /**
+   * Live input (a pipe or an interface): open connections and sessions are closed by their idle
+   * timeouts as capture time advances, and by the wall clock while no packet arrives.
+   */
+  live?: boolean;
 }
 
 function toInput(x: string | CaptureInput): CaptureInput {
@@ -50,19 +61,32 @@ function codecFor(profileCodes: Record<string, number>, config?: UserConfig): Dh
 /** Judges the captures and returns the report (DESIGN.md "check --format json" contract). */
 export async function analyze(inputs: Array<string | CaptureInput>, options: AnalyzeOptions = {}): Promise<Report> {
   const profile = loadProfile(options.profile ?? 'rfc5460', options.config);
-  const engine = new Engine({ rules: loadRules(), checks, profile, config: options.config, onFinding: options.onFinding });
+  const rules = loadRules();
+  const engine = new Engine({ rules, checks, profile, config: options.config, onFinding: options.onFinding });
   const codec = codecFor(profile.codes, options.config);
+  const details = options.details;
+  if (details) {
+    const meta = new Map(rules.map((r) => [r.id, r]));
+    details.rules = engine.evaluatedRules()
+      .map(({ id }) => ({ id, scope: meta.get(id)?.scope ?? 'capture', summary: meta.get(id)?.summary ?? '' }))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    details.setMessageNames((t) => codec.messageName(t));
+  }
   const stats = emptyStats();
   const lines: InputSummary[] = [];
   const limits = { ...(options.config?.limits ?? {}) };
   for (let i = 0; i < inputs.length; i++) {
     engine.setInput(i);
+    const emit: Emit = details
+      ? (name, event) => { engine.emit(name, event); details.observe(name, event, i); }
+      : (name, event) => engine.emit(name, event);
     lines.push(await runInput({
       input: i, source: toInput(inputs[i]), codec, bulkPorts: options.bulkPorts ?? [], limits,
       codes: { ...profile.codes, ...(options.config?.codes ?? {}) },
-      emit: (name, event) => engine.emit(name, event), stats,
+      emit, stats, live: options.live,
       onProgress: options.onProgress ? (read, total, frames) => options.onProgress!(i, read, total, frames) : undefined,
     }));
+    details?.endInput(i);
   }
   const { findings, suppressed } = engine.result();
   const summary = { error: 0, warning: 0, info: 0, inconclusive: 0 };

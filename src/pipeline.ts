@@ -39,6 +39,11 @@ export interface PipelineRun {
   onDuplicate?: (frame: number, original: number) => void;
   /** Called for every anomaly of any layer, whether or not events are emitted. */
   onAnomaly?: (anomaly: AnomalyEvent) => void;
+  /**
+   * Live input: the bulk and client correlators are advanced (idle timeouts) once per second of
+   * capture time, and once per wall-clock second while no frame arrives.
+   */
+  live?: boolean;
   stats: Stats;
 }
 
@@ -141,13 +146,36 @@ export async function runInput(run: PipelineRun): Promise<InputSummary> {
     },
   );
 
-  const summary = await readCapture(run.source, {
+  // Live mode: idle timeouts close what a never-ending capture leaves open (capture time, then wall clock).
+  let lastAdvance = 0;
+  let lastWall = Date.now();
+  const advance = (time: number): void => {
+    lastAdvance = time;
+    bulk?.advance(time);
+    client?.advance(time);
+  };
+  const clock = run.live && emit
+    ? setInterval(() => {
+      if (lastTime === 0) return;
+      const idle = (Date.now() - lastWall) / 1000;
+      if (idle >= 1) advance(lastTime + idle);
+    }, 1000)
+    : undefined;
+  clock?.unref();
+
+  let summary: Awaited<ReturnType<typeof readCapture>>;
+  try {
+    summary = await readCapture(run.source, {
     info: (i: CaptureInfo) => { info = i; },
     frame: (f: Frame) => {
       stats.frames++;
       lastFrame = f.index;
       lastTime = frameTime(f);
       net.handleFrame(f);
+      if (clock !== undefined) {
+        lastWall = Date.now();
+        if (lastTime - lastAdvance >= 1) advance(lastTime);
+      }
     },
     anomaly: (a: CaptureAnomaly) => emitAnomaly({
       layer: 'capture', name: a.name, message: a.message, frames: a.frame !== undefined ? [a.frame] : [], time: lastTime,
@@ -155,6 +183,9 @@ export async function runInput(run: PipelineRun): Promise<InputSummary> {
   }, {
     onProgress: run.onProgress ? (read: number, total: number | undefined) => run.onProgress!(read, total, lastFrame) : undefined,
   });
+  } finally {
+    if (clock !== undefined) clearInterval(clock);
+  }
 
   net.finish(lastTime);
   bulk?.finish(lastFrame, lastTime);

@@ -8,7 +8,14 @@ import { openTextSink } from './output.js';
 import { analyze, decode } from '../index.js';
 import { InputError } from '../capture/source.js';
 import { ConfigError, loadConfig, loadProfile, loadRules, type UserConfig } from '../engine/load.js';
-import { reporters, exitCodeFor } from '../report/index.js';
+import { reporters, exitCodeFor, ReportDetails, DETAIL_DEFAULTS, type DetailLimits, type ReportContext } from '../report/index.js';
+import { findingLine } from '../report/text.js';
+import { annotateCapture } from '../report/annotate.js';
+import { startLiveCapture, type LiveCapture } from '../capture/live.js';
+import type { CaptureInput } from '../capture/source.js';
+import type { Report } from '../engine/types.js';
+import { ProgressLine } from './progress.js';
+import { PassThrough } from 'node:stream';
 import { renderRules, RuleNotFoundError } from './rules-command.js';
 
 /** A user-facing failure: printed as one line, exit code 2. */
@@ -46,17 +53,102 @@ async function run(inv: Invocation, io: CliIo): Promise<number> {
     return 0;
   }
 
+  return runCheck(inv, config, io);
+}
+
+/** `check`: analyze, report in the chosen format, optionally annotate; live inputs stream findings. */
+async function runCheck(inv: Extract<Invocation, { command: 'check' }>, config: UserConfig | undefined, io: CliIo): Promise<number> {
   const opts = inv.options;
   const format = opts.format ?? 'text';
   const reporter = reporters.get(format);
   if (!reporter) throw new UsageError(`unknown format '${format}'`);
-  const report = await analyze(inv.files, { profile: opts.profile, config, bulkPorts: opts.bulkPort });
-  failIfNothingRead(report.inputs);
+  const liveCapture = opts.interface !== undefined || opts.captureCommand !== undefined;
+  const live = liveCapture || inv.files.includes('-');
+  if (opts.annotate !== undefined && live) {
+    throw new UsageError('--annotate reads the input a second time: give a capture file, not stdin or a live capture');
+  }
   const chalk = new Chalk({ level: opts.output ? 0 : colorLevel(opts.color, io) });
+  const ctx: ReportContext = { chalk, failOn: opts.failOn };
+  const needs = reporter.needs ?? {};
+  const details = needs.ladders || needs.scopes ? new ReportDetails({ ladders: needs.ladders, limits: detailLimits(config) }) : undefined;
+  ctx.details = details;
+
+  // Live: the input is a PassThrough we can end on Ctrl-C; the report is still written.
+  let inputs: Array<string | CaptureInput> = inv.files;
+  let capture: LiveCapture | undefined;
+  let stopLive: (() => void) | undefined;
+  let captureErrors = '';
+  if (live) {
+    const pass = new PassThrough();
+    let source: NodeJS.ReadableStream;
+    let name: string;
+    if (liveCapture) {
+      capture = startLiveCapture({
+        interface: opts.interface, command: opts.captureCommand, bulkPorts: opts.bulkPort,
+        onStderr: (t) => { if (captureErrors.length < 4000) captureErrors += t; },
+      });
+      source = capture.stream;
+      name = opts.interface !== undefined ? `interface ${opts.interface}` : 'capture command';
+    } else {
+      if (inv.files.length !== 1) throw new UsageError("'-' (stdin) must be the only input");
+      source = process.stdin;
+      name = 'stdin';
+    }
+    source.on('error', (e: Error) => pass.destroy(e));
+    source.pipe(pass);
+    let stopped = false;
+    stopLive = () => {
+      if (stopped) return;
+      stopped = true;
+      source.unpipe(pass);
+      pass.end();
+      void capture?.stop();
+      if (source === process.stdin) process.stdin.pause();
+    };
+    inputs = [{ stream: pass, name }];
+  }
+  const onSigint = (): void => stopLive?.();
+  if (live) process.on('SIGINT', onSigint);
+
+  // Live findings: one line each as they come (stdout for text, stderr for other formats or -o).
+  const liveOut = format === 'text' && !opts.output ? io.stdout : io.stderr;
+  const liveCtx: ReportContext = liveOut === io.stdout ? ctx : { ...ctx, chalk: new Chalk({ level: colorLevel(opts.color, { ...io, stdout: io.stderr }) }) };
+  const progress = !live && io.stderr.isTTY ? new ProgressLine(io.stderr, inv.files.map((f) => f)) : undefined;
+
+  let report: Report;
+  try {
+    report = await analyze(inputs, {
+      profile: opts.profile, config, bulkPorts: opts.bulkPort, details, live,
+      onFinding: live ? (f) => { liveOut.write(findingLine(f, liveCtx)); } : undefined,
+      onProgress: progress ? (i, read, total, frames) => progress.update(i, read, total, frames) : undefined,
+    });
+  } finally {
+    progress?.clear();
+    if (live) process.removeListener('SIGINT', onSigint);
+    if (capture) await capture.stop();
+  }
+  if (liveCapture && report.inputs[0]?.frames === 0 && report.inputs[0].error) {
+    const why = captureErrors.split('\n').map((l) => l.trim()).filter(Boolean).pop();
+    throw new UsageError(`the live capture produced no packets${why ? `: ${why}` : ''}`);
+  }
+  failIfNothingRead(report.inputs);
+  if (live && format === 'text' && !opts.output && report.findings.length > 0) io.stdout.write('\n');
   const sink = openTextSink(opts.output, io);
-  sink.write(reporter(report, { chalk, failOn: opts.failOn }));
+  sink.write(reporter(report, ctx));
   sink.close();
+  if (opts.annotate !== undefined) {
+    const r = await annotateCapture({ path: inv.files[0] }, report.findings, 0, opts.annotate);
+    io.stderr.write(`dhcp6audit: wrote ${opts.annotate} (${r.frames} frames, ${r.comments} comments on ${r.commentedFrames} frames)\n`);
+  }
   return exitCodeFor(report, opts.failOn);
+}
+
+/** `report.*` limits from the config's limits section. */
+function detailLimits(config: UserConfig | undefined): Partial<DetailLimits> {
+  const out: Partial<DetailLimits> = {};
+  const l = (config?.limits ?? {}) as Record<string, number>;
+  for (const k of Object.keys(DETAIL_DEFAULTS) as Array<keyof DetailLimits>) if (typeof l[k] === 'number') out[k] = l[k];
+  return out;
 }
 
 function failIfNothingRead(inputs: Array<{ path: string; error?: string }>): void {

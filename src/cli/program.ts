@@ -3,8 +3,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { TOOL_VERSION } from '../version.js';
 
-export type OutputFormat = 'text' | 'json';
-export const FORMATS: readonly OutputFormat[] = ['text', 'json'];
+export type OutputFormat = 'text' | 'json' | 'junit' | 'html' | 'markdown';
+export const FORMATS: readonly OutputFormat[] = ['text', 'json', 'junit', 'html', 'markdown'];
 
 export interface CheckOptions {
   format?: OutputFormat;
@@ -13,6 +13,12 @@ export interface CheckOptions {
   config?: string;
   failOn: 'error' | 'warning' | 'info' | 'never';
   bulkPort: number[];
+  /** Live capture on this interface (tcpdump). */
+  interface?: string;
+  /** Live capture from this shell command's stdout (replaces tcpdump). */
+  captureCommand?: string;
+  /** Also write the capture as pcapng with findings as packet comments. */
+  annotate?: string;
   color?: boolean;
   debug?: boolean;
 }
@@ -39,7 +45,9 @@ export function buildProgram(onInvoke: (inv: Invocation) => void): Command {
   program
     .command('check', { isDefault: true })
     .description('judge captures and report findings (the default command)')
-    .argument('<capture...>', ".pcap / .pcapng (optionally gzip-compressed); '-' reads a capture from stdin")
+    .argument('[capture...]', ".pcap / .pcapng (optionally gzip-compressed); '-' reads a capture from stdin")
+    .option('-i, --interface <name>', 'capture live on this interface with tcpdump; findings print as they happen, Ctrl-C ends with the report')
+    .option('--capture-command <cmd>', 'capture live from this shell command (writes pcap/pcapng to stdout) instead of tcpdump')
     .addOption(new Option('-f, --format <name>', 'report format').choices(FORMATS))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--profile <name>', 'rule profile: rfc5460 or draft-01', 'rfc5460')
@@ -47,10 +55,22 @@ export function buildProgram(onInvoke: (inv: Invocation) => void): Command {
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a violation is at or above this severity')
       .choices(['error', 'warning', 'info', 'never']).default('error'))
     .option('--bulk-port <port>', 'extra TCP port carrying bulk leasequery (repeatable; 547 always does)', port, [])
+    .option('--annotate <out.pcapng>', 'also write the capture as pcapng with each finding as a comment on its evidence frames (one input only)')
     .option('--color', 'force colour')
     .option('--no-color', 'no colour')
     .option('--debug', 'show stack traces for internal errors')
-    .action((files: string[], options: CheckOptions) => onInvoke({ command: 'check', files, options }));
+    .action((files: string[], options: CheckOptions) => {
+      const live = options.interface !== undefined || options.captureCommand !== undefined;
+      if (options.interface !== undefined && options.captureCommand !== undefined) {
+        throw new InvalidArgumentError('use either -i/--interface or --capture-command, not both');
+      }
+      if (live && files.length > 0) throw new InvalidArgumentError('a live capture (-i / --capture-command) takes no capture files');
+      if (!live && files.length === 0) throw new InvalidArgumentError("missing capture: give a file, '-' for stdin, or -i IFACE");
+      if (options.annotate !== undefined && files.length > 1) {
+        throw new InvalidArgumentError('--annotate writes one pcapng for one input; run once per capture');
+      }
+      onInvoke({ command: 'check', files, options });
+    });
 
   program
     .command('decode')

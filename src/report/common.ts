@@ -49,3 +49,44 @@ export function groupFindings(report: Report): Array<{ input: number; scopes: Ar
 export function formatXid(xid: number | undefined): string {
   return xid === undefined ? '' : `0x${xid.toString(16).padStart(6, '0')}`;
 }
+
+/** The key a finding is counted under: its connection, else its client's DUID, else address ('' = capture). */
+export function scopeKey(f: Finding): string {
+  return f.connection ?? f.client?.duid ?? f.client?.address ?? '';
+}
+
+// XML 1.0 Char production: tab, LF, CR, U+0020-U+D7FF, U+E000-U+FFFD, U+10000-U+10FFFF.
+const XML_ILLEGAL = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/** Escapes text for XML/HTML content and attribute values, dropping characters XML 1.0 forbids. */
+export function escapeXml(text: string): string {
+  return text.replace(XML_ILLEGAL, '').replace(/[&<>"']/g, (c) =>
+    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;');
+}
+
+/** Plural helper: `3 frames`, `1 frame`. */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+/** One line of frame accounting and volume figures. */
+export function statsLine(s: Report['stats']): string {
+  return `${plural(s.frames, 'frame')} (${s.dhcpv6Frames} DHCPv6, ${s.otherFrames} other, ${s.malformedFrames} malformed, ` +
+    `${s.droppedFrames} dropped${s.duplicateFrames ? `, ${s.duplicateFrames} duplicate` : ''}) · ${plural(s.dhcpv6Messages, 'message')} · ` +
+    `${plural(s.bulkConnections, 'bulk connection')}, ${plural(s.bulkQueries, 'query', 'queries')} · ` +
+    `${plural(s.clientSessions, 'client session')}, ${plural(s.udpTransactions, 'UDP transaction')}`;
+}
+
+/** Where a rule is judged, for per-scope test cases: bulk connections, DHCP clients, leasequery requestors, or the whole input. */
+export function ruleScopeKind(ruleId: string): 'connection' | 'client' | 'requestor' | 'input' {
+  if (ruleId.startsWith('BLQ-QT-NOT-OVER-UDP')) return 'requestor';
+  if (ruleId.startsWith('BLQ-')) return 'connection';
+  if (ruleId.startsWith('LQ-')) return 'requestor';
+  if (ruleId.startsWith('V6-') || ruleId.startsWith('RED-')) return 'client';
+  return 'input';
+}
+
+/** Verdict + severity as one word: error, warning, info or inconclusive. */
+export function gradeOf(f: Finding): Severity | 'inconclusive' {
+  return f.verdict === 'inconclusive' ? 'inconclusive' : f.severity;
+}

@@ -2,7 +2,7 @@
 // each with rule id, level, sentence, evidence frames, RFC section and a Wireshark display filter.
 import type { Finding } from '../engine/types.js';
 import type { Reporter, ReportContext } from './types.js';
-import { formatXid, groupFindings, wiresharkFilter } from './common.js';
+import { formatXid, groupFindings, plural, statsLine, wiresharkFilter } from './common.js';
 
 function badge(f: Finding, ctx: ReportContext): string {
   const c = ctx.chalk;
@@ -16,14 +16,8 @@ export const textReporter: Reporter = (report, ctx) => {
   const c = ctx.chalk;
   const s = report.stats;
   const lines: string[] = [];
-  const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
   lines.push(c.bold(`dhcp6audit ${report.tool.version}`) + c.dim(` · profile ${report.profile}`));
-  lines.push(
-    `${plural(s.frames, 'frame')} (${s.dhcpv6Frames} DHCPv6, ${s.otherFrames} other, ${s.malformedFrames} malformed, ` +
-      `${s.droppedFrames} dropped${s.duplicateFrames ? `, ${s.duplicateFrames} duplicate` : ''}) · ${plural(s.dhcpv6Messages, 'message')} · ` +
-      `${plural(s.bulkConnections, 'bulk connection')}, ${plural(s.bulkQueries, 'query', 'queries')} · ` +
-      `${plural(s.clientSessions, 'client session')}, ${plural(s.udpTransactions, 'UDP transaction')}`,
-  );
+  lines.push(statsLine(s));
   const sum = report.summary;
   lines.push(
     `findings: ${c.red(`${sum.error} error`)}, ${c.yellow(`${sum.warning} warning`)}, ${c.blue(`${sum.info} info`)}, ` +
@@ -53,3 +47,12 @@ export const textReporter: Reporter = (report, ctx) => {
   if (report.findings.length === 0) lines.push('', c.green('no findings'));
   return `${lines.join('\n')}\n`;
 };
+
+/** One line per finding, printed as soon as it is decided in live mode. */
+export function findingLine(f: Finding, ctx: ReportContext, inputName?: string): string {
+  const c = ctx.chalk;
+  const where = f.connection ? `bulk ${f.connection}` : f.client ? `client ${f.client.duid ?? f.client.address ?? ''}` : '';
+  const xid = f.xid !== undefined ? ` xid ${formatXid(f.xid)}` : '';
+  return `${badge(f, ctx)} ${c.bold(f.ruleId)}${c.dim(`${xid}${where ? ` ${where}` : ''}${inputName ? ` (${inputName})` : ''}`)}: ` +
+    `${f.message} ${c.dim(`[frames ${f.frames.join(', ') || '-'}; ${f.spec.doc} §${f.spec.section}]`)}\n`;
+}
