@@ -2,20 +2,35 @@
 // which queries it could not finish (no answer when the capture, a timeout or a limit stopped it).
 import type { RuleModule } from '../../engine/types.js';
 import type { Events } from '../../correlate/events.js';
+import type { BulkAnswerEvent, BulkConnection } from '../../correlate/bulk-events.js';
 import { at } from '../bulk-util.js';
 
 export const check: RuleModule<Events> = {
   create(ctx) {
+    // Highest query sequence number answered per connection: an unanswered query older than it is
+    // BLQ-PARALLEL's case (one uncertainty, one finding), so this general rule stands aside for it.
+    const answeredSeq = new Map<BulkConnection, number>();
+    const answered = (e: BulkAnswerEvent): void => {
+      if (e.query.phantom) return;
+      if (e.query.seq > (answeredSeq.get(e.conn) ?? 0)) answeredSeq.set(e.conn, e.query.seq);
+    };
     return {
+      'bulk:reply'(e) { answered(e); },
+      'bulk:data'(e) { answered(e); },
+      'bulk:done'(e) { answered(e); },
       'bulk:query-end'(e) {
         const q = e.query;
         if (e.state !== 'incomplete' || q.phantom || q.replies > 0 || q.dones > 0 || q.data > 0 || !q.query) return;
+        const opts = q.query.message.options;
+        const parallelJudges = (answeredSeq.get(e.conn) ?? 0) > q.seq && opts.some((o) => o.code === 1) && opts.some((o) => o.code === 44);
+        if (parallelJudges) return;
         const reason = e.close?.reason === 'timeout' ? 'idle timeout' : e.close?.reason === 'limit' ? 'state limit' : 'end of the capture';
         ctx.report({
           messageId: 'incomplete', verdict: 'inconclusive', data: { xid: q.xid, reason },
           ...at(e.conn, [q.query.frame, e.frame], e.time, q.xid),
         });
       },
+      'bulk:close'(e) { answeredSeq.delete(e.conn); },
     };
   },
 };

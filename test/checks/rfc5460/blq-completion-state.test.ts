@@ -22,4 +22,17 @@ describe(ID, () => {
     c.query(1); c.reply(1); c.captureEnd();
     expect(judge(ID, c)).toEqual([]);
   });
+
+  it('stands aside for BLQ-PARALLEL when a later query was answered (one uncertainty, one finding)', () => {
+    const c = new BulkConversation();
+    c.query(1); c.query(2); c.emptyReply(2); c.captureEnd();
+    expect(judge(ID, c)).toEqual([]);
+    expect(judge('BLQ-PARALLEL', c)).toEqual([['BLQ-PARALLEL', 'inconclusive', 'error', [1, 3], 1]]);
+  });
+
+  it('still reports an older unanswered query when only earlier queries were answered', () => {
+    const c = new BulkConversation();
+    c.query(1); c.emptyReply(1); c.query(2); c.captureEnd();
+    expect(judge(ID, c)).toEqual([[ID, 'inconclusive', 'info', [3], 2]]);
+  });
 });
