@@ -1,0 +1,103 @@
+// Exit codes of the BUILT command (`node bin/dhcp6audit.js`, after `npm run build`): 0 on a conformant
+// capture, 1 on a violating one (per --fail-on), 2 with one line on stderr and no stack trace for a
+// missing file, a garbage file and bad options.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { udpFrame } from '../kit/packets.js';
+import { writePcap } from '../kit/pcap-writer.js';
+
+const BIN = 'bin/dhcp6audit.js';
+const dir = mkdtempSync(join(tmpdir(), 'dhcp6audit-bin-'));
+const quiet = join(dir, 'dns-only.pcap');
+const garbage = join(dir, 'garbage.pcap');
+
+beforeAll(() => {
+  if (!existsSync('dist/cli/main.js')) throw new Error('dist/ is missing: run `npm run build` first');
+  // DNS over UDP only: nothing to judge, so nothing can fail.
+  const dns = new Uint8Array([0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
+  writeFileSync(quiet, writePcap({ linkType: 1, records: [
+    { tsSec: 1732262400, tsNsec: 0, data: udpFrame('2001:db8::5', '2001:db8::53', 40000, 53, dns) },
+    { tsSec: 1732262400, tsNsec: 5000, data: udpFrame('2001:db8::53', '2001:db8::5', 53, 40000, dns) },
+  ] }));
+  writeFileSync(garbage, Buffer.from('this is not a capture file at all, just text\n'.repeat(4)));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function oneLine(stderr: string): string {
+  const lines = stderr.split('\n').filter((l) => l !== '');
+  expect(lines).toHaveLength(1);
+  expect(stderr).not.toMatch(/\n\s+at /);
+  expect(lines[0]).toMatch(/^dhcp6audit: /);
+  return lines[0];
+}
+
+describe('exit codes of the built bin', () => {
+  it('0 on conformant captures', () => {
+    const a = run('check', quiet);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toContain('2 frames (0 DHCPv6, 2 other, 0 malformed, 0 dropped)');
+    expect(a.stdout).toContain('no findings');
+    expect(a.stderr).toBe('');
+    const b = run(quiet, '-f', 'json'); // check is the default command
+    expect(b.code).toBe(0);
+    expect(JSON.parse(b.stdout).summary).toEqual({ error: 0, warning: 0, info: 0, inconclusive: 0 });
+    expect(run('../shared/captures/tcpdump__tests__dhcpv6-ia-na.pcap').code).toBe(0);
+  });
+
+  it('1 on a violating capture, following --fail-on', () => {
+    const r = run('check', 'fixtures/sample/sample.pcapng');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('error BLQ-NO-DONE-AFTER-EMPTY (MUST NOT) xid 0x000005');
+    expect(run('check', 'fixtures/sample/sample.pcapng', '--fail-on', 'never').code).toBe(0);
+    // Only info-graded findings here: they fail the run from --fail-on info down, not at error.
+    const vendor = '../shared/captures/tcpdump__tests__dhcpv6-AFTR-Name-RFC6334.pcap';
+    expect(run('check', vendor).code).toBe(0);
+    expect(run('check', vendor, '--fail-on', 'warning').code).toBe(0);
+    expect(run('check', vendor, '--fail-on', 'info').code).toBe(1);
+  });
+
+  it('2 with one line for a missing file', () => {
+    const r = run('check', join(dir, 'nope.pcap'));
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toBe(`dhcp6audit: cannot open ${join(dir, 'nope.pcap')}: no such file`);
+    expect(r.stdout).toBe('');
+  });
+
+  it('2 with one line for a garbage file', () => {
+    const r = run('check', garbage);
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toBe(`dhcp6audit: ${garbage}: not a pcap or pcapng capture (magic 74 68 69 73)`);
+  });
+
+  it('2 with one line for bad options', () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['check', quiet, '--frobnicate'], /unknown option '--frobnicate'/],
+      [['check', quiet, '--format', 'xml'], /option '-f, --format <name>' argument 'xml' is invalid/],
+      [['check', quiet, '--fail-on', 'sometimes'], /argument 'sometimes' is invalid/],
+      [['check', quiet, '--bulk-port', '70000'], /'70000' is not a TCP port/],
+      [['check'], /missing capture/],
+      [['check', '-i', 'eth0', quiet], /takes no capture files/],
+      [['rules', 'NO-SUCH-RULE'], /no rule 'NO-SUCH-RULE'/],
+    ];
+    for (const [args, re] of cases) {
+      const r = run(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(oneLine(r.stderr)).toMatch(re);
+    }
+  });
+
+  it('--version and --help exit 0', () => {
+    expect(run('--version')).toMatchObject({ code: 0, stdout: '0.1.0\n' });
+    const help = run('check', '--help');
+    expect(help.code).toBe(0);
+    for (const o of ['--format', '--annotate', '--interface', '--capture-command', '--fail-on']) expect(help.stdout).toContain(o);
+  });
+});
