@@ -170,6 +170,9 @@ export class Lab {
       run(['ip', '-n', ns, 'link', 'set', ifname, 'mtu', String(opts.mtu)]);
       run(['ip', '-n', this.bridgeNs, 'link', 'set', peer, 'mtu', String(opts.mtu)]);
     }
+    // One segment per skb: the capture shows the segments the wire would carry, not GSO super-packets.
+    run(['ip', '-n', ns, 'link', 'set', 'dev', ifname, 'gso_max_segs', '1']);
+    run(['ip', '-n', this.bridgeNs, 'link', 'set', 'dev', peer, 'gso_max_segs', '1']);
     run(['ip', '-n', this.bridgeNs, 'link', 'set', peer, 'master', bridge]);
     run(['ip', '-n', this.bridgeNs, 'link', 'set', peer, 'up']);
     run(['ip', '-n', ns, 'link', 'set', ifname, 'up']);
@@ -239,7 +242,7 @@ export class Lab {
   /** Starts tcpdump on a bridge (in the bridge namespace) and waits until it listens. */
   async capture(bridge: string, label = 'capture'): Promise<Capture> {
     const path = join(this.dir, `${label}.pcap`);
-    const proc = this.spawn('@br', `tcpdump-${label}`, 'tcpdump', ['-U', '-n', '-s', '0', '-i', bridge, '-w', path, 'ip6']);
+    const proc = this.spawn('@br', `tcpdump-${label}`, 'tcpdump', ['-U', '--immediate-mode', '-B', '32768', '-n', '-s', '0', '-i', bridge, '-w', path, 'ip6']);
     for (let i = 0; i < 100; i++) {
       if (/listening on/.test(proc.log())) return new Capture(proc, path);
       if (!proc.running) break;
