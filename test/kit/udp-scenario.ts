@@ -63,6 +63,8 @@ export interface Datagram {
   /** Also seen by a second capture point this many seconds later (a duplicate frame), e.g. 0.00002. */
   duplicateAfter?: number;
   transport?: 'udp' | 'tcp';
+  /** IPv6 hop limit when rendered as a frame (default 1 to ff02::/16, else 64). */
+  hopLimit?: number;
 }
 
 /** A list of datagrams in frame order, turned into MessageRecords (frame = 1-based position). */
@@ -177,4 +179,57 @@ export function lqExchange(query: MessageJson, ...replies: MessageJson[]): UdpSc
   sc.add({ time: 0, src: REQUESTOR_ADDR, dst: '2001:db8::a', srcPort: 547, dstPort: 547, message: query });
   replies.forEach((r, i) => sc.add({ time: 0.01 * (i + 1), src: `2001:db8::${(10 + i).toString(16)}`, dst: REQUESTOR_ADDR, srcPort: 547, dstPort: 547, message: r }));
   return sc;
+}
+
+// ---- Rendering a scenario as capture frames (Ethernet / IPv6 / UDP) ----
+
+import { addr, ethernet, ipPacket, udp } from './packets.js';
+import { toRecord, type CaptureRecord } from './tcp-conversation.js';
+import { writePcap, writePcapng } from './pcap-writer.js';
+
+/** MAC of an address on the capture link: 33:33 + low 32 bits for multicast (RFC 2464 §7), 02:00 + low 32 bits otherwise. */
+export function macFor(address: string): string {
+  const ip = addr(address);
+  const prefix = ip[0] === 0xff ? ['33', '33'] : ['02', '00'];
+  return [...prefix, ...Array.from(ip.subarray(12, 16), (b) => b.toString(16).padStart(2, '0'))].join(':');
+}
+
+/**
+ * The scenario as capture records in datagram order: each datagram as Ethernet/IPv6/UDP (real
+ * checksums; hop limit 1 to link-scoped multicast, 64 otherwise unless `hopLimit` is set), at base +
+ * time (whole microseconds). A datagram with `duplicateAfter` is followed by an identical frame that
+ * much later: the copy a second capture point saw. Only UDP datagrams are rendered.
+ */
+export function scenarioFrames(sc: UdpScenario): CaptureRecord[] {
+  const out: CaptureRecord[] = [];
+  for (const d of sc.datagrams) {
+    if ((d.transport ?? 'udp') !== 'udp') throw new Error('scenarioFrames renders UDP datagrams only');
+    const payload = codec.encodeMessage(d.message);
+    const hop = d.hopLimit ?? (d.dst.toLowerCase().startsWith('ff02') ? 1 : 64);
+    const ip = ipPacket(d.src, d.dst, 17, udp({ src: d.src, dst: d.dst, srcPort: d.srcPort ?? 547, dstPort: d.dstPort ?? 547, payload }), hop);
+    const data = ethernet({ payload: ip, src: macFor(d.src), dst: macFor(d.dst) });
+    out.push(toRecord(sc.base + d.time, data));
+    if (d.duplicateAfter !== undefined) out.push(toRecord(sc.base + d.time + d.duplicateAfter, data));
+  }
+  return out;
+}
+
+/** Merges record lists by capture time (stable: equal times keep list order, first list first). */
+export function mergeRecords(...lists: CaptureRecord[][]): CaptureRecord[] {
+  return lists.flat().map((r, i) => ({ r, i }))
+    .sort((a, b) => a.r.tsSec - b.r.tsSec || a.r.tsNsec - b.r.tsNsec || a.i - b.i).map((x) => x.r);
+}
+
+/** Capture records as pcapng (one Ethernet interface) or classic pcap. */
+export function captureBytes(records: CaptureRecord[], format: 'pcapng' | 'pcap' = 'pcapng'): Uint8Array {
+  if (format === 'pcap') return writePcap({ linkType: 1, records });
+  return writePcapng({
+    interfaces: [{ linkType: 1, snaplen: 65535, name: 'eth0' }],
+    packets: records.map((p) => ({ interfaceId: 0, tsSec: p.tsSec, tsNsec: p.tsNsec, data: p.data })),
+  });
+}
+
+/** The scenario rendered as a pcapng capture (see scenarioFrames). */
+export function scenarioPcapng(sc: UdpScenario): Uint8Array {
+  return captureBytes(scenarioFrames(sc));
 }

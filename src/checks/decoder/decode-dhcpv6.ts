@@ -1,13 +1,45 @@
 // DECODE-DHCPV6: turns the dhcpv6 layer's anomalies into findings (see rules/decoder/decode-dhcpv6.json for grading).
+// One defect, one finding (DESIGN.md): anomalies inside a LEASEQUERY's OPTION_LQ_QUERY are
+// LQ-QUERY-STRUCTURE's, and those of a Preference option in a UDP Advertise/Reply/LEASEQUERY-REPLY are
+// V6-PREF-OPTION-FORMAT's; this rule stands aside for them.
 import type { RuleModule } from '../../engine/types.js';
 import type { Events } from '../../correlate/events.js';
+import type { Dhcpv6Anomaly, Dhcpv6Option, MessageRecord } from '../../dhcpv6/types.js';
+import { unwrap } from '../../correlate/udp-message.js';
 import { reportAnomaly } from './anomaly.js';
+
+function collect(o: Dhcpv6Option, into: Dhcpv6Anomaly[]): void {
+  for (const a of o.anomalies ?? []) into.push(a);
+  for (const s of o.options ?? []) collect(s, into);
+}
+
+/** The anomalies of `record` that a more specific rule reports, as name|message keys. */
+export function ownedAnomalies(record: MessageRecord): Set<string> | undefined {
+  const found: Dhcpv6Anomaly[] = [];
+  const { inner } = record.transport === 'udp' ? unwrap(record.message) : { inner: record.message };
+  if (!inner) return undefined;
+  if (inner.msgType === 14 && (record.transport === 'udp' || record.direction !== 1)) {
+    for (const o of inner.options) if (o.code === 44) collect(o, found); // LQ-QUERY-STRUCTURE
+  }
+  if (record.transport === 'udp' && (inner.msgType === 2 || inner.msgType === 7 || inner.msgType === 15)) {
+    for (const o of inner.options) if (o.code === 7) collect(o, found); // V6-PREF-OPTION-FORMAT
+  }
+  return found.length ? new Set(found.map((a) => `${a.name}|${a.message}`)) : undefined;
+}
 
 export const check: RuleModule<Events> = {
   create(ctx) {
+    // The pipeline emits a record's anomalies right after its `message` event.
+    let owned: { frame: number; keys: Set<string> } | undefined;
     return {
+      message(r) {
+        const keys = ownedAnomalies(r);
+        owned = keys ? { frame: r.frame, keys } : undefined;
+      },
       anomaly(a) {
-        if (a.layer === 'dhcpv6') reportAnomaly(ctx, a);
+        if (a.layer !== 'dhcpv6') return;
+        if (owned && a.frames.includes(owned.frame) && owned.keys.has(`${a.name}|${a.message}`)) return;
+        reportAnomaly(ctx, a);
       },
     };
   },

@@ -25,3 +25,33 @@ describe(`${ID} boundaries`, () => {
     expect(judge(ID, { events })).toEqual([[ID, 'violation', 'warning', [9], 42]]);
   });
 });
+
+import { UdpScenario, lq, lqExchange, opt, sel, SRV_A } from '../../kit/udp-scenario.js';
+import type { MessageRecord } from '../../../src/dhcpv6/types.js';
+
+/** A record's `message` event followed by its dhcpv6 anomalies, as the pipeline emits them. */
+function asPipeline(r: MessageRecord): EventTuple[] {
+  return [['message', r], ...r.message.anomalies.map((a): EventTuple => ['anomaly', { layer: 'dhcpv6', name: a.name, message: a.message, frames: r.frames, time: r.time, xid: r.message.xid }])];
+}
+
+describe(`${ID} stands aside for the specific option rules (one defect, one finding)`, () => {
+  it('leaves a malformed OPTION_LQ_QUERY of a LEASEQUERY to LQ-QUERY-STRUCTURE', () => {
+    const [q] = lqExchange(lq.query(1, opt.raw(44, '0100000000'))).records();
+    expect(q.message.anomalies.map((a) => a.name)).toEqual(['dhcpv6.option.bad_length']);
+    expect(judge(ID, { events: asPipeline(q) })).toEqual([]);
+  });
+
+  it('leaves a two-octet Preference in an Advertise to V6-PREF-OPTION-FORMAT, but not one in a Solicit', () => {
+    const sc = new UdpScenario();
+    sc.answer(0, 'fe80::a', 'fe80::1', sel.advertise(0x10, SRV_A, undefined, true, opt.prefHex('00ff')));
+    sc.send(1, 'fe80::1', 'ff02::1:2', sel.solicit(0x11, 0, opt.prefHex('00ff')));
+    const [adv, sol] = sc.records();
+    expect(judge(ID, { events: asPipeline(adv) })).toEqual([]);
+    expect(judge(ID, { events: asPipeline(sol) })).toEqual([[ID, 'violation', 'warning', [2], 0x11]]);
+  });
+
+  it('still reports other anomalies of the same message', () => {
+    const [q] = lqExchange(lq.query(1, opt.lqQuery(1, '::', opt.iaAddr('2001:db8::77')), opt.raw(8, '00'))).records();
+    expect(judge(ID, { events: asPipeline(q) })).toEqual([[ID, 'violation', 'warning', [1], 1]]);
+  });
+});
