@@ -216,8 +216,14 @@ export interface ChoiceJudgement extends Judgement {
   rule: 'V6-PREF-IGNORE-EMPTY' | 'V6-PREF-HIGHEST' | 'V6-PREF-ABSENT-IS-ZERO';
 }
 
-/** The choice of server: V6-PREF-IGNORE-EMPTY, then (unless a 255 applies) V6-PREF-ABSENT-IS-ZERO / V6-PREF-HIGHEST. */
-export function judgeChoice(v: SessionView, tol: number): ChoiceJudgement | undefined {
+/**
+ * The choice of server: V6-PREF-IGNORE-EMPTY, then (unless a 255 applies) V6-PREF-ABSENT-IS-ZERO /
+ * V6-PREF-HIGHEST. The ranking is judged over the Advertises collected in the first RT, so when the
+ * client requested before the first RT ended (V6-PREF-COLLECT-FIRST-RT) there was no complete
+ * collection to rank: the early Request is the one defect and the ranking stands aside. An empty
+ * Advertise chosen is wrong whenever it happens, so V6-PREF-IGNORE-EMPTY does not.
+ */
+export function judgeChoice(v: SessionView, tol: number, relayTol = tol): ChoiceJudgement | undefined {
   if (!v.req || v.chosen === undefined) return undefined;
   const fromChosen = v.advertises.filter((a) => a.server.duid === v.chosen && a.time <= v.treq);
   if (fromChosen.length === 0) return undefined; // RED-CLIENT-PREFERENCE (unadvertised server)
@@ -232,6 +238,7 @@ export function judgeChoice(v: SessionView, tol: number): ChoiceJudgement | unde
     return { rule: 'V6-PREF-IGNORE-EMPTY', messageId: 'empty-chosen', verdict: 'violation', frames, time: v.treq, server: party(e) };
   }
   if (immediate255(v, tol)) return undefined; // V6-PREF-255-IMMEDIATE owns the choice
+  if (judgeCollect(v, tol, relayTol)) return undefined; // no complete collection to rank (RFC 8415 §18.2.1)
   const chosenAdv = usableChosen[usableChosen.length - 1];
   const window = v.firstMissed ? v.treq : Math.min(v.treq, v.t0 + FIRST_RT_MIN - tol);
   const candidates = v.usable.filter((a) => a.time <= window);
@@ -256,8 +263,8 @@ export function judgeChoice(v: SessionView, tol: number): ChoiceJudgement | unde
 }
 
 /** RED-CLIENT-PREFERENCE: only when none of the V6-PREF-* judgements above has anything to say. */
-export function judgeRedClient(v: SessionView, tol: number, prompt: number): Judgement | undefined {
-  if (judge255(v, tol, prompt) || judgeCollect(v, tol) || judgeAfterFirstRt(v, tol, prompt) || judgeChoice(v, tol)) return undefined;
+export function judgeRedClient(v: SessionView, tol: number, prompt: number, relayTol = tol): Judgement | undefined {
+  if (judge255(v, tol, prompt) || judgeCollect(v, tol, relayTol) || judgeAfterFirstRt(v, tol, prompt) || judgeChoice(v, tol, relayTol)) return undefined;
   if (!v.req || v.chosen === undefined) return undefined;
   if (v.advertises.some((a) => a.server.duid === v.chosen)) return undefined;
   const servers = new Map<string, ServerResponse>();

@@ -36,3 +36,14 @@ describe(ID, () => {
     expect(run(sc)).toEqual([[ID, 'inconclusive', 'warning', [1, 2, 3, 4], 0x10]]);
   });
 });
+
+describe(`${ID} and V6-PREF-COLLECT-FIRST-RT`, () => {
+  it('stands aside when the client requested the absent-Preference server before the first RT ended', () => {
+    const sc = new UdpScenario();
+    fromClient(sc, 0, sel.solicit(0x10));
+    fromServer(sc, 0.01, SRV_A, sel.advertise(0x10, SRV_A));
+    fromServer(sc, 0.015, SRV_B, sel.advertise(0x10, SRV_B, 200));
+    fromClient(sc, 0.02, sel.request(0x20, SRV_A));
+    expect(runRule(ID, scenarioEvents(sc))).toEqual([]);
+  });
+});

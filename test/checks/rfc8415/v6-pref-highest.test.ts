@@ -1,7 +1,7 @@
 // V6-PREF-HIGHEST: lower preference chosen (plain and provably worse), equal values, Advertises after
 // the Request, empty Advertises, nothing in the first RT, first Solicit before the capture.
 import { describe, expect, it } from 'vitest';
-import { runRule } from '../../kit/rule-harness.js';
+import { runChecks, runRule } from '../../kit/rule-harness.js';
 import { SRV_A, SRV_B, SRV_C, UdpScenario, fromClient, fromServer, opt, scenarioEvents, sel, m, CLIENT } from '../../kit/udp-scenario.js';
 
 const ID = 'V6-PREF-HIGHEST';
@@ -59,5 +59,27 @@ describe(ID, () => {
     fromServer(sc, 0.02, SRV_B, sel.advertise(0x10, SRV_B, 1));
     fromClient(sc, 1.05, sel.request(0x20, SRV_B));
     expect(run(sc)).toEqual([[ID, 'inconclusive', 'warning', [1, 2, 3, 4], 0x10]]);
+  });
+});
+
+describe(`${ID} and V6-PREF-COLLECT-FIRST-RT`, () => {
+  it('stands aside when the Request came before the first RT ended: the early Request is the one defect', () => {
+    // A client that takes the first Advertise 20 ms after its Solicit (the npm start sample, frames 7-12).
+    const sc = new UdpScenario();
+    fromClient(sc, 0, sel.solicit(0x10));
+    fromServer(sc, 0.01, SRV_A, sel.advertise(0x10, SRV_A, 1));
+    fromServer(sc, 0.015, SRV_B, sel.advertise(0x10, SRV_B, 200));
+    fromClient(sc, 0.02, sel.request(0x20, SRV_A));
+    expect(run(sc)).toEqual([]);
+    expect(runChecks(scenarioEvents(sc)).filter((f) => f.ruleId.startsWith('V6-PREF') || f.ruleId === 'RED-CLIENT-PREFERENCE').map((f) => [f.ruleId, f.verdict, f.frames])).toEqual([['V6-PREF-COLLECT-FIRST-RT', 'violation', [1, 2, 3, 4]]]);
+  });
+
+  it('still judges the choice when the Request came after the first RT', () => {
+    const sc = new UdpScenario();
+    fromClient(sc, 0, sel.solicit(0x10));
+    fromServer(sc, 0.01, SRV_A, sel.advertise(0x10, SRV_A, 1));
+    fromServer(sc, 0.015, SRV_B, sel.advertise(0x10, SRV_B, 200));
+    fromClient(sc, 1.02, sel.request(0x20, SRV_A));
+    expect(run(sc)).toEqual([[ID, 'violation', 'warning', [1, 2, 3, 4], 0x10]]);
   });
 });
