@@ -105,7 +105,7 @@ export async function runInput(run: PipelineRun): Promise<InputSummary> {
     rst: (conn, dir, frame, time) => bulk?.rst(conn, dir, frame, time),
     close: (conn, reason, frame, time, pending) => bulk?.close(conn, reason, frame, time, pending),
   };
-  const streams = new BulkStreamDecoder(codec, listener, run.input);
+  const streams = new BulkStreamDecoder(codec, listener, run.input, run.limits);
 
   const classify = (_frame: number, cls: FrameClass): void => {
     switch (cls) {
