@@ -22,6 +22,16 @@ export interface Seen {
   inner?: number;
   /** Option codes at the message's top level. */
   codes: number[];
+  /** Addresses in IA_NA (3) / IAADDR (5) options of the (innermost) message. */
+  iaAddrs: string[];
+  /** Status code of the message's top-level Status Code option. */
+  status?: number;
+}
+
+function addr(b: Uint8Array): string {
+  const parts: string[] = [];
+  for (let i = 0; i < 16; i += 2) parts.push(((b[i] << 8) | b[i + 1]).toString(16));
+  return parts.join(':').replace(/(^|:)0(:0)+(:|$)/, '::');
 }
 
 function innermost(m: Dhcpv6Message): Dhcpv6Message {
@@ -52,6 +62,8 @@ export async function messages(file: string, bulkPorts?: number[]): Promise<Seen
       preference: pref && pref.data.length === 1 ? pref.data[0] : undefined,
       inner: r.message.format === 'relay' ? inner.msgType : undefined,
       codes: r.message.options.map((o) => o.code),
+      iaAddrs: inner.options.filter((o) => o.code === 3).flatMap((o) => (o.options ?? []).filter((x) => x.code === 5 && x.data.length >= 16).map((x) => addr(x.data))),
+      status: ((st) => (st && st.data.length >= 2 ? (st.data[0] << 8) | st.data[1] : undefined))(find(inner.options, 13)),
     });
   }, { bulkPorts });
   return out;
