@@ -251,6 +251,18 @@ export class Lab {
     throw new Error(`tcpdump did not start: ${proc.log()}`);
   }
 
+  /** Starts tcpdump on every interface of a host namespace (`-i any`, Linux cooked capture). */
+  async captureHost(name: string, label = 'capture'): Promise<Capture> {
+    const path = join(this.dir, `${label}.pcap`);
+    const proc = this.spawn(name, `tcpdump-${label}`, 'tcpdump', ['-U', '--immediate-mode', '-B', '32768', '-n', '-s', '0', '-i', 'any', '-w', path, 'ip6 and udp']);
+    for (let i = 0; i < 100; i++) {
+      if (/listening on/.test(proc.log())) return new Capture(proc, path);
+      if (!proc.running) break;
+      await sleep(50);
+    }
+    throw new Error(`tcpdump did not start: ${proc.log()}`);
+  }
+
   /** Ends every process (by PID) and deletes every namespace; safe to call twice. */
   async close(): Promise<void> {
     for (const p of [...this.procs].reverse()) await p.stop();
