@@ -7,7 +7,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -108,7 +108,8 @@ async function main() {
   ensureBuilt();
   const captures = opts.sizes.map((n) => ({ n, ...ensureCapture(n) }));
   const loadBefore = await waitForLoad(opts.maxWait);
-  const tmp = mkdtempSync(join(tmpdir(), 'dhcp6audit-bench-'));
+  // Reports go under bench/data (git-ignored): other jobs on the machine may clean /tmp.
+  const tmp = mkdtempSync(join(root, 'bench', 'data', 'run-'));
   const cli = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(root, 'bin', 'dhcp6audit.js'))}`;
   const rows = [];
   try {
