@@ -13,7 +13,7 @@ async function waitFor(cond: () => boolean, what: string, ms = 5000): Promise<vo
   throw new Error(`timed out waiting: ${what}`);
 }
 
-export interface ServerSpec { kind: ServerKind; pref?: number; delayMs?: number }
+export interface ServerSpec { kind: ServerKind; pref?: number; delayMs?: number; /** Pool override (identical pools for RFC 6853 tests). */ pool?: [string, string] }
 
 export interface SelectionRun {
   seen: Seen[];
@@ -61,7 +61,7 @@ export async function runSelection(
   for (let i = 0; i < clients.length; i++) await lab.linkLocal(`c${i + 1}`, `c${i + 1}`);
   const cap = await lab.capture(br);
   const procs = servers.map((s, i) => SERVERS[s.kind](lab, `s${i + 1}`, `s${i + 1}`, {
-    preference: s.pref, addr: `${PREFIX}${i + 1}`, pool: [`${PREFIX}${i + 1}:0`, `${PREFIX}${i + 1}:ff`],
+    preference: s.pref, addr: `${PREFIX}${i + 1}`, pool: s.pool ?? [`${PREFIX}${i + 1}:0`, `${PREFIX}${i + 1}:ff`],
   }));
   await sleep(2000); // servers bind their sockets
   for (const p of procs) if (!p.running) throw new Error(`${p.name} exited early:\n${p.log()}`);
