@@ -312,3 +312,22 @@ export function reportJudgement(
   if (j.server) d.server = partyOf(j.server);
   ctx.report(d);
 }
+
+/**
+ * A check for one of the rules that judgeChoice assigns a defective server choice to (IGNORE-EMPTY,
+ * ABSENT-IS-ZERO, HIGHEST): the choice is judged once per session and reported only by its owner.
+ */
+export function choiceRule(id: ChoiceJudgement['rule']): import('../engine/types.js').RuleModule<import('../correlate/events.js').Events> {
+  return {
+    create(ctx) {
+      const tol = tolerance(ctx.options);
+      const relayTol = relayTolerance(ctx.options); // the same boundary as V6-PREF-COLLECT-FIRST-RT's default
+      return {
+        'session:end': (s) => {
+          const j = judgeChoice(viewOf(s), tol, relayTol); // RFC 8415 §18.2.9
+          if (j && j.rule === id) reportJudgement(ctx, j, s.client, s.solicit.xid);
+        },
+      };
+    },
+  };
+}

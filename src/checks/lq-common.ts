@@ -1,8 +1,10 @@
 // Shared pieces of the RFC 5007 leasequery checks: the LQ_QUERY option of a LEASEQUERY (§4.1.2.1),
 // whether it is well formed, its query type and query-options, and how a finding names the parties.
 import type { Dhcpv6Message, Dhcpv6Option, MessageRecord } from '../dhcpv6/types.js';
-import { findOption } from '../dhcpv6/helpers.js';
-import { walkOptions } from '../dhcpv6/helpers.js';
+import { findOption, walkOptions } from '../dhcpv6/helpers.js';
+import type { Events } from '../correlate/events.js';
+import type { ReportDescriptor, RuleHandlers } from '../engine/types.js';
+import { partyOf } from './client-common.js';
 
 export interface LqQuery {
   option: Dhcpv6Option;
@@ -44,3 +46,22 @@ export function topStatus(m: Dhcpv6Message): number | undefined {
 
 /** The bulk-only query types (RFC 5460 §3, §5.3). */
 export const BULK_ONLY_TYPES: ReadonlySet<number> = new Set([3, 4, 5]);
+
+/**
+ * Wires a judgement of one LEASEQUERY to both transports: once per UDP leasequery transaction (its
+ * first transmission) and on every LEASEQUERY a requestor sends over TCP.
+ */
+export function onEveryQuery(
+  judge: (m: Dhcpv6Message, d: Omit<ReportDescriptor, 'messageId'>) => void,
+): RuleHandlers<Events> {
+  return {
+    'lq:transaction-end': (tx) => {
+      const t = tx.requests[0];
+      judge(t.message, { frames: t.frames, time: t.time, xid: tx.xid, client: partyOf(tx.client) });
+    },
+    message: (r) => {
+      if (r.transport !== 'tcp' || r.message.msgType !== 14 || r.direction === 1) return;
+      judge(r.message, { frames: r.frames, time: r.time, xid: r.message.xid, ...tcpScope(r) });
+    },
+  };
+}

@@ -3,8 +3,7 @@
 import type { Events } from '../../correlate/events.js';
 import type { Dhcpv6Message } from '../../dhcpv6/types.js';
 import type { ReportDescriptor, RuleModule } from '../../engine/types.js';
-import { partyOf } from '../client-common.js';
-import { lqQueryOf, tcpScope } from '../lq-common.js';
+import { lqQueryOf, onEveryQuery } from '../lq-common.js';
 
 export const lqQtClientidOption: RuleModule<Events> = {
   create(ctx) {
@@ -14,15 +13,6 @@ export const lqQtClientidOption: RuleModule<Events> = {
       if (q.queryOptions.some((o) => o.code === 1)) return; // RFC 5007 §4.1.2.1
       ctx.report({ ...d, messageId: 'missing' });
     };
-    return {
-      'lq:transaction-end': (tx) => {
-        const t = tx.requests[0];
-        judge(t.message, { frames: t.frames, time: t.time, xid: tx.xid, client: partyOf(tx.client) });
-      },
-      message: (r) => {
-        if (r.transport !== 'tcp' || r.message.msgType !== 14 || r.direction === 1) return;
-        judge(r.message, { frames: r.frames, time: r.time, xid: r.message.xid, ...tcpScope(r) });
-      },
-    };
+    return onEveryQuery(judge);
   },
 };
