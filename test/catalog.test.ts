@@ -74,6 +74,13 @@ describe('every rule JSON', () => {
   }
 });
 
+it('rules/README.md lists every implemented rule in its table, and nothing else', () => {
+  const readme = readFileSync(join(rulesDir, 'README.md'), 'utf8');
+  const listed = new Set([...readme.matchAll(/^\| ([A-Z][A-Z0-9]*-[A-Z0-9-]+) \|/gm)].map((m) => m[1]));
+  expect([...metas.keys()].filter((id) => !listed.has(id))).toEqual([]);
+  expect([...listed].filter((id) => !metas.has(id))).toEqual([]);
+});
+
 it('every registered check has a rule JSON', () => {
   const missing = [...checks.keys()].filter((id) => !metas.has(id));
   expect(missing).toEqual([]);
