@@ -37,6 +37,8 @@ describe('fixture captures regenerate byte for byte', () => {
       expect(Buffer.from(again).equals(Buffer.from(bytes)), 'generator is deterministic').toBe(true);
       if (update) writeFileSync(target, bytes);
       expect(existsSync(target), `${relative(root, target)} is committed`).toBe(true);
+      const index = readFileSync(join(fixturesDir, 'README.md'), 'utf8');
+      expect(index.includes(relative(fixturesDir, target)), `${relative(root, target)} is listed in fixtures/README.md`).toBe(true);
       const committed = readFileSync(target);
       expect(committed.equals(Buffer.from(bytes)), `${relative(root, target)} matches its generator`).toBe(true);
     });
