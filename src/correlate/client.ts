@@ -22,13 +22,25 @@ export const CLIENT_DEFAULTS = {
   'sessions.idle-timeout': 120,
   /** `sessions.copy-window` (s): an identical message within this time is a copy (relay hop, second path), not a retransmission. */
   'sessions.copy-window': 0.5,
+  /**
+   * `sessions.answered-timeout` (s): a transaction that has its answer (a Reply from the server its
+   * request named, a LEASEQUERY-REPLY; a Solicit once its session's Request is in) is closed after this
+   * long without a message, instead of waiting for `sessions.idle-timeout`. Copies, a retransmission
+   * after a lost Reply (REQ_TIMEOUT 1 s, RFC 8415 §7.6) and other servers' late answers come sooner.
+   */
+  'sessions.answered-timeout': 5,
 } as const;
 
 interface OpenTx {
   tx: UdpTransaction;
   keys: string[];
+  /** Time of its latest message (or of its session's Request, for a Solicit). */
   last: number;
   session?: OpenSession;
+  /** Server-ID (hex) the first request named, or undefined. */
+  named: string | undefined;
+  /** Has the answer that lets it close after `sessions.answered-timeout`. */
+  answered: boolean;
 }
 
 interface OpenSession {
@@ -39,9 +51,22 @@ interface OpenSession {
 
 function addSighting(t: Transmission, s: Sighting): void {
   t.sightings.push(s);
-  for (const f of s.record.frames) if (!t.frames.includes(f)) t.frames.push(f);
-  t.frames.sort((a, b) => a - b);
+  const frames = t.frames;
+  let sorted = true;
+  for (const f of s.record.frames) {
+    if (frames.includes(f)) continue;
+    if (frames.length && frames[frames.length - 1] > f) sorted = false;
+    frames.push(f);
+  }
+  if (!sorted) frames.sort((a, b) => a - b);
   if (s.relays.length < t.minDepth) t.minDepth = s.relays.length;
+}
+
+/** The latest entry of `list` matching `pick` (lists are short: one client's open transactions with one xid). */
+function lastOf(list: readonly OpenTx[] | undefined, pick: (o: OpenTx) => boolean): OpenTx | undefined {
+  if (!list) return undefined;
+  for (let i = list.length - 1; i >= 0; i--) if (pick(list[i])) return list[i];
+  return undefined;
 }
 
 /** Finds an earlier transmission this one is a copy of (identical message, within the copy window). */
@@ -60,15 +85,23 @@ export class ClientCorrelator {
   private readonly maxOpen: number;
   private readonly idleTimeout: number;
   private readonly copyWindow: number;
+  private readonly answeredTimeout: number;
   /** (client key | xid) → open transactions with that key, oldest first. */
   private readonly byKey = new Map<string, OpenTx[]>();
-  /** Open transactions in creation order (for limits, sweeps and the end of the capture). */
+  /** Open transactions in creation order (for limits and the end of the capture). */
   private readonly open = new Map<number, OpenTx>();
+  /**
+   * Open transactions with a message in the last `sessions.answered-timeout`, by last activity (oldest
+   * first: a touch deletes and re-inserts), so a sweep stops at the first recent one.
+   */
+  private readonly recent = new Map<number, OpenTx>();
+  /** Unanswered transactions quiet for longer than that, by last activity, waiting for `sessions.idle-timeout`. */
+  private readonly waiting = new Map<number, OpenTx>();
   /** Latest session per client key that can still take a Request. */
   private readonly sessionByClient = new Map<string, OpenSession>();
-  /** Clients seen (key → last time), pruned on sweeps. */
+  /** Clients seen (key → last time), by last sighting (refreshed on touch), pruned on sweeps. */
   private readonly clientsSeen = new Map<string, number>();
-  /** Recent orphan responses, to merge their copies (key → response). */
+  /** Recent orphan responses, oldest first, to merge their copies. */
   private recentOrphans: ServerResponse[] = [];
   private nextId = 1;
   private transactions = 0;
@@ -81,6 +114,7 @@ export class ClientCorrelator {
     this.maxOpen = options['sessions.max-open'] ?? CLIENT_DEFAULTS['sessions.max-open'];
     this.idleTimeout = options['sessions.idle-timeout'] ?? CLIENT_DEFAULTS['sessions.idle-timeout'];
     this.copyWindow = options['sessions.copy-window'] ?? CLIENT_DEFAULTS['sessions.copy-window'];
+    this.answeredTimeout = Math.min(this.idleTimeout, options['sessions.answered-timeout'] ?? CLIENT_DEFAULTS['sessions.answered-timeout']);
   }
 
   /** Counts for the report's stats. */
@@ -104,16 +138,48 @@ export class ClientCorrelator {
   /** Closes transactions idle for longer than `sessions.idle-timeout` (live mode calls this on a clock). */
   advance(time: number): void {
     this.lastSweep = time;
-    for (const o of [...this.open.values()]) {
-      if (time - o.last > this.idleTimeout) this.close(o, 'idle', this.lastFrame, time);
+    // Both maps are ordered by last activity: stop at the first entry still inside its timeout.
+    const due: OpenTx[] = [];
+    for (const o of this.recent.values()) {
+      if (time - o.last <= this.answeredTimeout) break;
+      this.recent.delete(o.tx.id);
+      if (o.answered || time - o.last > this.idleTimeout) due.push(o);
+      else this.waiting.set(o.tx.id, o);
     }
-    for (const [k, t] of this.clientsSeen) if (time - t > this.idleTimeout) this.clientsSeen.delete(k);
-    this.recentOrphans = this.recentOrphans.filter((r) => time - r.time <= this.copyWindow);
+    for (const o of this.waiting.values()) {
+      if (time - o.last <= this.idleTimeout) break;
+      this.waiting.delete(o.tx.id);
+      due.push(o);
+    }
+    if (due.length > 1) due.sort((a, b) => a.tx.id - b.tx.id); // close in creation order
+    for (const o of due) this.close(o, 'idle', this.lastFrame, time);
+    for (const [k, t] of this.clientsSeen) {
+      if (time - t <= this.idleTimeout) break;
+      this.clientsSeen.delete(k);
+    }
+    let n = 0;
+    while (n < this.recentOrphans.length && time - this.recentOrphans[n].time > this.copyWindow) n++;
+    if (n) this.recentOrphans.splice(0, n);
+  }
+
+  /** A message for `o` at `time`: it moves to the back of the activity order. */
+  private touch(o: OpenTx, time: number): void {
+    o.last = time;
+    this.waiting.delete(o.tx.id);
+    this.recent.delete(o.tx.id);
+    this.recent.set(o.tx.id, o);
+  }
+
+  private seen(key: string, time: number): void {
+    this.clientsSeen.delete(key);
+    this.clientsSeen.set(key, time);
   }
 
   /** End of the input: closes everything still open. */
   finish(frame: number, time: number): void {
     for (const o of [...this.open.values()]) this.close(o, 'capture-end', frame, time);
+    this.recent.clear();
+    this.waiting.clear();
     this.sessionByClient.clear();
     this.clientsSeen.clear();
     this.recentOrphans = [];
@@ -125,13 +191,13 @@ export class ClientCorrelator {
     const duid = duidHex(findOption(msg.options, 1));
     const address = relays.length ? relays[relays.length - 1].peerAddress : record.src;
     const clientKey = duid !== undefined ? `d:${duid}` : `a:${address}`;
-    this.clientsSeen.set(clientKey, record.time);
-    if (duid !== undefined) this.clientsSeen.set(`a:${address}`, record.time);
+    this.seen(clientKey, record.time);
+    if (duid !== undefined) this.seen(`a:${address}`, record.time);
 
-    const list = this.byKey.get(`${clientKey}|${xid}`);
-    const existing = list?.filter((o) => o.tx.msgType === msg.msgType).pop();
+    const type = msg.msgType;
+    const existing = lastOf(this.byKey.get(`${clientKey}|${xid}`), (o) => o.tx.msgType === type);
     if (existing) {
-      existing.last = record.time;
+      this.touch(existing, record.time);
       const copy = copyOf(existing.tx.requests, msg, s, this.copyWindow);
       if (copy) addSighting(copy, s);
       else existing.tx.requests.push(this.transmission(msg, s));
@@ -148,12 +214,14 @@ export class ClientCorrelator {
     };
     const keys = [`${clientKey}|${xid}`];
     if (duid !== undefined) keys.push(`a:${address}|${xid}`);
-    const o: OpenTx = { tx, keys, last: record.time };
+    const named = findOption(msg.options, 2);
+    const o: OpenTx = { tx, keys, last: record.time, named: named ? duidHex(named) : undefined, answered: false };
     for (const k of keys) {
       const l = this.byKey.get(k);
       if (l) l.push(o); else this.byKey.set(k, [o]);
     }
     this.open.set(tx.id, o);
+    this.recent.set(tx.id, o);
     this.transactions++;
 
     if (msg.msgType === 1) {
@@ -168,6 +236,10 @@ export class ClientCorrelator {
         os.open++;
         o.session = os;
         this.sessionByClient.delete(clientKey);
+        // The Solicit has what the session needs once its Request is in (late Advertises still join it
+        // within sessions.answered-timeout).
+        const sol = this.open.get(os.session.solicit.id);
+        if (sol) { sol.answered = true; this.touch(sol, record.time); }
       }
     }
 
@@ -194,14 +266,16 @@ export class ClientCorrelator {
 
     let found: OpenTx | undefined;
     let byDuid = false;
+    const type = msg.msgType;
+    const pick = (o: OpenTx): boolean => answers(o.tx.msgType, type);
     if (clientDuid !== undefined) {
-      found = this.byKey.get(`d:${clientDuid}|${xid}`)?.filter((o) => answers(o.tx.msgType, msg.msgType)).pop();
+      found = lastOf(this.byKey.get(`d:${clientDuid}|${xid}`), pick);
       byDuid = found !== undefined;
     }
-    found ??= this.byKey.get(`a:${clientAddress}|${xid}`)?.filter((o) => answers(o.tx.msgType, msg.msgType)).pop();
+    found ??= lastOf(this.byKey.get(`a:${clientAddress}|${xid}`), pick);
 
     if (found) {
-      found.last = record.time;
+      this.touch(found, record.time);
       const tx = found.tx;
       const same = tx.responses.filter((r) => r.server.duid === serverDuid);
       const copy = copyOf(same, msg, s, this.copyWindow);
@@ -215,6 +289,9 @@ export class ClientCorrelator {
         : clientDuid !== undefined ? (reqDuid !== undefined ? 'mismatch' : 'unexpected')
           : (reqDuid !== undefined ? 'missing' : 'none');
       tx.responses.push(this.serverResponse(msg, s, serverDuid, clientId));
+      // Answered: a Reply to anything but a Solicit (from the server the request named, if it named
+      // one: RED-NONSELECTED-DISCARD waits for it), a LEASEQUERY-REPLY; a Solicit's Rapid Commit Reply.
+      if (type !== 2 && (found.named === undefined || found.named === serverDuid)) found.answered = true;
       return;
     }
 
@@ -256,20 +333,30 @@ export class ClientCorrelator {
   }
 
   private serverResponse(msg: Transmission['message'], s: Sighting, serverDuid: string | undefined, clientId: ServerResponse['clientId']): ServerResponse {
-    const base = this.transmission(msg, s);
     const pref = preferenceState(msg);
     const hasServerId = serverDuid !== undefined;
     const server = serverDuid !== undefined ? { duid: serverDuid, address: s.record.src } : { address: s.record.src };
-    return {
-      ...base, server, hasServerId, clientId,
-      valid: hasServerId && (clientId === 'match' || clientId === 'none'),
-      preference: pref.preference, preferenceState: pref.state,
-      offers: offersLeases(msg), rapidCommit: findOption(msg.options, 14) !== undefined,
-    };
+    const e = elapsedOf(msg);
+    const r = {
+      message: msg, frame: s.record.frame, time: s.record.time, frames: [...s.record.frames],
+      sightings: [s], minDepth: s.relays.length,
+    } as ServerResponse;
+    if (e !== undefined) r.elapsed = e;
+    r.server = server;
+    r.hasServerId = hasServerId;
+    r.clientId = clientId;
+    r.valid = hasServerId && (clientId === 'match' || clientId === 'none');
+    r.preference = pref.preference;
+    r.preferenceState = pref.state;
+    r.offers = offersLeases(msg);
+    r.rapidCommit = findOption(msg.options, 14) !== undefined;
+    return r;
   }
 
   private close(o: OpenTx, reason: EndReason, frame: number, time: number): void {
     if (!this.open.delete(o.tx.id)) return;
+    this.recent.delete(o.tx.id);
+    this.waiting.delete(o.tx.id);
     for (const k of o.keys) {
       const l = this.byKey.get(k);
       if (!l) continue;
