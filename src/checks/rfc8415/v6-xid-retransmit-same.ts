@@ -10,36 +10,76 @@ import { framesOf, partyOf } from '../client-common.js';
 const CONTENT = new Set([3, 4, 25, 6]);
 const MAX_CLIENTS = 10000;
 
-function sameContent(a: Dhcpv6Message, b: Dhcpv6Message): boolean {
-  const pick = (m: Dhcpv6Message) => m.options.filter((o) => CONTENT.has(o.code));
-  const x = pick(a);
-  const y = pick(b);
-  if (x.length !== y.length) return false;
-  return x.every((o, i) => o.code === y[i].code && o.length === y[i].length && o.data.every((v, k) => v === y[i].data[k]));
+/**
+ * The IA and ORO options of a message (code, option-len, body length, body), copied into one small array: the rule
+ * remembers up to MAX_CLIENTS of them, and a view into the capture would pin the reader's chunk.
+ */
+function contentOf(m: Dhcpv6Message): Uint8Array {
+  let n = 0;
+  for (const o of m.options) if (CONTENT.has(o.code)) n += 6 + o.data.length;
+  const out = new Uint8Array(n);
+  let k = 0;
+  for (const o of m.options) {
+    if (!CONTENT.has(o.code)) continue;
+    const d = o.data.length;
+    out[k] = o.code >> 8; out[k + 1] = o.code & 0xff; out[k + 2] = o.length >> 8; out[k + 3] = o.length & 0xff;
+    out[k + 4] = d >> 8; out[k + 5] = d & 0xff;
+    out.set(o.data, k + 6);
+    k += 6 + d;
+  }
+  return out;
 }
 
-interface Last { xid: number; last: Transmission; firstResponse: number }
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** What the rule keeps of a client's latest exchange: numbers and copied bytes only. */
+interface Last {
+  xid: number;
+  firstResponse: number;
+  /** The exchange's last transmission: time, Elapsed Time, frames, and its IA/ORO content. */
+  time: number;
+  elapsed: number | undefined;
+  frames: number[];
+  content: Uint8Array;
+}
 
 export const v6XidRetransmitSame: RuleModule<Events> = {
   create(ctx) {
     const slack = typeof ctx.options.slack === 'number' ? ctx.options.slack : 0.1;
     const previous = new Map<string, Last>();
+    // A live iterator over `previous` yields its oldest entry: everything before its position was
+    // evicted or moved to the end by a delete + set. Asking a fresh iterator each time would walk over
+    // the deleted slots V8 leaves at the front of the table until it rehashes (thousands per call).
+    let oldest = previous.keys();
+    const evictOldest = (): void => {
+      let k = oldest.next();
+      if (k.done) { oldest = previous.keys(); k = oldest.next(); }
+      if (!k.done) previous.delete(k.value);
+    };
     return {
       'udp:transaction-end': (tx) => {
         const key = `${tx.client.duid ?? tx.client.address}|${tx.msgType}`;
         const prev = previous.get(key);
         const first = tx.requests[0];
+        const last = tx.requests[tx.requests.length - 1];
         previous.delete(key);
-        previous.set(key, { xid: tx.xid, last: tx.requests[tx.requests.length - 1], firstResponse: tx.responses[0]?.time ?? Infinity });
-        if (previous.size > MAX_CLIENTS) previous.delete(previous.keys().next().value as string);
-        if (!prev || prev.xid === tx.xid || prev.last.time >= first.time || prev.firstResponse <= first.time) return;
-        if (first.elapsed === undefined || first.elapsed === 0 || first.elapsed === 0xffff || prev.last.elapsed === undefined) return;
-        if (!sameContent(prev.last.message, first.message)) return;
+        previous.set(key, {
+          xid: tx.xid, firstResponse: tx.responses[0]?.time ?? Infinity,
+          time: last.time, elapsed: last.elapsed, frames: last.frames, content: contentOf(last.message),
+        });
+        if (previous.size > MAX_CLIENTS) evictOldest();
+        if (!prev || prev.xid === tx.xid || prev.time >= first.time || prev.firstResponse <= first.time) return;
+        if (first.elapsed === undefined || first.elapsed === 0 || first.elapsed === 0xffff || prev.elapsed === undefined) return;
+        if (!sameBytes(prev.content, contentOf(first.message))) return;
         // Elapsed Time continuity (RFC 8415 §21.9): a restarted exchange would begin again near 0.
-        const expected = prev.last.elapsed / 100 + (first.time - prev.last.time);
+        const expected = prev.elapsed / 100 + (first.time - prev.time);
         if (Math.abs(first.elapsed / 100 - expected) > slack + 0.05 * expected) return;
         ctx.report({
-          messageId: 'new-xid', frames: framesOf(prev.last, first), time: first.time, xid: tx.xid,
+          messageId: 'new-xid', frames: framesOf({ frames: prev.frames } as Transmission, first), time: first.time, xid: tx.xid,
           client: partyOf(tx.client), data: { old: prev.xid, new: tx.xid, elapsed: first.elapsed },
         });
       },
