@@ -5,6 +5,9 @@ import { Engine } from '../../src/engine/engine.js';
 import { loadProfile, loadRules, type UserConfig } from '../../src/engine/load.js';
 import type { Finding, Profile, RuleMeta, RuleModule } from '../../src/engine/types.js';
 import { checks as registry } from '../../src/checks/index.js';
+import type { Dhcpv6Message, Dhcpv6Option, MessageRecord } from '../../src/dhcpv6/types.js';
+import type { TcpCloseReason, TcpConnection } from '../../src/net/types.js';
+import { BulkCorrelator } from '../../src/correlate/bulk.js';
 
 /** One event: its name and payload. */
 export type EventTuple = { [K in keyof Events]: [K, Events[K]] }[keyof Events];
@@ -51,9 +54,6 @@ export function runChecks(events: EventTuple[], opts: HarnessOptions = {}): Find
 
 // ---- Bulk leasequery conversations driven through the real BulkCorrelator ----
 
-import type { Dhcpv6Message, Dhcpv6Option, MessageRecord } from '../../src/dhcpv6/types.js';
-import type { TcpCloseReason, TcpConnection } from '../../src/net/types.js';
-import { BulkCorrelator } from '../../src/correlate/bulk.js';
 
 /** An option from its code, body and sub-options (length computed). */
 export function opt(code: number, data: number[] | Uint8Array = [], options?: Dhcpv6Option[]): Dhcpv6Option {
