@@ -99,8 +99,13 @@ export class ClientCorrelator {
   private readonly waiting = new Map<number, OpenTx>();
   /** Latest session per client key that can still take a Request. */
   private readonly sessionByClient = new Map<string, OpenSession>();
-  /** Clients seen (key → last time), by last sighting (refreshed on touch), pruned on sweeps. */
+  /**
+   * Clients seen (key → last time). A key counts as seen while the latest sweep is within
+   * `sessions.idle-timeout` of its time; stale keys are dropped in one pass per idle timeout. Updating
+   * in place keeps the first key string: a fresh one per message would outlive the young generation.
+   */
   private readonly clientsSeen = new Map<string, number>();
+  private lastPrune = -Infinity;
   /** Recent orphan responses, oldest first, to merge their copies. */
   private recentOrphans: ServerResponse[] = [];
   private nextId = 1;
@@ -153,9 +158,9 @@ export class ClientCorrelator {
     }
     if (due.length > 1) due.sort((a, b) => a.tx.id - b.tx.id); // close in creation order
     for (const o of due) this.close(o, 'idle', this.lastFrame, time);
-    for (const [k, t] of this.clientsSeen) {
-      if (time - t <= this.idleTimeout) break;
-      this.clientsSeen.delete(k);
+    if (time - this.lastPrune >= this.idleTimeout) {
+      this.lastPrune = time;
+      for (const [k, t] of this.clientsSeen) if (time - t > this.idleTimeout) this.clientsSeen.delete(k);
     }
     let n = 0;
     while (n < this.recentOrphans.length && time - this.recentOrphans[n].time > this.copyWindow) n++;
@@ -171,8 +176,13 @@ export class ClientCorrelator {
   }
 
   private seen(key: string, time: number): void {
-    this.clientsSeen.delete(key);
     this.clientsSeen.set(key, time);
+  }
+
+  /** Whether a message of this client key was seen and not yet forgotten by a sweep. */
+  private wasSeen(key: string): boolean {
+    const t = this.clientsSeen.get(key);
+    return t !== undefined && this.lastSweep - t <= this.idleTimeout;
   }
 
   /** End of the input: closes everything still open. */
@@ -316,7 +326,7 @@ export class ClientCorrelator {
     this.recentOrphans.push(response);
     const orphan: OrphanResponse = {
       response, xid, clientAddress, candidates,
-      clientSeen: clientKeys.some((k) => this.clientsSeen.has(k)),
+      clientSeen: clientKeys.some((k) => this.wasSeen(k)),
     };
     if (clientDuid !== undefined) orphan.clientDuid = clientDuid;
     this.emit('udp:orphan-response', orphan);

@@ -67,10 +67,35 @@ export function formatMac(bytes: Uint8Array, offset = 0, length = 6): string {
   return out;
 }
 
+// A direct-mapped memo of short hex texts (DUIDs, Interface-IDs): a few thousand values repeat in
+// every message, and a text built with += is a chain of one string object per octet, which the
+// correlator's keys and parties then keep alive. Memoized texts are built flat, once.
+const HEX_MEMO_SLOTS = 1024;
+const HEX_MEMO_MAX = 32;
+const hexMemoBytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(HEX_MEMO_SLOTS).fill(undefined);
+const hexMemoText: string[] = new Array<string>(HEX_MEMO_SLOTS).fill('');
+
 /** Lowercase hex of a byte range, no separators. */
 export function toHex(bytes: Uint8Array, offset = 0, length = bytes.length - offset): string {
-  let out = '';
-  for (let i = 0; i < length; i++) out += HEX[bytes[offset + i]];
+  if (length > HEX_MEMO_MAX || length <= 0) {
+    let out = '';
+    for (let i = 0; i < length; i++) out += HEX[bytes[offset + i]];
+    return out;
+  }
+  let h = Math.imul(0x811c9dc5 ^ length, 0x01000193);
+  for (let i = 0; i < length; i++) h = Math.imul(h ^ bytes[offset + i], 0x01000193);
+  const slot = (h >>> 22) & (HEX_MEMO_SLOTS - 1);
+  const key = hexMemoBytes[slot];
+  if (key !== undefined && key.length === length) {
+    let i = 0;
+    while (i < length && key[i] === bytes[offset + i]) i++;
+    if (i === length) return hexMemoText[slot];
+  }
+  const parts = new Array<string>(length);
+  for (let i = 0; i < length; i++) parts[i] = HEX[bytes[offset + i]];
+  const out = parts.join('');
+  hexMemoBytes[slot] = bytes.slice(offset, offset + length);
+  hexMemoText[slot] = out;
   return out;
 }
 
