@@ -36,7 +36,9 @@ export interface NetOutput {
 const IPPROTO_TCP = 6;
 const IPPROTO_UDP = 17;
 
-interface DedupRecord { cls: FrameClass | null }
+/** Frame classes by code in the remembered-class ring (0 = not settled yet). */
+const CLASS_OF_CODE: readonly (FrameClass | null)[] = [null, 'dhcpv6', 'other', 'malformed', 'dropped'];
+const CODE_OF_CLASS: Readonly<Record<FrameClass, number>> = { dhcpv6: 1, other: 2, malformed: 3, dropped: 4 };
 
 export class NetDecoder {
   private readonly link = newLinkResult();
@@ -47,9 +49,14 @@ export class NetDecoder {
   private readonly tcp: TcpReassembler;
   private readonly dedup: DuplicateWindow;
   private readonly unknownLinkTypes = new Set<number>();
-  /** Class of recent frames that duplicates may copy (null while still undecided). */
-  private readonly recent = new Map<number, DedupRecord>();
-  private readonly recentOrder: number[] = [];
+  /**
+   * Class of the last 2 × `dedup.max-entries` remembered frames, which duplicates may copy: a ring of
+   * frame numbers (ascending from `recentHead`) and class codes, so remembering a frame allocates nothing.
+   */
+  private readonly recentFrames: Float64Array;
+  private readonly recentCls: Uint8Array;
+  private recentHead = 0;
+  private recentCount = 0;
   /** Duplicates waiting for their original's class. */
   private readonly waiting = new Map<number, number[]>();
   private readonly recentCap: number;
@@ -87,6 +94,8 @@ export class NetDecoder {
     );
     const maxEntries = limitOf(options, 'dedup.max-entries');
     this.recentCap = Math.max(1, maxEntries);
+    this.recentFrames = new Float64Array(2 * this.recentCap);
+    this.recentCls = new Uint8Array(2 * this.recentCap);
     this.dedup = new DuplicateWindow(limitOf(options, 'dedup.window'), maxEntries);
     this.dedup.onLimit = (frame, time) => out.anomaly({
       name: 'limit.dedup_entries', frames: [frame], time,
@@ -137,8 +146,9 @@ export class NetDecoder {
       const of = this.dedup.check(data, link.offset, data.length, link.version, idx, time);
       if (of !== 0) {
         this.out.duplicate?.(idx, of);
-        const rec = this.recent.get(of);
-        if (rec && rec.cls) this.out.classify(idx, rec.cls);
+        const slot = this.recentSlot(of);
+        const cls = slot >= 0 ? CLASS_OF_CODE[this.recentCls[slot]] : null;
+        if (cls) this.out.classify(idx, cls);
         else {
           const list = this.waiting.get(of);
           if (list) list.push(idx); else this.waiting.set(of, [idx]);
@@ -204,7 +214,7 @@ export class NetDecoder {
     // Duplicates whose original never got a class (cannot happen when the stages above settle all).
     for (const [, list] of this.waiting) for (const f of list) this.out.classify(f, 'other');
     this.waiting.clear();
-    this.recent.clear();
+    this.recentCount = 0;
   }
 
   /** UDP / TCP / anything else, from `buf[start, end)`; addresses in `addr` at the IP info's offsets. */
@@ -266,20 +276,41 @@ export class NetDecoder {
 
   /** Remembers a frame that later duplicates may copy the class of (bounded like the dedup window). */
   private remember(frame: number): void {
-    this.recent.set(frame, { cls: null });
-    this.recentOrder.push(frame);
-    if (this.recentOrder.length > 2 * this.recentCap) {
-      // Forget the oldest half; the newest `dedup.max-entries` frames (all the dedup window can hold) stay.
-      const drop = this.recentOrder.splice(0, this.recentCap);
-      for (const f of drop) this.recent.delete(f);
+    // The newest 2 × `dedup.max-entries` frames stay (the dedup window holds at most `dedup.max-entries`).
+    const size = this.recentFrames.length;
+    if (this.recentCount === size) {
+      this.recentHead = (this.recentHead + 1) % size;
+      this.recentCount--;
     }
+    const slot = (this.recentHead + this.recentCount) % size;
+    this.recentFrames[slot] = frame;
+    this.recentCls[slot] = 0;
+    this.recentCount++;
+  }
+
+  /** Ring slot of a remembered frame, or -1 (frames are remembered in ascending order: binary search). */
+  private recentSlot(frame: number): number {
+    const size = this.recentFrames.length;
+    let lo = 0;
+    let hi = this.recentCount - 1;
+    if (hi < 0) return -1;
+    const newest = (this.recentHead + hi) % size;
+    if (this.recentFrames[newest] === frame) return newest; // the usual case: the frame just remembered
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const slot = (this.recentHead + mid) % size;
+      const f = this.recentFrames[slot];
+      if (f === frame) return slot;
+      if (f < frame) lo = mid + 1; else hi = mid - 1;
+    }
+    return -1;
   }
 
   /** The single place a frame's class is reported; also settles duplicates waiting for it. */
   private settle(frame: number, cls: FrameClass): void {
     this.out.classify(frame, cls);
-    const rec = this.recent.get(frame);
-    if (rec) rec.cls = cls;
+    const slot = this.recentSlot(frame);
+    if (slot >= 0) this.recentCls[slot] = CODE_OF_CLASS[cls];
     const dups = this.waiting.get(frame);
     if (dups) {
       this.waiting.delete(frame);
