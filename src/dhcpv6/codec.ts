@@ -30,6 +30,8 @@ export class Dhcpv6Codec implements WalkContext {
   readonly maxOptionDepth: number;
   /** The effective option table: RFC 5460 codes plus the moved OPTION_RELAY_ID. */
   readonly table: ReadonlyMap<number, OptionCodec>;
+  /** The table for codes below 256 as an array (the walker asks once per option). */
+  private readonly low: OptionCodec[];
 
   constructor(options: CodecOptions = {}) {
     this.codes = resolveCodePoints(options.codes);
@@ -41,10 +43,11 @@ export class Dhcpv6Codec implements WalkContext {
       table.set(this.codes.OPTION_RELAY_ID, OPTION_CODECS.get(RFC5460_CODES.OPTION_RELAY_ID)!);
     }
     this.table = table;
+    this.low = Array.from({ length: 256 }, (_, c) => table.get(c) ?? opaqueCodec);
   }
 
   codecFor(code: number): OptionCodec {
-    return this.table.get(code) ?? opaqueCodec;
+    return code < 256 ? this.low[code] : this.table.get(code) ?? opaqueCodec;
   }
 
   messageName(msgType: number): string { return this.names.messageName(msgType); }
