@@ -33,7 +33,6 @@ export const CLIENT_DEFAULTS = {
 
 interface OpenTx {
   tx: UdpTransaction;
-  keys: string[];
   /** Time of its latest message (or of its session's Request, for a Solicit). */
   last: number;
   session?: OpenSession;
@@ -86,8 +85,11 @@ export class ClientCorrelator {
   private readonly idleTimeout: number;
   private readonly copyWindow: number;
   private readonly answeredTimeout: number;
-  /** (client key | xid) → open transactions with that key, oldest first. */
-  private readonly byKey = new Map<string, OpenTx[]>();
+  /**
+   * xid → open transactions with that xid, oldest first; a lookup compares the client's DUID or
+   * address texts (the same memoized strings), so no key string is built per message.
+   */
+  private readonly byXid = new Map<number, OpenTx[]>();
   /** Open transactions in creation order (for limits and the end of the capture). */
   private readonly open = new Map<number, OpenTx>();
   /**
@@ -100,11 +102,12 @@ export class ClientCorrelator {
   /** Latest session per client key that can still take a Request. */
   private readonly sessionByClient = new Map<string, OpenSession>();
   /**
-   * Clients seen (key → last time). A key counts as seen while the latest sweep is within
+   * Clients seen by DUID and by address (text → last time). A text counts as seen while the latest sweep is within
    * `sessions.idle-timeout` of its time; stale keys are dropped in one pass per idle timeout. Updating
    * in place keeps the first key string: a fresh one per message would outlive the young generation.
    */
-  private readonly clientsSeen = new Map<string, number>();
+  private readonly seenDuids = new Map<string, number>();
+  private readonly seenAddresses = new Map<string, number>();
   private lastPrune = -Infinity;
   /** Recent orphan responses, oldest first, to merge their copies. */
   private recentOrphans: ServerResponse[] = [];
@@ -160,7 +163,9 @@ export class ClientCorrelator {
     for (const o of due) this.close(o, 'idle', this.lastFrame, time);
     if (time - this.lastPrune >= this.idleTimeout) {
       this.lastPrune = time;
-      for (const [k, t] of this.clientsSeen) if (time - t > this.idleTimeout) this.clientsSeen.delete(k);
+      for (const seen of [this.seenDuids, this.seenAddresses]) {
+        for (const [k, t] of seen) if (time - t > this.idleTimeout) seen.delete(k);
+      }
     }
     let n = 0;
     while (n < this.recentOrphans.length && time - this.recentOrphans[n].time > this.copyWindow) n++;
@@ -175,13 +180,9 @@ export class ClientCorrelator {
     this.recent.set(o.tx.id, o);
   }
 
-  private seen(key: string, time: number): void {
-    this.clientsSeen.set(key, time);
-  }
-
-  /** Whether a message of this client key was seen and not yet forgotten by a sweep. */
-  private wasSeen(key: string): boolean {
-    const t = this.clientsSeen.get(key);
+  /** Whether a message of this client (DUID or address text) was seen and not yet forgotten by a sweep. */
+  private wasSeen(seen: Map<string, number>, key: string): boolean {
+    const t = seen.get(key);
     return t !== undefined && this.lastSweep - t <= this.idleTimeout;
   }
 
@@ -191,7 +192,8 @@ export class ClientCorrelator {
     this.recent.clear();
     this.waiting.clear();
     this.sessionByClient.clear();
-    this.clientsSeen.clear();
+    this.seenDuids.clear();
+    this.seenAddresses.clear();
     this.recentOrphans = [];
   }
 
@@ -201,11 +203,13 @@ export class ClientCorrelator {
     const duid = duidHex(findOption(msg.options, 1));
     const address = relays.length ? relays[relays.length - 1].peerAddress : record.src;
     const clientKey = duid !== undefined ? `d:${duid}` : `a:${address}`;
-    this.seen(clientKey, record.time);
-    if (duid !== undefined) this.seen(`a:${address}`, record.time);
+    if (duid !== undefined) this.seenDuids.set(duid, record.time);
+    this.seenAddresses.set(address, record.time);
 
     const type = msg.msgType;
-    const existing = lastOf(this.byKey.get(`${clientKey}|${xid}`), (o) => o.tx.msgType === type);
+    const existing = duid !== undefined
+      ? lastOf(this.byXid.get(xid), (o) => o.tx.msgType === type && o.tx.client.duid === duid)
+      : lastOf(this.byXid.get(xid), (o) => o.tx.msgType === type && o.tx.client.address === address);
     if (existing) {
       this.touch(existing, record.time);
       const copy = copyOf(existing.tx.requests, msg, s, this.copyWindow);
@@ -222,14 +226,10 @@ export class ClientCorrelator {
       firstMissed: first.elapsed !== undefined && first.elapsed > 0, relayed: relays.length > 0,
       end: 'capture-end', endFrame: record.frame, endTime: record.time,
     };
-    const keys = [`${clientKey}|${xid}`];
-    if (duid !== undefined) keys.push(`a:${address}|${xid}`);
     const named = findOption(msg.options, 2);
-    const o: OpenTx = { tx, keys, last: record.time, named: named ? duidHex(named) : undefined, answered: false };
-    for (const k of keys) {
-      const l = this.byKey.get(k);
-      if (l) l.push(o); else this.byKey.set(k, [o]);
-    }
+    const o: OpenTx = { tx, last: record.time, named: named ? duidHex(named) : undefined, answered: false };
+    const l = this.byXid.get(xid);
+    if (l) l.push(o); else this.byXid.set(xid, [o]);
     this.open.set(tx.id, o);
     this.recent.set(tx.id, o);
     this.transactions++;
@@ -277,12 +277,12 @@ export class ClientCorrelator {
     let found: OpenTx | undefined;
     let byDuid = false;
     const type = msg.msgType;
-    const pick = (o: OpenTx): boolean => answers(o.tx.msgType, type);
+    const list = this.byXid.get(xid);
     if (clientDuid !== undefined) {
-      found = lastOf(this.byKey.get(`d:${clientDuid}|${xid}`), pick);
+      found = lastOf(list, (o) => o.tx.client.duid === clientDuid && answers(o.tx.msgType, type));
       byDuid = found !== undefined;
     }
-    found ??= lastOf(this.byKey.get(`a:${clientAddress}|${xid}`), pick);
+    found ??= lastOf(list, (o) => o.tx.client.address === clientAddress && answers(o.tx.msgType, type));
 
     if (found) {
       this.touch(found, record.time);
@@ -326,7 +326,7 @@ export class ClientCorrelator {
     this.recentOrphans.push(response);
     const orphan: OrphanResponse = {
       response, xid, clientAddress, candidates,
-      clientSeen: clientKeys.some((k) => this.wasSeen(k)),
+      clientSeen: (clientDuid !== undefined && this.wasSeen(this.seenDuids, clientDuid)) || this.wasSeen(this.seenAddresses, clientAddress),
     };
     if (clientDuid !== undefined) orphan.clientDuid = clientDuid;
     this.emit('udp:orphan-response', orphan);
@@ -367,12 +367,12 @@ export class ClientCorrelator {
     if (!this.open.delete(o.tx.id)) return;
     this.recent.delete(o.tx.id);
     this.waiting.delete(o.tx.id);
-    for (const k of o.keys) {
-      const l = this.byKey.get(k);
-      if (!l) continue;
+    const xid = o.tx.xid;
+    const l = this.byXid.get(xid);
+    if (l) {
       const i = l.indexOf(o);
       if (i >= 0) l.splice(i, 1);
-      if (l.length === 0) this.byKey.delete(k);
+      if (l.length === 0) this.byXid.delete(xid);
     }
     o.tx.end = reason;
     o.tx.endFrame = frame;
