@@ -28,7 +28,7 @@ export const CLIENT_DEFAULTS = {
    * long without a message, instead of waiting for `sessions.idle-timeout`. Copies, a retransmission
    * after a lost Reply (REQ_TIMEOUT 1 s, RFC 8415 §7.6) and other servers' late answers come sooner.
    */
-  'sessions.answered-timeout': 5,
+  'sessions.answered-timeout': 2,
 } as const;
 
 interface OpenTx {
