@@ -582,9 +582,9 @@ export function generateCapture(options, deps) {
         bulkReserved += packets;
         start(bulkConnection(plan, plant), packets);
       }
-      // Client traffic at ~330 packets/s (~60 UDP transactions/s, an hour per million packets),
+      // Client traffic at ~3 300 packets/s (~600 UDP transactions/s, ~6 minutes per million packets),
       // bulk connections at line rate: time advances with the packets just planned.
-      yield now + Math.max(1, Math.round(packets * (wantBulk ? 40 : 3000) * (0.5 + rnd())));
+      yield now + Math.max(1, Math.round(packets * (wantBulk ? 40 : 300) * (0.5 + rnd())));
     }
   }
 
