@@ -37,6 +37,18 @@ export function newIpInfo(): IpInfo {
   };
 }
 
+/** Starts decoding a header of `version` at `offset`: clears what the previous packet left in `out`. */
+export function resetIpInfo(out: IpInfo, version: 4 | 6, offset: number): void {
+  out.version = version;
+  out.headerStart = offset;
+  out.anomaly = null;
+  out.fragment = false;
+  out.truncated = false;
+  out.moreFragments = false;
+  out.fragOffset = 0;
+  out.fragId = 0;
+}
+
 export function setAnomaly(out: IpInfo, name: string, detail: string): void {
   out.anomaly = name;
   out.detail = detail;

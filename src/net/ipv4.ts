@@ -1,17 +1,10 @@
 // IPv4 header (RFC 791 §3.1): version, IHL (options skipped), total length, fragment fields, TTL.
 
-import { type IpInfo, setAnomaly } from './ip-info.js';
+import { type IpInfo, resetIpInfo, setAnomaly } from './ip-info.js';
 
 /** Decodes the IPv4 header at `offset`. Sets `out.anomaly` (`ipv4.bad_header`, …) on broken headers. */
 export function decodeIpv4(data: Uint8Array, offset: number, out: IpInfo): void {
-  out.version = 4;
-  out.headerStart = offset;
-  out.anomaly = null;
-  out.fragment = false;
-  out.truncated = false;
-  out.moreFragments = false;
-  out.fragOffset = 0;
-  out.fragId = 0;
+  resetIpInfo(out, 4, offset);
   const avail = data.length - offset;
   if (avail > 0 && data[offset] >> 4 !== 4) {
     setAnomaly(out, 'ipv4.bad_version', `IP version ${data[offset] >> 4} where IPv4 was expected`);

@@ -1,7 +1,7 @@
 // IPv6 fixed header and extension-header chain (RFC 8200 §3, §4): hop-by-hop (0), routing (43),
 // destination options (60), fragment (44, §4.5), AH (51, RFC 4302 §2.2 length in 4-octet units), no next header (59).
 
-import { type IpInfo, setAnomaly } from './ip-info.js';
+import { type IpInfo, resetIpInfo, setAnomaly } from './ip-info.js';
 
 export const IPPROTO_HOPOPTS = 0;
 export const IPPROTO_ROUTING = 43;
@@ -15,14 +15,7 @@ export const IPPROTO_DSTOPTS = 60;
  * or a (non-atomic) fragment header. Sets `out.anomaly` (`ipv6.bad_header`, …) on broken headers.
  */
 export function decodeIpv6(data: Uint8Array, offset: number, out: IpInfo): void {
-  out.version = 6;
-  out.headerStart = offset;
-  out.anomaly = null;
-  out.fragment = false;
-  out.truncated = false;
-  out.moreFragments = false;
-  out.fragOffset = 0;
-  out.fragId = 0;
+  resetIpInfo(out, 6, offset);
   if (data.length > offset && data[offset] >> 4 !== 6) {
     setAnomaly(out, 'ipv6.bad_version', `IP version ${data[offset] >> 4} where IPv6 was expected`);
     return;

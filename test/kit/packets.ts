@@ -2,14 +2,10 @@
 // NULL / LOOP, IPv6 (extension headers, fragments), IPv4 (fragments), UDP and TCP with correct checksums.
 
 import { parseIpv4, parseIpv6 } from '../../src/net/address.js';
+import { concatBytes } from '../../src/capture/writer.js';
 
 export function concat(...parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
-  return out;
+  return concatBytes(parts);
 }
 
 function u16(v: number): number[] { return [(v >> 8) & 0xff, v & 0xff]; }

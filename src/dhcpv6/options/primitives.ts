@@ -94,14 +94,8 @@ export function utf8Bytes(text: unknown, what: string): Uint8Array {
   return utf8.encode(str(text, what));
 }
 
-export function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
-  return out;
-}
+/** Concatenates byte arrays (the capture stage's helper, shared so there is one). */
+export { concatBytes as concat } from '../../capture/writer.js';
 
 // ---- DNS wire-format names (RFC 1035 §3.1; RFC 8415 §10: no compression) ----
 
