@@ -39,11 +39,6 @@ export function withReply(q: BulkQuery, e: BulkAnswerEvent): number[] {
   return q.reply ? [q.reply.frame, e.frame] : [e.frame];
 }
 
-/** Status code of the first REPLY as a number. */
-export function statusText(q: BulkQuery): number {
-  return q.status ?? 0;
-}
-
 /** Top-level options with this code. */
 export function countTop(m: Dhcpv6Message, code: number): number {
   let n = 0;

@@ -1,7 +1,7 @@
 // Shared pieces of the RFC 5007 leasequery checks: the LQ_QUERY option of a LEASEQUERY (§4.1.2.1),
 // whether it is well formed, its query type and query-options, and how a finding names the parties.
 import type { Dhcpv6Message, Dhcpv6Option, MessageRecord } from '../dhcpv6/types.js';
-import { findOption, walkOptions } from '../dhcpv6/helpers.js';
+import { findOption, topStatusCode, walkOptions } from '../dhcpv6/helpers.js';
 import type { Events } from '../correlate/events.js';
 import type { ReportDescriptor, RuleHandlers } from '../engine/types.js';
 import { partyOf } from './client-common.js';
@@ -40,8 +40,7 @@ export function tcpScope(r: MessageRecord): { connection?: string } {
 
 /** Status code at the top level of a message, undefined when absent or malformed. */
 export function topStatus(m: Dhcpv6Message): number | undefined {
-  const o = findOption(m.options, 13);
-  return o && o.data.length >= 2 ? (o.data[0] << 8) | o.data[1] : undefined;
+  return topStatusCode(m.options);
 }
 
 /** The bulk-only query types (RFC 5460 §3, §5.3). */

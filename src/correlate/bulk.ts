@@ -3,6 +3,7 @@
 // runs the §6.3.1 completion state machine and remembers what the capture could not see.
 import type { Dhcpv6Anomaly, Dhcpv6Message, MessageRecord, BulkStreamListener } from '../dhcpv6/types.js';
 import type { TcpCloseReason, TcpConnection } from '../net/types.js';
+import { topStatusCode } from '../dhcpv6/helpers.js';
 import type { Events } from './events.js';
 import type { BulkClose, BulkConnection, BulkQuery, BulkRole, Placement, QueryState } from './bulk-events.js';
 
@@ -15,7 +16,6 @@ export const DEFAULT_MAX_COMPLETED_QUERIES = 10000;
 /** Default of `bulk.idle-timeout` (seconds): live mode forgets a silent connection after this (2 × BULK_LQ_DATA_TIMEOUT). */
 export const DEFAULT_IDLE_TIMEOUT = 600;
 
-const OPTION_STATUS_CODE = 13;
 const OPTION_CLIENT_DATA = 45;
 const OPTION_LQ_QUERY = 44;
 
@@ -38,10 +38,7 @@ function isFinal(s: QueryState): boolean {
 
 /** Top-level status code of a message (0 when absent, RFC 5007 §4.3.3). */
 function topStatus(m: Dhcpv6Message): number {
-  for (const o of m.options) {
-    if (o.code === OPTION_STATUS_CODE) return o.data.length >= 2 ? (o.data[0] << 8) | o.data[1] : 0;
-  }
-  return 0;
+  return topStatusCode(m.options) ?? 0;
 }
 
 function hasTop(m: Dhcpv6Message, code: number): boolean {

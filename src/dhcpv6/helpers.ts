@@ -56,6 +56,15 @@ export function statusOf(options: readonly Dhcpv6Option[]): { code: number; text
   return { code: u16(o.data, 0), text: new TextDecoder().decode(o.data.subarray(2)) };
 }
 
+/**
+ * Code of the first top-level OPTION_STATUS_CODE, read from its captured octets; undefined when there
+ * is none or it holds fewer than 2 octets. Cheaper than statusOf (no text) for hot paths.
+ */
+export function topStatusCode(options: readonly Dhcpv6Option[]): number | undefined {
+  const o = findOption(options, 13);
+  return o && o.data.length >= 2 ? u16(o.data, 0) : undefined;
+}
+
 /** True when the options carry no status code or Success (RFC 8415 §7.5, RFC 5007 §4.3.3). */
 export function isSuccess(options: readonly Dhcpv6Option[]): boolean {
   const s = statusOf(options);

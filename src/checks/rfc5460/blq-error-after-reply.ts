@@ -3,6 +3,7 @@
 import type { RuleModule } from '../../engine/types.js';
 import type { Events } from '../../correlate/events.js';
 import type { BulkConnection } from '../../correlate/bulk-events.js';
+import { topStatusCode } from '../../dhcpv6/helpers.js';
 import { at } from '../bulk-util.js';
 
 interface Pending { frame: number; time: number; xid: number; status: number }
@@ -21,8 +22,7 @@ export const check: RuleModule<Events> = {
     return {
       'bulk:done'(e) {
         if (e.placement !== 'valid') return;
-        const st = e.record.message.options.find((o) => o.code === 13);
-        const status = st && st.data.length >= 2 ? (st.data[0] << 8) | st.data[1] : 0;
+        const status = topStatusCode(e.record.message.options) ?? 0;
         if (status !== 0 && !pending.has(e.conn)) pending.set(e.conn, { frame: e.frame, time: e.time, xid: e.query.xid, status });
       },
       'bulk:message'(e) {
