@@ -2,9 +2,12 @@
 // gzip is detected by its magic (1f 8b) and inflated as a stream; frames flow as chunks arrive.
 
 import { open, type FileHandle } from 'node:fs/promises';
-import { createGunzip, type Gunzip } from 'node:zlib';
+import { constants as zlibConstants, createGunzip, type Gunzip } from 'node:zlib';
 import type { CaptureFormat, CaptureSink } from './types.js';
 import { createCaptureParser } from './sniff.js';
+
+/** Octets of the gzip member trailer: CRC32 and ISIZE (RFC 1952 §2.2). */
+const GZIP_TRAILER = 8;
 import { optionsFromLimits, type CaptureParserOptions } from './options.js';
 
 /** One input: a path ('-' = standard input) or an already open stream with a display name. */
@@ -119,11 +122,30 @@ export async function readCapture(input: CaptureInput, sink: CaptureSink, option
     });
   };
 
+  // zlib drops the output of the call in which it fails (a truncated stream, a bad CRC). So the last
+  // GZIP_TRAILER octets seen are held back and every write is flushed: all inflatable data reaches the
+  // parser before the octets that can fail are inflated, and nothing that could be decoded is lost.
+  let held = new Uint8Array(0);
+  const inflate = async (bytes: Uint8Array): Promise<void> => {
+    const gz = gunzip!;
+    if (gz.destroyed || bytes.length === 0) return;
+    gz.write(bytes);
+    await Promise.race([new Promise<void>((r) => gz.flush(zlibConstants.Z_SYNC_FLUSH, () => r())), gzipDone]);
+  };
   const deliver = async (chunk: Uint8Array): Promise<void> => {
     if (gunzip) {
-      if (gunzip.destroyed) return;
-      if (!gunzip.write(chunk)) {
-        await Promise.race([new Promise<void>((r) => gunzip!.once('drain', r)), gzipDone]);
+      if (chunk.length >= GZIP_TRAILER) {
+        const before = held;
+        held = chunk.slice(chunk.length - GZIP_TRAILER);
+        await inflate(before);
+        await inflate(chunk.subarray(0, chunk.length - GZIP_TRAILER));
+      } else {
+        const both = new Uint8Array(held.length + chunk.length);
+        both.set(held);
+        both.set(chunk, held.length);
+        const cut = Math.max(0, both.length - GZIP_TRAILER);
+        held = both.slice(cut);
+        await inflate(both.subarray(0, cut));
       }
     } else {
       parser.push(chunk);
@@ -166,6 +188,7 @@ export async function readCapture(input: CaptureInput, sink: CaptureSink, option
   }
   if (head !== undefined && head.length > 0) parser.push(head); // a one-byte input
   if (gunzip) {
+    await inflate(held);
     if (!gunzip.destroyed) gunzip.end();
     await gzipDone;
   }
