@@ -17,6 +17,20 @@ export function findOption(options: readonly Dhcpv6Option[], code: number): Dhcp
   return undefined;
 }
 
+/**
+ * First top-level option of a message with this code. Hot paths (correlators, rules run on every
+ * message) call this rather than `findOption(msg.options, code)`: it may answer from the message's
+ * octets without building its whole option tree.
+ */
+export function optionOf(msg: Dhcpv6Message, code: number): Dhcpv6Option | undefined {
+  return findOption(msg.options, code);
+}
+
+/** Whether a message has a top-level option with this code (see `optionOf`). */
+export function hasOption(msg: Dhcpv6Message, code: number): boolean {
+  return optionOf(msg, code) !== undefined;
+}
+
 /** All options with this code at this level, in order. */
 export function findOptions(options: readonly Dhcpv6Option[], code: number): Dhcpv6Option[] {
   return options.filter((o) => o.code === code);
