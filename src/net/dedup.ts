@@ -1,33 +1,55 @@
 // Duplicate frames from several capture points (DESIGN.md "Duplicates"): the same IP packet from the
-// same source within `dedup.window` is one transmission. Hashes the IP packet without the hop limit /
-// TTL (and the IPv4 header checksum, which follows the TTL) with FNV-1a 32, then compares the octets.
+// same source within `dedup.window` is one transmission. Packets are compared without the hop limit /
+// TTL (and the IPv4 header checksum, which follows the TTL). No per-packet objects: the window is a
+// ring of typed arrays plus an open-addressing table of ring slots keyed by a hash of the headers.
 
-/** Octets hashed from the start and from the end of a packet (a 1500-octet segment costs ~100, not 1500). */
-const HASH_HEAD = 72;
-const HASH_TAIL = 32;
-
-interface Entry {
-  hash: number;
-  frame: number;
-  time: number;
-  data: Uint8Array;
-  start: number;
-  end: number;
-  version: 4 | 6;
-}
+/**
+ * Octets hashed from the start of a packet: the IP header and the transport header (addresses, ports,
+ * IP length and id, TCP sequence numbers and, above all, the transport checksum, which sums the whole
+ * payload). `same()` compares every octet on a hash match, so a weaker hash only costs a comparison,
+ * never a wrong verdict.
+ */
+const HASH_HEAD = 64;
 
 /** A bounded window of recent IP packets. */
 export class DuplicateWindow {
-  private readonly ring: (Entry | undefined)[];
+  /** Ring of remembered packets, oldest at `head`: frame, time, the packet's octets and its hash. */
+  private readonly frames: Float64Array;
+  private readonly times: Float64Array;
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
+  private readonly hashes: Int32Array;
+  private readonly versions: Uint8Array;
+  private readonly datas: (Uint8Array | null)[];
+  private readonly capacity: number;
   private head = 0;
   private count = 0;
-  private readonly byHash = new Map<number, Entry>();
+  /**
+   * Linear-probing table of ring slots + 1 (0 = empty), one per distinct packet content: the newest
+   * remembered copy. Deletion shifts later entries back (no tombstones), so probes stay short.
+   */
+  private readonly table: Int32Array;
+  private readonly mask: number;
   /** Called once when the window had to forget packets that were still within `dedup.window`. */
   onLimit: ((frame: number, time: number) => void) | null = null;
   private limitReported = false;
+  /** Set by probe(): whether the position it returned holds a copy of the packet. */
+  private matched = false;
 
   constructor(private readonly window: number, capacity: number) {
-    this.ring = new Array<Entry | undefined>(Math.max(1, capacity));
+    const cap = Math.max(1, capacity);
+    this.capacity = cap;
+    this.frames = new Float64Array(cap);
+    this.times = new Float64Array(cap);
+    this.starts = new Int32Array(cap);
+    this.ends = new Int32Array(cap);
+    this.hashes = new Int32Array(cap);
+    this.versions = new Uint8Array(cap);
+    this.datas = new Array<Uint8Array | null>(cap).fill(null);
+    let size = 16;
+    while (size < 2 * cap) size *= 2; // load factor <= 1/2
+    this.table = new Int32Array(size);
+    this.mask = size - 1;
   }
 
   /**
@@ -36,60 +58,121 @@ export class DuplicateWindow {
    */
   check(data: Uint8Array, start: number, end: number, version: 4 | 6, frame: number, time: number): number {
     if (this.window <= 0) return 0;
-    this.expire(time);
-    const skipA = version === 6 ? start + 7 : start + 8; // hop limit / TTL
-    const skipB = version === 6 ? -1 : start + 10; // IPv4 header checksum (2 octets)
-    // The hash covers the headers and the first octets (addresses, ports, sequence numbers and the
-    // transport checksum, which sums the whole payload), the last octets and the length; `same()`
-    // then compares every octet, so a weaker hash only costs a comparison, never a wrong verdict.
-    let h = Math.imul(0x811c9dc5 ^ (end - start), 0x01000193);
-    const headEnd = Math.min(end, start + HASH_HEAD);
-    for (let i = start; i < headEnd; i++) {
-      if (i === skipA || i === skipB || i === skipB + 1) continue;
-      h ^= data[i];
-      h = Math.imul(h, 0x01000193);
+    if (this.count > 0) this.expire(time);
+    const h = hashPacket(data, start, end, version);
+    let pos = this.probe(h, data, start, end, version);
+    if (this.matched) {
+      const r = this.table[pos] - 1;
+      // The newest copy of this content: a duplicate when within the window, else this one replaces it.
+      if (Math.abs(time - this.times[r]) <= this.window) return this.frames[r];
     }
-    for (let i = Math.max(headEnd, end - HASH_TAIL); i < end; i++) {
-      h ^= data[i];
-      h = Math.imul(h, 0x01000193);
-    }
-    h >>>= 0;
-    const prev = this.byHash.get(h);
-    if (prev && prev.version === version && prev.end - prev.start === end - start && Math.abs(time - prev.time) <= this.window
-      && same(prev, data, start, end, skipA, skipB)) {
-      return prev.frame;
-    }
-    const e: Entry = { hash: h, frame, time, data, start, end, version };
-    if (this.count === this.ring.length) {
+    if (this.count === this.capacity) {
       if (!this.limitReported && this.onLimit) { this.limitReported = true; this.onLimit(frame, time); }
       this.evictOldest();
+      pos = this.probe(h, data, start, end, version); // the eviction may have moved table entries
     }
-    this.ring[(this.head + this.count) % this.ring.length] = e;
+    let slot = this.head + this.count;
+    if (slot >= this.capacity) slot -= this.capacity;
+    this.frames[slot] = frame;
+    this.times[slot] = time;
+    this.starts[slot] = start;
+    this.ends[slot] = end;
+    this.hashes[slot] = h;
+    this.versions[slot] = version;
+    this.datas[slot] = data;
     this.count++;
-    this.byHash.set(h, e);
+    this.table[pos] = slot + 1;
     return 0;
   }
 
+  /**
+   * The table position of the newest remembered copy of this packet (sets `matched`), or else of the
+   * empty slot where its probe ends.
+   */
+  private probe(h: number, data: Uint8Array, start: number, end: number, version: 4 | 6): number {
+    const table = this.table;
+    const mask = this.mask;
+    const len = end - start;
+    let pos = h & mask;
+    for (;;) {
+      const v = table[pos];
+      if (v === 0) { this.matched = false; return pos; }
+      const r = v - 1;
+      if (this.hashes[r] === h && this.versions[r] === version && this.ends[r] - this.starts[r] === len
+        && same(this.datas[r]!, this.starts[r], data, start, end, version)) {
+        this.matched = true;
+        return pos;
+      }
+      pos = (pos + 1) & mask;
+    }
+  }
+
   private expire(now: number): void {
+    const w = this.window;
     while (this.count > 0) {
-      const e = this.ring[this.head]!;
-      if (now - e.time <= this.window && now >= e.time - this.window) break;
+      const t = this.times[this.head];
+      if (now - t <= w && now >= t - w) break;
       this.evictOldest();
     }
   }
 
   private evictOldest(): void {
-    const e = this.ring[this.head]!;
-    this.ring[this.head] = undefined;
-    this.head = (this.head + 1) % this.ring.length;
+    const r = this.head;
+    this.datas[r] = null;
+    this.head = r + 1 === this.capacity ? 0 : r + 1;
     this.count--;
-    if (this.byHash.get(e.hash) === e) this.byHash.delete(e.hash);
+    // Remove the slot from the table if it is still the newest copy of its content.
+    const table = this.table;
+    const mask = this.mask;
+    let pos = this.hashes[r] & mask;
+    for (;;) {
+      const v = table[pos];
+      if (v === 0) return; // replaced by a newer copy
+      if (v === r + 1) break;
+      pos = (pos + 1) & mask;
+    }
+    // Backward-shift deletion (Knuth 6.4, algorithm R): move later members of the cluster into the hole.
+    let hole = pos;
+    let i = pos;
+    for (;;) {
+      i = (i + 1) & mask;
+      const v = table[i];
+      if (v === 0) break;
+      const home = this.hashes[v - 1] & mask;
+      // Move the entry at i into the hole unless its home lies cyclically in (hole, i].
+      if (hole <= i ? (home <= hole || home > i) : (home <= hole && home > i)) {
+        table[hole] = v;
+        hole = i;
+      }
+    }
+    table[hole] = 0;
   }
 }
 
-function same(e: Entry, data: Uint8Array, start: number, end: number, skipA: number, skipB: number): boolean {
-  const d = e.data;
-  const shift = e.start - start;
+/**
+ * Hash of the first HASH_HEAD octets (as 32-bit words, the hop limit / TTL and the IPv4 header
+ * checksum masked out) and the length.
+ */
+function hashPacket(data: Uint8Array, start: number, end: number, version: 4 | 6): number {
+  let h = Math.imul(0x811c9dc5 ^ (end - start), 0x01000193);
+  const headEnd = end - start < HASH_HEAD ? end : start + HASH_HEAD;
+  let i = start;
+  for (; i + 4 <= headEnd; i += 4) {
+    let w = (data[i] << 24) | (data[i + 1] << 16) | (data[i + 2] << 8) | data[i + 3];
+    if (i - start === 4 && version === 6) w &= ~0xff; // hop limit (octet 7)
+    else if (i - start === 8 && version === 4) w &= 0x00ff0000; // TTL (octet 8), header checksum (10-11)
+    h = Math.imul(h ^ w, 0x9e3779b1);
+    h ^= h >>> 15;
+  }
+  for (; i < headEnd; i++) h = Math.imul(h ^ data[i], 0x01000193);
+  return h | 0;
+}
+
+/** Compares two packets of the same length and version octet by octet, hop limit / TTL / IPv4 checksum aside. */
+function same(d: Uint8Array, dStart: number, data: Uint8Array, start: number, end: number, version: 4 | 6): boolean {
+  const shift = dStart - start;
+  const skipA = version === 6 ? start + 7 : start + 8;
+  const skipB = version === 6 ? -1 : start + 10;
   for (let i = start; i < end; i++) {
     if (i === skipA || i === skipB || i === skipB + 1) continue;
     if (d[i + shift] !== data[i]) return false;
