@@ -4,10 +4,8 @@
 // ring of typed arrays plus an open-addressing table of ring slots keyed by a hash of the headers.
 
 /**
- * Octets hashed from the start of a packet: the IP header and the transport header (addresses, ports,
- * IP length and id, TCP sequence numbers and, above all, the transport checksum, which sums the whole
- * payload). `same()` compares every octet on a hash match, so a weaker hash only costs a comparison,
- * never a wrong verdict.
+ * Octets hashed from the start of a short packet (see hashPacket). `same()` compares every octet on a
+ * hash match, so a weaker hash only costs a comparison, never a wrong verdict.
  */
 const HASH_HEAD = 64;
 
@@ -149,23 +147,67 @@ export class DuplicateWindow {
   }
 }
 
+/** The big-endian 32-bit word at `i`. */
+function word(d: Uint8Array, i: number): number {
+  return (d[i] << 24) | (d[i + 1] << 16) | (d[i + 2] << 8) | d[i + 3];
+}
+
+/** One mixing step of the packet hash. */
+function mix(h: number, w: number): number {
+  const x = Math.imul(h ^ w, 0x9e3779b1);
+  return x ^ (x >>> 15);
+}
+
 /**
- * Hash of the first HASH_HEAD octets (as 32-bit words, the hop limit / TTL and the IPv4 header
- * checksum masked out) and the length.
+ * Hash of the octets that tell packets apart, the length included; the hop limit / TTL and the IPv4
+ * header checksum are left out. For the usual packets, a few fixed words: IPv6 payload length and next
+ * header, the low words of both addresses, and the first 8 (UDP) or 20 (TCP) octets of the transport
+ * header; IPv4 the same from its 20-octet header. The transport checksum covers the pseudo-header and
+ * the whole payload, so these words tell almost every distinct pair of packets apart. Shorter packets
+ * hash their first HASH_HEAD octets.
  */
 function hashPacket(data: Uint8Array, start: number, end: number, version: 4 | 6): number {
-  let h = Math.imul(0x811c9dc5 ^ (end - start), 0x01000193);
-  const headEnd = end - start < HASH_HEAD ? end : start + HASH_HEAD;
+  const len = end - start;
+  let h = Math.imul(0x811c9dc5 ^ len, 0x01000193);
+  const s = start;
+  if (version === 6 && len >= 48) {
+    h = mix(h, word(data, s + 4) & ~0xff); // payload length, next header (hop limit masked)
+    h = mix(h, word(data, s + 20));
+    h = mix(h, word(data, s + 36));
+    h = mix(h, word(data, s + 40));
+    h = mix(h, word(data, s + 44));
+    if (len >= 60) {
+      h = mix(h, word(data, s + 48));
+      h = mix(h, word(data, s + 52));
+      h = mix(h, word(data, s + 56));
+    }
+    return h;
+  }
+  if (version === 4 && len >= 28) {
+    h = mix(h, word(data, s));
+    h = mix(h, word(data, s + 4));
+    h = mix(h, word(data, s + 8) & 0x00ff0000); // protocol (TTL and header checksum masked)
+    h = mix(h, word(data, s + 12));
+    h = mix(h, word(data, s + 16));
+    h = mix(h, word(data, s + 20));
+    h = mix(h, word(data, s + 24));
+    if (len >= 40) {
+      h = mix(h, word(data, s + 28));
+      h = mix(h, word(data, s + 32));
+      h = mix(h, word(data, s + 36));
+    }
+    return h;
+  }
+  const headEnd = len < HASH_HEAD ? end : start + HASH_HEAD;
   let i = start;
   for (; i + 4 <= headEnd; i += 4) {
-    let w = (data[i] << 24) | (data[i + 1] << 16) | (data[i + 2] << 8) | data[i + 3];
+    let w = word(data, i);
     if (i - start === 4 && version === 6) w &= ~0xff; // hop limit (octet 7)
     else if (i - start === 8 && version === 4) w &= 0x00ff0000; // TTL (octet 8), header checksum (10-11)
-    h = Math.imul(h ^ w, 0x9e3779b1);
-    h ^= h >>> 15;
+    h = mix(h, w);
   }
   for (; i < headEnd; i++) h = Math.imul(h ^ data[i], 0x01000193);
-  return h | 0;
+  return h;
 }
 
 /** Compares two packets of the same length and version octet by octet, hop limit / TTL / IPv4 checksum aside. */

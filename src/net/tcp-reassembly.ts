@@ -100,6 +100,35 @@ function newDir(): Dir {
   return { started: false, nextSeq: 0, finSeen: false, finSeq: 0, finDone: false, ooo: [], oooBytes: 0, tail: null, tailFilled: 0, written: 0, memcapReported: false };
 }
 
+/** Slots of the recently-seen connection cache (a power of two). */
+const RECENT_SLOTS = 256;
+
+/** Cache slot of a segment's connection: both directions hash alike (endpoints in key order). */
+function recentSlot(s: SegmentInput, srcFirst: boolean): number {
+  const t = s.tcp;
+  const a = srcFirst ? s.srcOffset : s.dstOffset;
+  const b = srcFirst ? s.dstOffset : s.srcOffset;
+  const last = s.addrLength - 1;
+  const pa = srcFirst ? t.srcPort : t.dstPort;
+  const pb = srcFirst ? t.dstPort : t.srcPort;
+  return (Math.imul(pa, 31) + Math.imul(pb, 7) + Math.imul(s.addr[a + last], 131) + s.addr[b + last]) & (RECENT_SLOTS - 1);
+}
+
+/** Is `key` the key TcpReassembler.makeKey builds for this segment? (Compared in place, nothing built.) */
+function keyMatches(key: string, s: SegmentInput, srcFirst: boolean): boolean {
+  const n = s.addrLength;
+  if (key.length !== 2 + n) return false;
+  const t = s.tcp;
+  if (key.charCodeAt(0) !== (srcFirst ? t.srcPort : t.dstPort) || key.charCodeAt(1) !== (srcFirst ? t.dstPort : t.srcPort)) return false;
+  const addr = s.addr;
+  const a = srcFirst ? s.srcOffset : s.dstOffset;
+  const b = srcFirst ? s.dstOffset : s.srcOffset;
+  let j = 2;
+  for (let i = 0; i < n; i += 2) if (key.charCodeAt(j++) !== ((addr[a + i] << 8) | addr[a + i + 1])) return false;
+  for (let i = 0; i < n; i += 2) if (key.charCodeAt(j++) !== ((addr[b + i] << 8) | addr[b + i + 1])) return false;
+  return true;
+}
+
 /** Signed distance a - b in sequence space (RFC 9293 §3.4: comparisons are modulo 2^32). */
 function seqDiff(a: number, b: number): number {
   return (a - b) | 0;
@@ -114,6 +143,8 @@ export class TcpReassembler {
   private lightLimitReported = false;
   private connLimitReported = false;
   private readonly seg: { seq: number; len: number } = { seq: 0, len: 0 };
+  /** Recently seen connections by a hash of their endpoints (see recentSlot), for the fast path of segment(). */
+  private readonly recent: (Conn | null)[] = new Array<Conn | null>(RECENT_SLOTS).fill(null);
 
   constructor(
     private readonly limits: TcpLimits,
@@ -137,6 +168,15 @@ export class TcpReassembler {
     for (let i = 0; i < s.addrLength && cmp === 0; i++) cmp = s.addr[s.srcOffset + i] - s.addr[s.dstOffset + i];
     if (cmp === 0) cmp = t.srcPort - t.dstPort;
     const srcFirst = cmp <= 0;
+    // Fast path: a followed connection seen recently (it is then the one `active` holds for its key).
+    const slot = recentSlot(s, srcFirst);
+    const hit = this.recent[slot];
+    if (hit !== null && hit.state === FOLLOWED && keyMatches(hit.key, s, srcFirst)) {
+      hit.lastFrame = s.frame;
+      hit.lastTime = s.time;
+      this.followed(hit, srcFirst === hit.firstIsClient ? 0 : 1, s);
+      return;
+    }
     const key = this.makeKey(s, srcFirst);
     let c = this.active.get(key);
     if (!c) {
@@ -158,6 +198,7 @@ export class TcpReassembler {
     }
     c.lastFrame = s.frame;
     c.lastTime = s.time;
+    this.recent[slot] = c;
     const dir: TcpDirection = srcFirst === c.firstIsClient ? 0 : 1;
     switch (c.state) {
       case FOLLOWED: this.followed(c, dir, s); return;
@@ -479,9 +520,21 @@ export class TcpReassembler {
     const cap = this.limits.overlapWindow;
     if (cap <= 0) return;
     if (!d.tail) d.tail = new Uint8Array(cap);
+    const tail = d.tail;
     const n = bytes.length;
     const from = n > cap ? n - cap : 0;
-    for (let i = from; i < n; i++) d.tail[(d.written + i) % cap] = bytes[i];
+    let p = (d.written + from) % cap;
+    if (n - from < 64) {
+      for (let i = from; i < n; i++) {
+        tail[p] = bytes[i];
+        if (++p === cap) p = 0;
+      }
+    } else {
+      // At most two block copies: up to the end of the ring, then from its start.
+      const first = Math.min(cap - p, n - from);
+      tail.set(from === 0 && first === n ? bytes : bytes.subarray(from, from + first), p);
+      if (from + first < n) tail.set(bytes.subarray(from + first), 0);
+    }
     d.written += n;
     d.tailFilled = Math.min(cap, d.tailFilled + n);
   }

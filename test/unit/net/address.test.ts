@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { formatIpv6, parseIpv6, formatIpv4, toHex, formatMac } from '../../../src/net/address.js';
 
 describe('RFC 5952 formatting', () => {
@@ -30,5 +31,50 @@ describe('RFC 5952 formatting', () => {
   it('formats IPv4 and MAC', () => {
     expect(formatIpv4(Uint8Array.of(192, 0, 2, 1))).toBe('192.0.2.1');
     expect(formatMac(Uint8Array.of(0, 0x11, 0x22, 0x33, 0x44, 0x55))).toBe('00:11:22:33:44:55');
+  });
+});
+
+/** RFC 5952 written the plain way (no memo), to compare the memoized formatter with. */
+function referenceIpv6(b: Uint8Array, o: number): string {
+  const g: number[] = [];
+  for (let i = 0; i < 8; i++) g.push((b[o + 2 * i] << 8) | b[o + 2 * i + 1]);
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; i++) {
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
+  }
+  if (bestLen < 2) return g.map((x) => x.toString(16)).join(':');
+  if (bestStart === 0 && bestLen === 5 && g[5] === 0xffff) return `::ffff:${b[o + 12]}.${b[o + 13]}.${b[o + 14]}.${b[o + 15]}`;
+  const left = g.slice(0, bestStart).map((x) => x.toString(16)).join(':');
+  const right = g.slice(bestStart + bestLen).map((x) => x.toString(16)).join(':');
+  return `${left}::${right}`;
+}
+
+describe('formatIpv6 memo', () => {
+  it('answers like the plain formatter for random, repeated and zero-rich addresses at any offset', () => {
+    // Groups drawn mostly from {0, 1, 0xffff}: zero runs, ties and IPv4-mapped forms are common.
+    const group = fc.oneof(fc.constantFrom(0, 0, 0, 1, 0xffff), fc.integer({ min: 0, max: 0xffff }));
+    const addr = fc.array(group, { minLength: 8, maxLength: 8 });
+    fc.assert(fc.property(fc.array(addr, { minLength: 1, maxLength: 30 }), fc.array(fc.tuple(fc.nat(), fc.nat({ max: 5 })), { maxLength: 100 }), (pool, picks) => {
+      for (const [k, pad] of [[0, 0] as [number, number], ...picks]) {
+        const g = pool[k % pool.length];
+        const buf = new Uint8Array(pad + 16);
+        for (let i = 0; i < 8; i++) { buf[pad + 2 * i] = g[i] >> 8; buf[pad + 2 * i + 1] = g[i] & 0xff; }
+        expect(formatIpv6(buf, pad)).toBe(referenceIpv6(buf, pad));
+      }
+    }), { numRuns: 300 });
+  });
+
+  it('stays right when many addresses compete for the memo slots', () => {
+    const buf = new Uint8Array(16);
+    buf[0] = 0x20; buf[1] = 0x01;
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 40000; i += 7) {
+        buf[13] = i >> 16; buf[14] = (i >> 8) & 0xff; buf[15] = i & 0xff;
+        expect(formatIpv6(buf)).toBe(referenceIpv6(buf, 0));
+      }
+    }
   });
 });
