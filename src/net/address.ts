@@ -54,21 +54,33 @@ function formatIpv6Text(bytes: Uint8Array, offset: number): string {
   if (bestStart === 0 && bestLen === 5 && groups[5] === 0xffff) {
     return `::ffff:${formatIpv4(bytes, offset + 12)}`;
   }
-  let out = '';
+  // Character codes into a scratch array, then one flat string (no chain of concatenations).
+  let n = 0;
   let afterGroup = false; // the last thing written is a group, so the next one needs a ':'
   for (let i = 0; i < 8; i++) {
     if (i === bestStart) {
-      out += '::';
+      chars[n++] = 0x3a;
+      chars[n++] = 0x3a;
       i += bestLen - 1;
       afterGroup = false;
       continue;
     }
-    if (afterGroup) out += ':';
-    out += groups[i].toString(16);
+    if (afterGroup) chars[n++] = 0x3a;
     afterGroup = true;
+    const g = groups[i];
+    if (g >= 0x1000) chars[n++] = HEX_CHAR[g >> 12];
+    if (g >= 0x100) chars[n++] = HEX_CHAR[(g >> 8) & 0xf];
+    if (g >= 0x10) chars[n++] = HEX_CHAR[(g >> 4) & 0xf];
+    chars[n++] = HEX_CHAR[g & 0xf];
   }
-  return out;
+  chars.length = n;
+  return String.fromCharCode.apply(null, chars);
 }
+
+/** Character codes of the hex digits. */
+const HEX_CHAR: readonly number[] = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+/** Scratch for the character codes of one address text (at most 39). */
+const chars: number[] = [];
 
 export function formatIpv4(bytes: Uint8Array, offset = 0): string {
   return `${bytes[offset]}.${bytes[offset + 1]}.${bytes[offset + 2]}.${bytes[offset + 3]}`;
