@@ -161,8 +161,9 @@ function mix(h: number, w: number): number {
 /**
  * Hash of the octets that tell packets apart, the length included; the hop limit / TTL and the IPv4
  * header checksum are left out. For the usual packets, a few fixed words: IPv6 payload length and next
- * header, the low words of both addresses, and the first 8 (UDP) or 20 (TCP) octets of the transport
- * header; IPv4 the same from its 20-octet header. The transport checksum covers the pseudo-header and
+ * header, the low words of both addresses, the ports, the UDP length and checksum or the TCP sequence
+ * and acknowledgment numbers and checksum; IPv4 the same from its 20-octet header (options shift the
+ * transport words, which only weakens the hash). The transport checksum covers the pseudo-header and
  * the whole payload, so these words tell almost every distinct pair of packets apart. Shorter packets
  * hash their first HASH_HEAD octets.
  */
@@ -172,14 +173,12 @@ function hashPacket(data: Uint8Array, start: number, end: number, version: 4 | 6
   const s = start;
   if (version === 6 && len >= 48) {
     h = mix(h, word(data, s + 4) & ~0xff); // payload length, next header (hop limit masked)
-    h = mix(h, word(data, s + 20));
-    h = mix(h, word(data, s + 36));
-    h = mix(h, word(data, s + 40));
-    h = mix(h, word(data, s + 44));
+    h = mix(h, word(data, s + 20) ^ word(data, s + 36)); // low words of the addresses
+    h = mix(h, word(data, s + 40)); // ports (UDP, TCP)
+    h = mix(h, word(data, s + 44)); // UDP length and checksum; TCP sequence number
     if (len >= 60) {
-      h = mix(h, word(data, s + 48));
-      h = mix(h, word(data, s + 52));
-      h = mix(h, word(data, s + 56));
+      h = mix(h, word(data, s + 48)); // TCP acknowledgment number
+      h = mix(h, word(data, s + 56)); // TCP checksum
     }
     return h;
   }
@@ -187,13 +186,11 @@ function hashPacket(data: Uint8Array, start: number, end: number, version: 4 | 6
     h = mix(h, word(data, s));
     h = mix(h, word(data, s + 4));
     h = mix(h, word(data, s + 8) & 0x00ff0000); // protocol (TTL and header checksum masked)
-    h = mix(h, word(data, s + 12));
-    h = mix(h, word(data, s + 16));
+    h = mix(h, word(data, s + 12) ^ word(data, s + 16)); // addresses
     h = mix(h, word(data, s + 20));
     h = mix(h, word(data, s + 24));
     if (len >= 40) {
       h = mix(h, word(data, s + 28));
-      h = mix(h, word(data, s + 32));
       h = mix(h, word(data, s + 36));
     }
     return h;
