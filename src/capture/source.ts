@@ -65,7 +65,7 @@ export function inputName(input: CaptureInput): string {
  */
 export async function readCapture(input: CaptureInput, sink: CaptureSink, options: CaptureReadOptions = {}): Promise<CaptureReadSummary> {
   const name = inputName(input);
-  let stream: NodeJS.ReadableStream;
+  let stream: AsyncIterable<Uint8Array | string>;
   let total: number | undefined;
   let handle: FileHandle | undefined;
   if ('path' in input && input.path !== '-') {
@@ -78,9 +78,9 @@ export async function readCapture(input: CaptureInput, sink: CaptureSink, option
       await handle?.close().catch(() => undefined);
       throw new InputError(`cannot open ${name}: ${reason(e)}`);
     }
-    stream = handle.createReadStream({ highWaterMark: 256 * 1024 });
+    stream = readChunks(handle);
   } else {
-    stream = 'path' in input ? process.stdin : input.stream;
+    stream = ('path' in input ? process.stdin : input.stream) as AsyncIterable<Uint8Array | string>;
   }
 
   const parserOptions = optionsFromLimits(options.limits, { ...options });
@@ -154,7 +154,7 @@ export async function readCapture(input: CaptureInput, sink: CaptureSink, option
 
   try {
     let decided = false;
-    for await (const raw of stream as AsyncIterable<Buffer | string>) {
+    for await (const raw of stream) {
       // A plain Uint8Array view: every frame and option below is a subarray of it, and Buffer's
       // subarray (a FastBuffer per call) costs several times Uint8Array's on the per-packet path.
       const buf: Uint8Array = typeof raw === 'string' ? Buffer.from(raw) : raw;
@@ -206,6 +206,34 @@ export async function readCapture(input: CaptureInput, sink: CaptureSink, option
   if (parser.format) summary.format = parser.format;
   if (parser.failed) summary.error = fatal ?? failure(parser.format, bytesRead);
   return summary;
+}
+
+/** Octets read from a file at a time. */
+const READ_CHUNK = 256 * 1024;
+
+/**
+ * A file's contents in fresh READ_CHUNK buffers (never reused: frames are views into them). Plain
+ * reads on the handle, cheaper than a ReadStream's machinery; the next read is under way while the
+ * consumer parses the current chunk.
+ */
+async function* readChunks(handle: FileHandle): AsyncGenerator<Uint8Array> {
+  const next = (): Promise<Uint8Array> => {
+    const buf = Buffer.allocUnsafeSlow(READ_CHUNK); // not pooled, not zero-filled: every octet used is read
+    const p = handle.read(buf, 0, READ_CHUNK, null).then(({ bytesRead }) => (bytesRead === READ_CHUNK ? buf : buf.subarray(0, bytesRead)));
+    p.catch(() => undefined); // a failed read-ahead is reported when it is awaited, not as an unhandled rejection
+    return p;
+  };
+  let pending = next();
+  try {
+    for (;;) {
+      const chunk = await pending;
+      if (chunk.length === 0) return;
+      pending = next();
+      yield chunk;
+    }
+  } finally {
+    await pending.catch(() => undefined); // the consumer stopped early: let the read-ahead end before the handle closes
+  }
 }
 
 function failure(format: CaptureFormat | undefined, bytesRead: number): string {
