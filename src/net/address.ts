@@ -94,10 +94,13 @@ export function formatMac(bytes: Uint8Array, offset = 0, length = 6): string {
 
 // A direct-mapped memo of short hex texts (DUIDs, Interface-IDs): a few thousand values repeat in
 // every message, and a text built with += is a chain of one string object per octet, which the
-// correlator's keys and parties then keep alive. Memoized texts are built flat, once.
-const HEX_MEMO_SLOTS = 1024;
+// correlator's keys and parties then keep alive. Memoized texts are built flat, once. Keys live in
+// one flat arena (no object per slot); 8192 slots keep tens of thousands of client DUIDs mostly hitting.
+const HEX_MEMO_SLOTS = 8192;
 const HEX_MEMO_MAX = 32;
-const hexMemoBytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(HEX_MEMO_SLOTS).fill(undefined);
+const hexMemoKeys = new Uint8Array(HEX_MEMO_SLOTS * HEX_MEMO_MAX);
+/** Key length per slot; 0 = empty (the empty range is never memoized). */
+const hexMemoLength = new Uint8Array(HEX_MEMO_SLOTS);
 const hexMemoText: string[] = new Array<string>(HEX_MEMO_SLOTS).fill('');
 
 /** Lowercase hex of a byte range, no separators. */
@@ -108,18 +111,30 @@ export function toHex(bytes: Uint8Array, offset = 0, length = bytes.length - off
     return out;
   }
   let h = Math.imul(0x811c9dc5 ^ length, 0x01000193);
-  for (let i = 0; i < length; i++) h = Math.imul(h ^ bytes[offset + i], 0x01000193);
-  const slot = (h >>> 22) & (HEX_MEMO_SLOTS - 1);
-  const key = hexMemoBytes[slot];
-  if (key !== undefined && key.length === length) {
-    let i = 0;
-    while (i < length && key[i] === bytes[offset + i]) i++;
-    if (i === length) return hexMemoText[slot];
+  let i = 0;
+  for (; i + 4 <= length; i += 4) {
+    const o = offset + i;
+    h = Math.imul(h ^ ((bytes[o] << 24) | (bytes[o + 1] << 16) | (bytes[o + 2] << 8) | bytes[o + 3]), 0x9e3779b1);
+    h ^= h >>> 15;
   }
-  const parts = new Array<string>(length);
-  for (let i = 0; i < length; i++) parts[i] = HEX[bytes[offset + i]];
-  const out = parts.join('');
-  hexMemoBytes[slot] = bytes.slice(offset, offset + length);
+  for (; i < length; i++) h = Math.imul(h ^ bytes[offset + i], 0x01000193);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  const slot = (h >>> 19) & (HEX_MEMO_SLOTS - 1);
+  const base = slot * HEX_MEMO_MAX;
+  if (hexMemoLength[slot] === length) {
+    let k = 0;
+    while (k < length && hexMemoKeys[base + k] === bytes[offset + k]) k++;
+    if (k === length) return hexMemoText[slot];
+  }
+  for (let k = 0; k < length; k++) {
+    const v = bytes[offset + k];
+    hexMemoKeys[base + k] = v;
+    chars[2 * k] = HEX_CHAR[v >> 4];
+    chars[2 * k + 1] = HEX_CHAR[v & 0xf];
+  }
+  chars.length = 2 * length;
+  const out = String.fromCharCode.apply(null, chars);
+  hexMemoLength[slot] = length;
   hexMemoText[slot] = out;
   return out;
 }

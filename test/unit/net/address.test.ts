@@ -78,3 +78,31 @@ describe('formatIpv6 memo', () => {
     }
   });
 });
+
+describe('toHex memo', () => {
+  const plain = (b: Uint8Array, o: number, n: number): string => Buffer.from(b.subarray(o, o + n)).toString('hex');
+  it('answers like plain hex for random, repeated and overlapping ranges, short and long', () => {
+    fc.assert(fc.property(fc.array(fc.uint8Array({ minLength: 0, maxLength: 40 }), { minLength: 1, maxLength: 12 }), fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat()), { maxLength: 60 }), (pool, picks) => {
+      for (const [k, a, b] of picks) {
+        const buf = pool[k % pool.length];
+        const o = buf.length === 0 ? 0 : a % buf.length;
+        const n = buf.length - o === 0 ? 0 : b % (buf.length - o + 1);
+        expect(toHex(buf, o, n)).toBe(plain(buf, o, n));
+        expect(toHex(buf.subarray(o))).toBe(plain(buf, o, buf.length - o));
+      }
+    }), { numRuns: 300 });
+  });
+
+  it('stays right when many values compete for the memo slots', () => {
+    const buf = new Uint8Array(14);
+    buf[1] = 1;
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 40000; i += 3) {
+        buf[11] = i >> 16; buf[12] = (i >> 8) & 0xff; buf[13] = i & 0xff;
+        buf[5] = round;
+        expect(toHex(buf)).toBe(plain(buf, 0, 14));
+        expect(toHex(buf, 10, 4)).toBe(plain(buf, 10, 4));
+      }
+    }
+  });
+});
