@@ -123,10 +123,9 @@ export class PcapParser extends ChunkedParser implements CaptureParser {
     if (nsec >= 1e9) { sec += Math.floor(nsec / 1e9); nsec %= 1e9; }
     this.prevSec = sec;
     const start = pos + this.hdrLen;
-    // A plain Uint8Array view (the constructor is cheaper than subarray's species lookup, even on a Buffer).
     const frame: Frame = {
       index: ++this.count, tsSec: sec, tsNsec: nsec, linkType: this.linkType, interfaceId: 0,
-      data: new Uint8Array(buf.buffer, buf.byteOffset + start, incl), origLength: orig, offset: this.base + pos,
+      data: buf.subarray(start, start + incl), origLength: orig, offset: this.base + pos,
     };
     this.sink.frame(frame);
   }
