@@ -9,6 +9,9 @@
  */
 const HASH_HEAD = 64;
 
+/** Initial size of the hash table (a power of two). */
+const INITIAL_TABLE = 64;
+
 /** A bounded window of recent IP packets. */
 export class DuplicateWindow {
   /** Ring of remembered packets, oldest at `head`: frame, time, the packet's octets and its hash. */
@@ -24,10 +27,13 @@ export class DuplicateWindow {
   private count = 0;
   /**
    * Linear-probing table of ring slots + 1 (0 = empty), one per distinct packet content: the newest
-   * remembered copy. Deletion shifts later entries back (no tombstones), so probes stay short.
+   * remembered copy. Deletion shifts later entries back (no tombstones), so probes stay short. It starts
+   * small (a window usually holds a few dozen packets, and a small table stays in the CPU cache) and
+   * doubles, up to `maxSize`, to keep the load factor <= 1/2.
    */
-  private readonly table: Int32Array;
-  private readonly mask: number;
+  private table: Int32Array;
+  private mask: number;
+  private readonly maxSize: number;
   /** Called once when the window had to forget packets that were still within `dedup.window`. */
   onLimit: ((frame: number, time: number) => void) | null = null;
   private limitReported = false;
@@ -45,9 +51,10 @@ export class DuplicateWindow {
     this.versions = new Uint8Array(cap);
     this.datas = new Array<Uint8Array | null>(cap).fill(null);
     let size = 16;
-    while (size < 2 * cap) size *= 2; // load factor <= 1/2
-    this.table = new Int32Array(size);
-    this.mask = size - 1;
+    while (size < 2 * cap) size *= 2;
+    this.maxSize = size;
+    this.table = new Int32Array(Math.min(size, INITIAL_TABLE));
+    this.mask = this.table.length - 1;
   }
 
   /**
@@ -68,6 +75,10 @@ export class DuplicateWindow {
       if (!this.limitReported && this.onLimit) { this.limitReported = true; this.onLimit(frame, time); }
       this.evictOldest();
       pos = this.probe(h, data, start, end, version); // the eviction may have moved table entries
+    }
+    if (2 * (this.count + 1) > this.table.length && this.table.length < this.maxSize) {
+      this.grow();
+      pos = this.probe(h, data, start, end, version);
     }
     let slot = this.head + this.count;
     if (slot >= this.capacity) slot -= this.capacity;
@@ -102,6 +113,18 @@ export class DuplicateWindow {
         return pos;
       }
       pos = (pos + 1) & mask;
+    }
+  }
+
+  /** Doubles the table and re-inserts the ring, oldest first, so the newest copy of each content wins. */
+  private grow(): void {
+    this.table = new Int32Array(this.table.length * 2);
+    this.mask = this.table.length - 1;
+    for (let k = 0; k < this.count; k++) {
+      let r = this.head + k;
+      if (r >= this.capacity) r -= this.capacity;
+      const pos = this.probe(this.hashes[r], this.datas[r]!, this.starts[r], this.ends[r], this.versions[r] as 4 | 6);
+      this.table[pos] = r + 1;
     }
   }
 

@@ -104,3 +104,26 @@ describe('DuplicateWindow', () => {
     }
   });
 });
+
+describe('DuplicateWindow under bursts', () => {
+  it('grows its table and still answers like the reference model (thousands of packets within the window)', () => {
+    for (const [capacity, distinct, seed0] of [[4096, 600, 11], [4096, 2500, 5], [300, 600, 3], [4096, 100, 9]]) {
+      const win = new DuplicateWindow(0.005, capacity);
+      const ref = new ReferenceWindow(0.005, capacity);
+      let limitAt = 0;
+      win.onLimit = (frame) => { limitAt = frame; };
+      let seed = seed0;
+      const rnd = (): number => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed >>> 8; };
+      let time = 1000;
+      for (let i = 1; i <= 9000; i++) {
+        if (i % 3000 === 0) time += 0.01; // the burst ends: everything expires, the big table stays
+        const data = new Uint8Array(60);
+        data[0] = 0x60;
+        const id = rnd() % distinct; // repeats within the burst: duplicates, and copies replacing older ones
+        data[40] = id >> 8; data[41] = id & 0xff; data[59] = id % 7;
+        expect(win.check(data, 0, 60, 6, i, time)).toBe(ref.check(data, 0, 60, 6, i, time));
+      }
+      expect(limitAt).toBe(ref.limitAt);
+    }
+  });
+});
