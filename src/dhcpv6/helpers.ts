@@ -5,6 +5,7 @@ import type { Dhcpv6Message, Dhcpv6Option } from './types.js';
 import type { OptionValue } from './options/types.js';
 import { toHex, u16 } from './options/primitives.js';
 import { defaultCodec, type Dhcpv6Codec } from './codec.js';
+import { DecodedMessage } from './message.js';
 
 /** Well-formed: captured in full and without anomalies of its own. */
 function intact(o: Dhcpv6Option): boolean {
@@ -23,12 +24,12 @@ export function findOption(options: readonly Dhcpv6Option[], code: number): Dhcp
  * octets without building its whole option tree.
  */
 export function optionOf(msg: Dhcpv6Message, code: number): Dhcpv6Option | undefined {
-  return findOption(msg.options, code);
+  return msg instanceof DecodedMessage ? msg.topOption(code) : findOption(msg.options, code);
 }
 
-/** Whether a message has a top-level option with this code (see `optionOf`). */
+/** Whether a message has a top-level option with this code (see `optionOf`); builds no option. */
 export function hasOption(msg: Dhcpv6Message, code: number): boolean {
-  return optionOf(msg, code) !== undefined;
+  return msg instanceof DecodedMessage ? msg.hasTopOption(code) : findOption(msg.options, code) !== undefined;
 }
 
 /** All options with this code at this level, in order. */
