@@ -328,7 +328,7 @@ export class BulkStreamDecoder implements TcpStreamSink {
     const slab = this.slab;
     for (let i = 0; i < n; i++) slab[used + i] = buf[start + i];
     this.slabUsed = used + n;
-    return slab.subarray(used, used + n);
+    return new Uint8Array(slab.buffer, used, n);
   }
 
   private emit(conn: TcpConnection, dir: TcpDirection, bytes: Uint8Array, frames: number[], frame: number, time: number): void {

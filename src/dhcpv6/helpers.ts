@@ -93,7 +93,7 @@ export function duidHex(option: Dhcpv6Option | undefined): string | undefined {
 
 /** The Preference value (RFC 8415 §21.8); undefined when absent or malformed (callers treat absent as 0). */
 export function preferenceOf(message: Dhcpv6Message): number | undefined {
-  const o = findOption(message.options, 7);
+  const o = optionOf(message, 7);
   return o && intact(o) && o.length === 1 ? o.data[0] : undefined;
 }
 
@@ -102,7 +102,7 @@ export function innermostMessage(message: Dhcpv6Message): { message: Dhcpv6Messa
   const relays: Dhcpv6Message[] = [];
   let m = message;
   while (m.format === 'relay') {
-    const inner = findOption(m.options, 9)?.message;
+    const inner = optionOf(m, 9)?.message;
     if (!inner) break;
     relays.push(m);
     m = inner;

@@ -98,8 +98,6 @@ export class OptionRules {
 
 /** The anomaly list of every clean message (never written to). */
 const NO_ANOMALIES: Dhcpv6Anomaly[] = Object.freeze([]) as unknown as Dhcpv6Anomaly[];
-/** Sink of walks over clean octets: they cannot produce anomalies. */
-const CLEAN_SINK: Dhcpv6Anomaly[] = Object.freeze([]) as unknown as Dhcpv6Anomaly[];
 
 /**
  * A decoded message (the Dhcpv6Message contract). `options` is built from the message's octets on
@@ -119,6 +117,8 @@ export class DecodedMessage implements Dhcpv6Message {
   #ctx: WalkContext;
   #depth: number;
   #options: Dhcpv6Option[] | undefined;
+  /** The top-level option `topOption` built last (before the tree): the tree reuses it. */
+  #asked: Dhcpv6Option | undefined;
   #linkAddress: string | undefined;
   #peerAddress: string | undefined;
 
@@ -140,6 +140,7 @@ export class DecodedMessage implements Dhcpv6Message {
     this.#ctx = ctx;
     this.#depth = depth;
     this.#options = undefined;
+    this.#asked = undefined;
     this.#linkAddress = undefined;
     this.#peerAddress = undefined;
     switch (format) {
@@ -165,7 +166,7 @@ export class DecodedMessage implements Dhcpv6Message {
         message: `${n} octets, shorter than the ${header}-octet ${format} header`,
       });
     }
-    this.#options = n > header ? walk(ctx, bytes, header, n, depth, 0, anomalies, false) : [];
+    this.#options = n > header ? walk(ctx, bytes, header, n, depth, 0, anomalies) : [];
     this.anomalies = anomalies;
   }
 
@@ -195,7 +196,12 @@ export class DecodedMessage implements Dhcpv6Message {
     if (o === undefined) {
       const header = headerLength(this.msgType);
       const n = this.length;
-      o = n > header ? walk(this.#ctx, this.#bytes, header, n, this.#depth, 0, CLEAN_SINK, true) : [];
+      o = n > header ? walkClean(this.#ctx, this.#bytes, header, n, this.#depth) : [];
+      const asked = this.#asked;
+      if (asked !== undefined) { // keep the object optionOf already handed out
+        this.#asked = undefined;
+        for (let i = 0; i < o.length; i++) if (o[i].code === asked.code) { o[i] = asked; break; }
+      }
       this.#options = o;
     }
     return o;
@@ -205,7 +211,8 @@ export class DecodedMessage implements Dhcpv6Message {
 
   /**
    * First top-level option with this code, equal to `findOption(this.options, code)`. Before the
-   * tree is built, only that option (with what it holds) is built from the octets.
+   * tree is built, only that option (with what it holds) is built from the octets; asking again for
+   * the same code returns the same object, and so does the tree once built.
    */
   topOption(code: number): Dhcpv6Option | undefined {
     const built = this.#options;
@@ -213,14 +220,18 @@ export class DecodedMessage implements Dhcpv6Message {
       for (let i = 0; i < built.length; i++) if (built[i].code === code) return built[i];
       return undefined;
     }
+    const asked = this.#asked;
+    if (asked !== undefined && asked.code === code) return asked;
     const b = this.#bytes;
     const end = b.length;
     // clean octets: every header is whole and every option inside its container
     for (let o = headerLength(this.msgType); o < end;) {
       const len = (b[o + 2] << 8) | b[o + 3];
       if (((b[o] << 8) | b[o + 1]) === code) {
-        const opt = newOption(code, len, b.subarray(o + 4, o + 4 + len));
-        fill(this.#ctx, opt, b, o + 4, o + 4 + len, this.#depth, 0, CLEAN_SINK, true);
+        const opt = newOption(code, len, view(b, o + 4, o + 4 + len));
+        const sh = this.#ctx.rules.shape[code];
+        if ((sh & (SH_OPTIONS | SH_MESSAGE)) !== 0) fillClean(this.#ctx, opt, sh, b, o + 4, o + 4 + len, this.#depth);
+        this.#asked = opt;
         return opt;
       }
       o += 4 + len;
@@ -252,6 +263,11 @@ export class DecodedMessage implements Dhcpv6Message {
 /** Decodes one message occupying all of `bytes`; `depth` counts enclosing messages. */
 export function decodeMessage(ctx: WalkContext, bytes: Uint8Array, depth = 0): Dhcpv6Message {
   return new DecodedMessage(ctx, bytes, depth, false);
+}
+
+/** b[s..e) as a view of the same memory (the typed-array constructor: cheaper than `subarray`). */
+function view(b: Uint8Array, s: number, e: number): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset + s, e - s);
 }
 
 /** One option object, always in the same shape. */
@@ -304,14 +320,14 @@ function cleanBody(
   let prefix = ctx.rules.prefix[code];
   let body: Uint8Array | undefined;
   if ((sh & SH_DYNAMIC) !== 0) {
-    body = b.subarray(s, e);
+    body = view(b, s, e);
     const p = (ctx.codecFor(code).body!.prefix as (d: Uint8Array) => number | undefined)(body);
     if (p === undefined) return false;
     prefix = p;
   }
   if (prefix > e - s) return false;
   if ((sh & SH_CHECK) !== 0) {
-    body ??= b.subarray(s, e);
+    body ??= view(b, s, e);
     if (ctx.codecFor(code).check!(body)) return false;
   }
   if ((sh & SH_OPTIONS) !== 0) {
@@ -330,11 +346,10 @@ function cleanBody(
 /**
  * Walks the options in b[o..end) (one level, descending into sub-options and messages). Overruns
  * keep the captured bytes and stop this level; every anomaly goes to the option and to `sink`.
- * `clean`: the octets are known to be clean, so nested messages skip their own validation.
  */
 function walk(
   ctx: WalkContext, b: Uint8Array, o: number, end: number, msgDepth: number, optDepth: number,
-  sink: Dhcpv6Anomaly[], clean: boolean,
+  sink: Dhcpv6Anomaly[],
 ): Dhcpv6Option[] {
   const out: Dhcpv6Option[] = [];
   while (o < end) {
@@ -349,23 +364,51 @@ function walk(
     const length = (b[o + 2] << 8) | b[o + 3];
     const s = o + 4;
     if (s + length > end) { // RFC 8415 §21.1: option-len runs past the container
-      const opt = newOption(code, length, b.subarray(s, end));
+      const opt = newOption(code, length, view(b, s, end));
       anomaly(opt, sink, 'dhcpv6.option.overrun', `option-len ${length} runs ${s + length - end} octet(s) past its container`);
       out.push(opt);
       break;
     }
     o = s + length;
-    const opt = newOption(code, length, b.subarray(s, o));
+    const opt = newOption(code, length, view(b, s, o));
     out.push(opt);
-    fill(ctx, opt, b, s, o, msgDepth, optDepth, sink, clean);
+    fill(ctx, opt, b, s, o, msgDepth, optDepth, sink);
   }
   return out;
+}
+
+/**
+ * `walk` over octets the validation walk found clean: every header is whole, every length rule and
+ * check passes and no depth limit is hit, so only the structure is built (same objects as `walk`).
+ */
+function walkClean(ctx: WalkContext, b: Uint8Array, o: number, end: number, msgDepth: number): Dhcpv6Option[] {
+  const shape = ctx.rules.shape;
+  const out: Dhcpv6Option[] = [];
+  while (o < end) {
+    const code = (b[o] << 8) | b[o + 1];
+    const s = o + 4;
+    o = s + ((b[o + 2] << 8) | b[o + 3]);
+    const opt = newOption(code, o - s, view(b, s, o));
+    out.push(opt);
+    const sh = shape[code];
+    if ((sh & (SH_OPTIONS | SH_MESSAGE)) !== 0) fillClean(ctx, opt, sh, b, s, o, msgDepth);
+  }
+  return out;
+}
+
+/** What a clean container option b[s..e) holds: its sub-options or its message. */
+function fillClean(ctx: WalkContext, opt: Dhcpv6Option, sh: number, b: Uint8Array, s: number, e: number, msgDepth: number): void {
+  const prefix = (sh & SH_DYNAMIC) !== 0
+    ? (ctx.codecFor(opt.code).body!.prefix as (d: Uint8Array) => number)(opt.data)
+    : ctx.rules.prefix[opt.code];
+  if ((sh & SH_OPTIONS) !== 0) opt.options = walkClean(ctx, b, s + prefix, e, msgDepth);
+  else opt.message = new DecodedMessage(ctx, view(b, s + prefix, e), msgDepth + 1, true);
 }
 
 /** Applies the code's rules to a whole option body b[s..e) and builds what it holds. */
 function fill(
   ctx: WalkContext, opt: Dhcpv6Option, b: Uint8Array, s: number, e: number, msgDepth: number, optDepth: number,
-  sink: Dhcpv6Anomaly[], clean: boolean,
+  sink: Dhcpv6Anomaly[],
 ): void {
   const rules = ctx.rules;
   const code = opt.code;
@@ -391,13 +434,13 @@ function fill(
       anomaly(opt, sink, 'dhcpv6.option.too_deep', `options nested deeper than dhcpv6.max-option-depth (${ctx.maxOptionDepth})`);
       return;
     }
-    opt.options = walk(ctx, b, s + prefix, e, msgDepth, optDepth + 1, sink, clean);
+    opt.options = walk(ctx, b, s + prefix, e, msgDepth, optDepth + 1, sink);
   } else if ((sh & SH_MESSAGE) !== 0) {
     if (msgDepth + 1 > ctx.maxRelayDepth) {
       anomaly(opt, sink, 'dhcpv6.relay.too_deep', `messages nested deeper than dhcpv6.max-relay-depth (${ctx.maxRelayDepth})`);
       return;
     }
-    const inner = new DecodedMessage(ctx, b.subarray(s + prefix, e), msgDepth + 1, clean);
+    const inner = new DecodedMessage(ctx, view(b, s + prefix, e), msgDepth + 1, false);
     opt.message = inner;
     const list = inner.anomalies;
     for (let i = 0; i < list.length; i++) sink.push(list[i]);
@@ -411,5 +454,5 @@ function fill(
 export function walkOptions(
   ctx: WalkContext, data: Uint8Array, msgDepth: number, optDepth: number, sink: Dhcpv6Anomaly[],
 ): Dhcpv6Option[] {
-  return walk(ctx, data, 0, data.length, msgDepth, optDepth, sink, false);
+  return walk(ctx, data, 0, data.length, msgDepth, optDepth, sink);
 }

@@ -200,9 +200,12 @@ describe('lazy message = eager oracle', () => {
     expect(m.anomalies).toEqual([]);
     expect(Object.isFrozen(m.anomalies)).toBe(true);
     expect(m.optionsBuilt).toBe(false);
-    expect(optionOf(m, 45)?.options?.map((o) => o.code)).toEqual([1, 5, 26, 46]);
+    const clientData = optionOf(m, 45);
+    expect(clientData?.options?.map((o) => o.code)).toEqual([1, 5, 26, 46]);
+    expect(optionOf(m, 45)).toBe(clientData);
     expect(m.optionsBuilt).toBe(false);
     expect(m.options.length).toBe(3);
+    expect(m.options[2]).toBe(clientData);
     expect(m.optionsBuilt).toBe(true);
     expect(m.options).toBe(m.options);
     const bad = defaultCodec.decodeMessage(hex('07 000001 0007 0002 0a0b')) as DecodedMessage;
