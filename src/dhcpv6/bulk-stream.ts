@@ -3,7 +3,7 @@
 // gap, a bad frame or a mid-stream start by scanning for a plausible frame; never throws.
 
 import type { TcpConnection, TcpCloseReason, TcpDirection, TcpStreamSink } from '../net/types.js';
-import type { BulkStreamListener, Dhcpv6Anomaly, MessageRecord } from './types.js';
+import type { BulkStreamListener, Dhcpv6Anomaly, Dhcpv6Message, MessageRecord } from './types.js';
 import type { Dhcpv6Codec } from './codec.js';
 import { u16 } from './options/primitives.js';
 
@@ -306,20 +306,20 @@ export class BulkStreamDecoder implements TcpStreamSink {
         continue;
       }
       if (d.end - d.start < 2 + size) return;
-      const bytes = this.copyOut(d.buf, d.start + 2, size);
+      const message = this.copyOut(d.buf, d.start + 2, size);
       const frames = this.framesOf(d, 2 + size);
       this.consume(d, 2 + size);
-      this.emit(conn, dir, bytes, frames, frame, time);
+      this.emit(conn, dir, message, frames, frame, time);
     }
   }
 
   /**
-   * A copy of buf[start, start+n) that outlives the direction's buffer. Small messages share slabs
-   * of SLAB octets (one ArrayBuffer per slab rather than per message); a slab is freed when no
-   * message cut from it is referenced any more.
+   * Decodes the message in buf[start, start+n) from a copy that outlives the direction's buffer.
+   * Small messages share slabs of SLAB octets (one ArrayBuffer per slab, no view per message); a
+   * slab is freed when no message cut from it is referenced any more. Slab octets are never rewritten.
    */
-  private copyOut(buf: Uint8Array, start: number, n: number): Uint8Array {
-    if (n > SLAB >> 3) return buf.slice(start, start + n);
+  private copyOut(buf: Uint8Array, start: number, n: number): Dhcpv6Message {
+    if (n > SLAB >> 3) return this.codec.decodeMessage(buf.slice(start, start + n));
     let used = this.slabUsed;
     if (used + n > SLAB) {
       this.slab = new Uint8Array(SLAB);
@@ -328,10 +328,10 @@ export class BulkStreamDecoder implements TcpStreamSink {
     const slab = this.slab;
     for (let i = 0; i < n; i++) slab[used + i] = buf[start + i];
     this.slabUsed = used + n;
-    return new Uint8Array(slab.buffer, used, n);
+    return this.codec.decodeMessageAt(slab, used, used + n);
   }
 
-  private emit(conn: TcpConnection, dir: TcpDirection, bytes: Uint8Array, frames: number[], frame: number, time: number): void {
+  private emit(conn: TcpConnection, dir: TcpDirection, message: Dhcpv6Message, frames: number[], frame: number, time: number): void {
     const from = dir === 0 ? conn.client : conn.server;
     const to = dir === 0 ? conn.server : conn.client;
     const record: MessageRecord = {
@@ -346,7 +346,7 @@ export class BulkStreamDecoder implements TcpStreamSink {
       dstPort: to.port,
       // TcpStreamSink.data does not carry the IP hop limit; 0 means "not known" on TCP.
       hopLimit: 0,
-      message: this.codec.decodeMessage(bytes),
+      message,
       connection: conn,
       direction: dir,
     };

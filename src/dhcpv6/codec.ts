@@ -5,7 +5,7 @@ import type { Dhcpv6Message, Dhcpv6Option } from './types.js';
 import type { OptionCodec, OptionValue } from './options/types.js';
 import { OPTION_CODECS, opaqueCodec } from './codec-table.js';
 import { NameRegistry, RFC5460_CODES, resolveCodePoints, type CodePoints } from './names.js';
-import { decodeMessage, OptionRules, type WalkContext } from './message.js';
+import { DecodedMessage, decodeMessage, OptionRules, type WalkContext } from './message.js';
 import { encodeMessage, type MessageJson } from './encode.js';
 import { messageToJson, type MessageBodyJson } from './json.js';
 
@@ -60,6 +60,14 @@ export class Dhcpv6Codec implements WalkContext {
   /** Decodes one DHCPv6 message (the whole of `bytes`). Never throws on wire data. */
   decodeMessage(bytes: Uint8Array): Dhcpv6Message {
     return decodeMessage(this, bytes, 0);
+  }
+
+  /**
+   * Decodes the message in buf[start, end) without a view of its own: the message keeps `buf`, so
+   * those octets must never be overwritten (the bulk stream decoder's slabs).
+   */
+  decodeMessageAt(buf: Uint8Array, start: number, end: number): Dhcpv6Message {
+    return new DecodedMessage(this, buf, start, end, 0, false);
   }
 
   /** Builds the bytes of a message from its JSON form (see encode.ts). Throws on a malformed value. */

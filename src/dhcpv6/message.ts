@@ -100,64 +100,43 @@ export class OptionRules {
 const NO_ANOMALIES: Dhcpv6Anomaly[] = Object.freeze([]) as unknown as Dhcpv6Anomaly[];
 
 /**
- * A decoded message (the Dhcpv6Message contract). `options` is built from the message's octets on
- * first access when the message is clean; `linkAddress`/`peerAddress` are formatted on first access.
- * Every other field is set at construction, in one shape for all formats.
+ * A decoded message (the Dhcpv6Message contract) over b[start, start+length). `options` is built
+ * from the octets on first access when the message is clean; the header fields other than msgType
+ * are read from the octets when asked (relay addresses formatted then). One shape for all formats.
  */
 export class DecodedMessage implements Dhcpv6Message {
   msgType: number;
   format: MessageFormat;
-  xid: number | undefined;
-  flags: number | undefined;
-  hopCount: number | undefined;
-  sentTime: number | undefined;
   anomalies: Dhcpv6Anomaly[];
   length: number;
   #bytes: Uint8Array;
+  #start: number;
   #ctx: WalkContext;
   #depth: number;
   #options: Dhcpv6Option[] | undefined;
   /** The top-level option `topOption` built last (before the tree): the tree reuses it. */
   #asked: Dhcpv6Option | undefined;
-  #linkAddress: string | undefined;
-  #peerAddress: string | undefined;
 
-  /** `clean`: the octets are known to hold no anomaly (a message inside a clean one). */
-  constructor(ctx: WalkContext, bytes: Uint8Array, depth: number, clean: boolean) {
-    const n = bytes.length;
-    const msgType = n > 0 ? bytes[0] : 0;
+  /**
+   * The message in b[start, end); `depth` counts enclosing messages. `clean`: the octets are known
+   * to hold no anomaly (a message inside a clean one), so they are not validated again.
+   */
+  constructor(ctx: WalkContext, b: Uint8Array, start: number, end: number, depth: number, clean: boolean) {
+    const n = end - start;
+    const msgType = n > 0 ? b[start] : 0;
     const format = messageFormat(msgType);
     const header = headerLength(msgType);
     this.msgType = msgType;
     this.format = format;
-    this.xid = undefined;
-    this.flags = undefined;
-    this.hopCount = undefined;
-    this.sentTime = undefined;
     this.anomalies = NO_ANOMALIES;
     this.length = n;
-    this.#bytes = bytes;
+    this.#bytes = b;
+    this.#start = start;
     this.#ctx = ctx;
     this.#depth = depth;
     this.#options = undefined;
     this.#asked = undefined;
-    this.#linkAddress = undefined;
-    this.#peerAddress = undefined;
-    switch (format) {
-      case 'relay': // RFC 8415 §9
-        if (n >= 2) this.hopCount = bytes[1];
-        break;
-      case 'dhcpv4-over-dhcpv6': // RFC 7341 §6.2: flags, no transaction-id
-        if (n >= 4) this.flags = u24(bytes, 1);
-        break;
-      case 'failover': // RFC 8156 §5.2
-        if (n >= 4) this.xid = u24(bytes, 1);
-        if (n >= 8) this.sentTime = u32(bytes, 4);
-        break;
-      default: // RFC 8415 §8
-        if (n >= 4) this.xid = u24(bytes, 1);
-    }
-    if (clean || (n >= header && cleanOptions(ctx, bytes, header, n, depth, 0))) return;
+    if (clean || (n >= header && cleanOptions(ctx, b, start + header, end, depth, 0))) return;
     // Something is wrong: walk everything now, so the anomaly list is complete and exact.
     const anomalies: Dhcpv6Anomaly[] = [];
     if (n < header) {
@@ -166,29 +145,40 @@ export class DecodedMessage implements Dhcpv6Message {
         message: `${n} octets, shorter than the ${header}-octet ${format} header`,
       });
     }
-    this.#options = n > header ? walk(ctx, bytes, header, n, depth, 0, anomalies) : [];
+    this.#options = n > header ? walk(ctx, b, start + header, end, depth, 0, anomalies) : [];
     this.anomalies = anomalies;
+  }
+
+  /** 24-bit transaction-id: client/server (RFC 8415 §8) and failover (RFC 8156 §5.2) formats. */
+  get xid(): number | undefined {
+    const f = this.format;
+    return (f === 'client-server' || f === 'failover') && this.length >= 4 ? u24(this.#bytes, this.#start + 1) : undefined;
+  }
+
+  /** DHCPv4-over-DHCPv6 flags (RFC 7341 §6.2), instead of an xid. */
+  get flags(): number | undefined {
+    return this.format === 'dhcpv4-over-dhcpv6' && this.length >= 4 ? u24(this.#bytes, this.#start + 1) : undefined;
+  }
+
+  /** Relay format (RFC 8415 §9): hop-count. */
+  get hopCount(): number | undefined {
+    return this.format === 'relay' && this.length >= 2 ? this.#bytes[this.#start + 1] : undefined;
   }
 
   /** Relay format (RFC 8415 §9): link-address as text. */
   get linkAddress(): string | undefined {
-    if (this.#linkAddress === undefined && this.format === 'relay' && this.length >= 18) {
-      this.#linkAddress = formatIpv6(this.#bytes, 2);
-    }
-    return this.#linkAddress;
+    return this.format === 'relay' && this.length >= 18 ? formatIpv6(this.#bytes, this.#start + 2) : undefined;
   }
-
-  set linkAddress(v: string | undefined) { this.#linkAddress = v; }
 
   /** Relay format (RFC 8415 §9): peer-address as text. */
   get peerAddress(): string | undefined {
-    if (this.#peerAddress === undefined && this.format === 'relay' && this.length >= 34) {
-      this.#peerAddress = formatIpv6(this.#bytes, 18);
-    }
-    return this.#peerAddress;
+    return this.format === 'relay' && this.length >= 34 ? formatIpv6(this.#bytes, this.#start + 18) : undefined;
   }
 
-  set peerAddress(v: string | undefined) { this.#peerAddress = v; }
+  /** Failover format (RFC 8156 §5.2): sent-time. */
+  get sentTime(): number | undefined {
+    return this.format === 'failover' && this.length >= 8 ? u32(this.#bytes, this.#start + 4) : undefined;
+  }
 
   /** The top-level options in wire order (built on first access for a clean message). */
   get options(): Dhcpv6Option[] {
@@ -196,7 +186,7 @@ export class DecodedMessage implements Dhcpv6Message {
     if (o === undefined) {
       const header = headerLength(this.msgType);
       const n = this.length;
-      o = n > header ? walkClean(this.#ctx, this.#bytes, header, n, this.#depth) : [];
+      o = n > header ? walkClean(this.#ctx, this.#bytes, this.#start + header, this.#start + n, this.#depth) : [];
       const asked = this.#asked;
       if (asked !== undefined) { // keep the object optionOf already handed out
         this.#asked = undefined;
@@ -223,9 +213,9 @@ export class DecodedMessage implements Dhcpv6Message {
     const asked = this.#asked;
     if (asked !== undefined && asked.code === code) return asked;
     const b = this.#bytes;
-    const end = b.length;
+    const end = this.#start + this.length;
     // clean octets: every header is whole and every option inside its container
-    for (let o = headerLength(this.msgType); o < end;) {
+    for (let o = this.#start + headerLength(this.msgType); o < end;) {
       const len = (b[o + 2] << 8) | b[o + 3];
       if (((b[o] << 8) | b[o + 1]) === code) {
         const opt = newOption(code, len, view(b, o + 4, o + 4 + len));
@@ -247,8 +237,8 @@ export class DecodedMessage implements Dhcpv6Message {
       return false;
     }
     const b = this.#bytes;
-    const end = b.length;
-    for (let o = headerLength(this.msgType); o < end; o += 4 + ((b[o + 2] << 8) | b[o + 3])) {
+    const end = this.#start + this.length;
+    for (let o = this.#start + headerLength(this.msgType); o < end; o += 4 + ((b[o + 2] << 8) | b[o + 3])) {
       if (((b[o] << 8) | b[o + 1]) === code) return true;
     }
     return false;
@@ -262,7 +252,7 @@ export class DecodedMessage implements Dhcpv6Message {
 
 /** Decodes one message occupying all of `bytes`; `depth` counts enclosing messages. */
 export function decodeMessage(ctx: WalkContext, bytes: Uint8Array, depth = 0): Dhcpv6Message {
-  return new DecodedMessage(ctx, bytes, depth, false);
+  return new DecodedMessage(ctx, bytes, 0, bytes.length, depth, false);
 }
 
 /** b[s..e) as a view of the same memory (the typed-array constructor: cheaper than `subarray`). */
@@ -402,7 +392,7 @@ function fillClean(ctx: WalkContext, opt: Dhcpv6Option, sh: number, b: Uint8Arra
     ? (ctx.codecFor(opt.code).body!.prefix as (d: Uint8Array) => number)(opt.data)
     : ctx.rules.prefix[opt.code];
   if ((sh & SH_OPTIONS) !== 0) opt.options = walkClean(ctx, b, s + prefix, e, msgDepth);
-  else opt.message = new DecodedMessage(ctx, view(b, s + prefix, e), msgDepth + 1, true);
+  else opt.message = new DecodedMessage(ctx, b, s + prefix, e, msgDepth + 1, true);
 }
 
 /** Applies the code's rules to a whole option body b[s..e) and builds what it holds. */
@@ -440,7 +430,7 @@ function fill(
       anomaly(opt, sink, 'dhcpv6.relay.too_deep', `messages nested deeper than dhcpv6.max-relay-depth (${ctx.maxRelayDepth})`);
       return;
     }
-    const inner = new DecodedMessage(ctx, view(b, s + prefix, e), msgDepth + 1, false);
+    const inner = new DecodedMessage(ctx, b, s + prefix, e, msgDepth + 1, false);
     opt.message = inner;
     const list = inner.anomalies;
     for (let i = 0; i < list.length; i++) sink.push(list[i]);
