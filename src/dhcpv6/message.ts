@@ -96,6 +96,9 @@ export class OptionRules {
   }
 }
 
+/** Address texts of a relay message (RFC 8415 §9). */
+interface RelayTexts { link: string; peer: string }
+
 /** The anomaly list of every clean message (never written to). */
 const NO_ANOMALIES: Dhcpv6Anomaly[] = Object.freeze([]) as unknown as Dhcpv6Anomaly[];
 
@@ -116,6 +119,8 @@ export class DecodedMessage implements Dhcpv6Message {
   #options: Dhcpv6Option[] | undefined;
   /** The top-level option `topOption` built last (before the tree): the tree reuses it. */
   #asked: Dhcpv6Option | undefined;
+  /** Relay messages: link-address and peer-address texts, once asked for. */
+  #texts: RelayTexts | undefined;
 
   /**
    * The message in b[start, end); `depth` counts enclosing messages. `clean`: the octets are known
@@ -136,6 +141,7 @@ export class DecodedMessage implements Dhcpv6Message {
     this.#depth = depth;
     this.#options = undefined;
     this.#asked = undefined;
+    this.#texts = undefined;
     if (clean || (n >= header && cleanOptions(ctx, b, start + header, end, depth, 0))) return;
     // Something is wrong: walk everything now, so the anomaly list is complete and exact.
     const anomalies: Dhcpv6Anomaly[] = [];
@@ -167,12 +173,24 @@ export class DecodedMessage implements Dhcpv6Message {
 
   /** Relay format (RFC 8415 §9): link-address as text. */
   get linkAddress(): string | undefined {
-    return this.format === 'relay' && this.length >= 18 ? formatIpv6(this.#bytes, this.#start + 2) : undefined;
+    return this.format === 'relay' && this.length >= 18 ? this.#relayTexts().link : undefined;
   }
 
   /** Relay format (RFC 8415 §9): peer-address as text. */
   get peerAddress(): string | undefined {
-    return this.format === 'relay' && this.length >= 34 ? formatIpv6(this.#bytes, this.#start + 18) : undefined;
+    return this.format === 'relay' && this.length >= 34 ? this.#relayTexts().peer : undefined;
+  }
+
+  /** A relay message's address texts (formatted once; the header is whole up to what is asked). */
+  #relayTexts(): RelayTexts {
+    let t = this.#texts;
+    if (t === undefined) {
+      const b = this.#bytes;
+      const s = this.#start;
+      t = { link: this.length >= 18 ? formatIpv6(b, s + 2) : '', peer: this.length >= 34 ? formatIpv6(b, s + 18) : '' };
+      this.#texts = t;
+    }
+    return t;
   }
 
   /** Failover format (RFC 8156 §5.2): sent-time. */
