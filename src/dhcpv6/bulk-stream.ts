@@ -1,6 +1,8 @@
 // RFC 5460 §5.1 framing over reassembled TCP streams: a 2-octet message-size, then a DHCPv6 message
 // (msg-type, 24-bit transaction-id, options). Per connection and direction; resynchronizes after a
 // gap, a bad frame or a mid-stream start by scanning for a plausible frame; never throws.
+// Messages are decoded in place in each direction's buffer, which is never rewritten once a message
+// views it (a full buffer is replaced, not compacted).
 
 import type { TcpConnection, TcpCloseReason, TcpDirection, TcpStreamSink } from '../net/types.js';
 import type { BulkStreamListener, Dhcpv6Anomaly, Dhcpv6Message, MessageRecord } from './types.js';
@@ -45,12 +47,14 @@ export function looksLikeBulkLeasequery(bytes: Uint8Array): boolean {
   return optionsExact(bytes, 6, 2 + size);
 }
 
-/** Octets per slab of copied message octets (bulk-stream.ts copyOut). */
-const SLAB = 16384;
+/** A direction's buffer grows (doubling) up to this many octets while it carries messages. */
+const GROW_LIMIT = 16384;
 
 interface DirState {
   /** Buffered octets not yet framed: buf[start..end). */
   buf: Uint8Array;
+  /** A decoded message views `buf`: its octets before `end` must never be rewritten. */
+  shared: boolean;
   start: number;
   end: number;
   /** Stream offset of buf[start]. */
@@ -72,7 +76,7 @@ interface ConnState {
 }
 
 function newDir(mode: DirState['mode']): DirState {
-  return { buf: new Uint8Array(256), start: 0, end: 0, base: 0, chunkFrame: [], chunkEnd: [], chunkHead: 0, mode, skipped: 0 };
+  return { buf: new Uint8Array(256), shared: false, start: 0, end: 0, base: 0, chunkFrame: [], chunkEnd: [], chunkHead: 0, mode, skipped: 0 };
 }
 
 /**
@@ -82,9 +86,6 @@ function newDir(mode: DirState['mode']): DirState {
  */
 export class BulkStreamDecoder implements TcpStreamSink {
   private readonly conns = new Map<number, ConnState>();
-  /** The current slab message octets are copied into (see copyOut). */
-  private slab = new Uint8Array(SLAB);
-  private slabUsed = 0;
   private readonly maxSize: number;
   private readonly scanLimit: number;
   private readonly maxFrames: number;
@@ -124,7 +125,7 @@ export class BulkStreamDecoder implements TcpStreamSink {
     const d = this.state(conn).dirs[dir];
     // The buffered part-message can never complete: drop it and hunt for the next frame.
     d.base += d.end - d.start + size;
-    d.start = d.end = 0;
+    if (d.shared) d.start = d.end; else d.start = d.end = 0;
     d.chunkFrame.length = d.chunkEnd.length = 0;
     d.chunkHead = 0;
     if (d.mode !== 'lost') { d.mode = 'hunt'; d.skipped = 0; }
@@ -159,14 +160,16 @@ export class BulkStreamDecoder implements TcpStreamSink {
   private append(d: DirState, bytes: Uint8Array, frame: number): void {
     const have = d.end - d.start;
     if (d.end + bytes.length > d.buf.length) {
-      if (have + bytes.length <= d.buf.length && d.start > 0) {
+      if (!d.shared && have + bytes.length <= d.buf.length && d.start > 0) {
         d.buf.copyWithin(0, d.start, d.end);
       } else {
-        let cap = d.buf.length;
+        // a buffer messages view is left to them; one that carries messages grows (fewer, larger buffers)
+        let cap = d.shared ? Math.max(d.buf.length, Math.min(GROW_LIMIT, 2 * d.buf.length)) : d.buf.length;
         while (cap < have + bytes.length) cap *= 2;
         const nb = new Uint8Array(cap);
         nb.set(d.buf.subarray(d.start, d.end));
         d.buf = nb;
+        d.shared = false;
       }
       d.end = have;
       d.start = 0;
@@ -196,7 +199,7 @@ export class BulkStreamDecoder implements TcpStreamSink {
       head = 0;
     }
     d.chunkHead = head;
-    if (d.start === d.end) { d.start = d.end = 0; }
+    if (d.start === d.end && !d.shared) { d.start = d.end = 0; }
   }
 
   /** Frames carrying stream octets [base, base+n), bounded by bulk.max-frames-per-message. */
@@ -306,29 +309,13 @@ export class BulkStreamDecoder implements TcpStreamSink {
         continue;
       }
       if (d.end - d.start < 2 + size) return;
-      const message = this.copyOut(d.buf, d.start + 2, size);
+      // RFC 5460 §5.1: the message is the `size` octets after message-size, decoded where they lie
+      const message = this.codec.decodeMessageAt(d.buf, d.start + 2, d.start + 2 + size);
+      d.shared = true;
       const frames = this.framesOf(d, 2 + size);
       this.consume(d, 2 + size);
       this.emit(conn, dir, message, frames, frame, time);
     }
-  }
-
-  /**
-   * Decodes the message in buf[start, start+n) from a copy that outlives the direction's buffer.
-   * Small messages share slabs of SLAB octets (one ArrayBuffer per slab, no view per message); a
-   * slab is freed when no message cut from it is referenced any more. Slab octets are never rewritten.
-   */
-  private copyOut(buf: Uint8Array, start: number, n: number): Dhcpv6Message {
-    if (n > SLAB >> 3) return this.codec.decodeMessage(buf.slice(start, start + n));
-    let used = this.slabUsed;
-    if (used + n > SLAB) {
-      this.slab = new Uint8Array(SLAB);
-      used = 0;
-    }
-    const slab = this.slab;
-    for (let i = 0; i < n; i++) slab[used + i] = buf[start + i];
-    this.slabUsed = used + n;
-    return this.codec.decodeMessageAt(slab, used, used + n);
   }
 
   private emit(conn: TcpConnection, dir: TcpDirection, message: Dhcpv6Message, frames: number[], frame: number, time: number): void {
