@@ -83,7 +83,9 @@ export async function runInput(run: PipelineRun): Promise<InputSummary> {
     stats.dhcpv6Messages++;
     run.onMessage?.(record);
     emit?.('message', record);
-    for (const a of record.message.anomalies) {
+    const anomalies = record.message.anomalies;
+    for (let i = 0; i < anomalies.length; i++) {
+      const a = anomalies[i];
       emitAnomaly({
         layer: 'dhcpv6', name: a.name, message: a.message, frames: record.frames, time: record.time,
         connection: record.connection?.label, xid: record.message.xid,
@@ -122,6 +124,7 @@ export async function runInput(run: PipelineRun): Promise<InputSummary> {
     const record: MessageRecord = {
       input: run.input, frame: d.frame, frames: d.frames, time: d.time, transport: 'udp',
       src: d.src, dst: d.dst, srcPort: d.srcPort, dstPort: d.dstPort, hopLimit: d.hopLimit, message,
+      connection: undefined, direction: undefined, // the TCP record's shape (bulk-stream.ts)
     };
     deliver(record);
     client?.message(record);

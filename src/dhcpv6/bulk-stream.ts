@@ -1,9 +1,11 @@
 // RFC 5460 §5.1 framing over reassembled TCP streams: a 2-octet message-size, then a DHCPv6 message
 // (msg-type, 24-bit transaction-id, options). Per connection and direction; resynchronizes after a
 // gap, a bad frame or a mid-stream start by scanning for a plausible frame; never throws.
+// Messages are decoded in place in each direction's buffer, which is never rewritten once a message
+// views it (a full buffer is replaced, not compacted).
 
 import type { TcpConnection, TcpCloseReason, TcpDirection, TcpStreamSink } from '../net/types.js';
-import type { BulkStreamListener, Dhcpv6Anomaly, MessageRecord } from './types.js';
+import type { BulkStreamListener, Dhcpv6Anomaly, Dhcpv6Message, MessageRecord } from './types.js';
 import type { Dhcpv6Codec } from './codec.js';
 import { u16 } from './options/primitives.js';
 
@@ -45,9 +47,14 @@ export function looksLikeBulkLeasequery(bytes: Uint8Array): boolean {
   return optionsExact(bytes, 6, 2 + size);
 }
 
+/** A direction's buffer grows (doubling) up to this many octets while it carries messages. */
+const GROW_LIMIT = 16384;
+
 interface DirState {
   /** Buffered octets not yet framed: buf[start..end). */
   buf: Uint8Array;
+  /** A decoded message views `buf`: its octets before `end` must never be rewritten. */
+  shared: boolean;
   start: number;
   end: number;
   /** Stream offset of buf[start]. */
@@ -55,6 +62,8 @@ interface DirState {
   /** Frames that delivered buffered octets: parallel arrays, `chunkEnd` = stream offset after the chunk. */
   chunkFrame: number[];
   chunkEnd: number[];
+  /** First live entry of chunkFrame/chunkEnd (entries before it are consumed). */
+  chunkHead: number;
   /** 'sync': buf[start] is a frame start; 'hunt': looking for one; 'lost': scan limit hit, bytes dropped. */
   mode: 'sync' | 'hunt' | 'lost';
   /** Octets skipped since the hunt began. */
@@ -67,7 +76,7 @@ interface ConnState {
 }
 
 function newDir(mode: DirState['mode']): DirState {
-  return { buf: new Uint8Array(256), start: 0, end: 0, base: 0, chunkFrame: [], chunkEnd: [], mode, skipped: 0 };
+  return { buf: new Uint8Array(256), shared: false, start: 0, end: 0, base: 0, chunkFrame: [], chunkEnd: [], chunkHead: 0, mode, skipped: 0 };
 }
 
 /**
@@ -80,7 +89,8 @@ export class BulkStreamDecoder implements TcpStreamSink {
   private readonly maxSize: number;
   private readonly scanLimit: number;
   private readonly maxFrames: number;
-  private readonly types: Set<number>;
+  /** Message types plausible at a frame start, as a 256-entry table. */
+  private readonly types = new Uint8Array(256);
 
   constructor(
     private readonly codec: Dhcpv6Codec,
@@ -91,7 +101,9 @@ export class BulkStreamDecoder implements TcpStreamSink {
     this.maxSize = Math.min(65535, limits['bulk.max-message-size'] ?? BULK_DEFAULTS['bulk.max-message-size']);
     this.scanLimit = limits['bulk.resync-scan-limit'] ?? BULK_DEFAULTS['bulk.resync-scan-limit'];
     this.maxFrames = Math.max(2, limits['bulk.max-frames-per-message'] ?? BULK_DEFAULTS['bulk.max-frames-per-message']);
-    this.types = new Set([...BULK_TYPES, codec.codes['LEASEQUERY-DONE'], codec.codes['LEASEQUERY-DATA']]);
+    for (const t of BULK_TYPES) this.types[t] = 1;
+    this.types[codec.codes['LEASEQUERY-DONE']] = 1;
+    this.types[codec.codes['LEASEQUERY-DATA']] = 1;
   }
 
   open(conn: TcpConnection, frame: number, time: number): void {
@@ -113,8 +125,9 @@ export class BulkStreamDecoder implements TcpStreamSink {
     const d = this.state(conn).dirs[dir];
     // The buffered part-message can never complete: drop it and hunt for the next frame.
     d.base += d.end - d.start + size;
-    d.start = d.end = 0;
+    if (d.shared) d.start = d.end; else d.start = d.end = 0;
     d.chunkFrame.length = d.chunkEnd.length = 0;
+    d.chunkHead = 0;
     if (d.mode !== 'lost') { d.mode = 'hunt'; d.skipped = 0; }
     this.listener.gap(conn, dir, size, frame, time);
   }
@@ -147,14 +160,16 @@ export class BulkStreamDecoder implements TcpStreamSink {
   private append(d: DirState, bytes: Uint8Array, frame: number): void {
     const have = d.end - d.start;
     if (d.end + bytes.length > d.buf.length) {
-      if (have + bytes.length <= d.buf.length && d.start > 0) {
+      if (!d.shared && have + bytes.length <= d.buf.length && d.start > 0) {
         d.buf.copyWithin(0, d.start, d.end);
       } else {
-        let cap = d.buf.length;
+        // a buffer messages view is left to them; one that carries messages grows (fewer, larger buffers)
+        let cap = d.shared ? Math.max(d.buf.length, Math.min(GROW_LIMIT, 2 * d.buf.length)) : d.buf.length;
         while (cap < have + bytes.length) cap *= 2;
         const nb = new Uint8Array(cap);
         nb.set(d.buf.subarray(d.start, d.end));
         d.buf = nb;
+        d.shared = false;
       }
       d.end = have;
       d.start = 0;
@@ -163,7 +178,7 @@ export class BulkStreamDecoder implements TcpStreamSink {
     d.end += bytes.length;
     const streamEnd = d.base + have + bytes.length;
     const n = d.chunkEnd.length;
-    if (n > 0 && d.chunkFrame[n - 1] === frame) d.chunkEnd[n - 1] = streamEnd;
+    if (n > d.chunkHead && d.chunkFrame[n - 1] === frame) d.chunkEnd[n - 1] = streamEnd;
     else { d.chunkFrame.push(frame); d.chunkEnd.push(streamEnd); }
   }
 
@@ -171,23 +186,42 @@ export class BulkStreamDecoder implements TcpStreamSink {
   private consume(d: DirState, n: number): void {
     d.start += n;
     d.base += n;
-    let drop = 0;
-    while (drop < d.chunkEnd.length && d.chunkEnd[drop] <= d.base) drop++;
-    if (drop) { d.chunkEnd.splice(0, drop); d.chunkFrame.splice(0, drop); }
-    if (d.start === d.end) { d.start = d.end = 0; }
+    const ends = d.chunkEnd;
+    let head = d.chunkHead;
+    while (head < ends.length && ends[head] <= d.base) head++;
+    if (head === ends.length) {
+      ends.length = d.chunkFrame.length = 0;
+      head = 0;
+    } else if (head >= 64) { // a long-lived partial message: drop the consumed entries now and then
+      ends.copyWithin(0, head);
+      d.chunkFrame.copyWithin(0, head);
+      ends.length = d.chunkFrame.length = ends.length - head;
+      head = 0;
+    }
+    d.chunkHead = head;
+    if (d.start === d.end && !d.shared) { d.start = d.end = 0; }
   }
 
   /** Frames carrying stream octets [base, base+n), bounded by bulk.max-frames-per-message. */
   private framesOf(d: DirState, n: number): number[] {
     const stop = d.base + n;
-    const all: number[] = [];
-    for (let i = 0; i < d.chunkEnd.length; i++) {
-      all.push(d.chunkFrame[i]);
-      if (d.chunkEnd[i] >= stop) break;
+    const ends = d.chunkEnd;
+    const head = d.chunkHead;
+    let last = head;
+    while (last < ends.length - 1 && ends[last] < stop) last++;
+    const count = last < ends.length ? last - head + 1 : 0;
+    if (count <= this.maxFrames) {
+      const out: number[] = [];
+      for (let i = 0; i < count; i++) out.push(d.chunkFrame[head + i]);
+      return out;
     }
-    if (all.length <= this.maxFrames) return all;
+    // the first half and the last (maxFrames - half) of the frames
     const half = this.maxFrames >> 1;
-    return [...all.slice(0, half), ...all.slice(all.length - (this.maxFrames - half))];
+    const out: number[] = [];
+    for (let i = 0; i < half; i++) out.push(d.chunkFrame[head + i]);
+    const tail = this.maxFrames - half;
+    for (let i = 0; i < tail; i++) out.push(d.chunkFrame[last - tail + 1 + i]);
+    return out;
   }
 
   /**
@@ -199,7 +233,7 @@ export class BulkStreamDecoder implements TcpStreamSink {
     const avail = d.end - p;
     if (avail < 3) return 'wait';
     const size = u16(d.buf, p);
-    if (size < 4 || size > this.maxSize || !this.types.has(d.buf[p + 2])) return 'no';
+    if (size < 4 || size > this.maxSize || this.types[d.buf[p + 2]] === 0) return 'no';
     const frameEnd = p + 2 + size;
     if (d.end < frameEnd) {
       // check the option headers already here: none may run past the frame
@@ -210,7 +244,7 @@ export class BulkStreamDecoder implements TcpStreamSink {
     if (!optionsExact(d.buf, p + 6, frameEnd)) return 'no';
     if (d.end - frameEnd >= 3) {
       const next = u16(d.buf, frameEnd);
-      if (next < 4 || next > this.maxSize || !this.types.has(d.buf[frameEnd + 2])) return 'no';
+      if (next < 4 || next > this.maxSize || this.types[d.buf[frameEnd + 2]] === 0) return 'no';
     }
     return 'yes';
   }
@@ -220,7 +254,7 @@ export class BulkStreamDecoder implements TcpStreamSink {
     for (let p = d.start + 1; p + 3 <= d.end; p++) {
       const size = u16(d.buf, p);
       // cheap filters first: only complete frames can be accepted here
-      if (size < 4 || p + 2 + size > d.end || !this.types.has(d.buf[p + 2])) continue;
+      if (size < 4 || p + 2 + size > d.end || this.types[d.buf[p + 2]] === 0) continue;
       if (this.plausible(d, p) === 'yes') return p;
     }
     return undefined;
@@ -275,14 +309,16 @@ export class BulkStreamDecoder implements TcpStreamSink {
         continue;
       }
       if (d.end - d.start < 2 + size) return;
-      const bytes = d.buf.slice(d.start + 2, d.start + 2 + size);
+      // RFC 5460 §5.1: the message is the `size` octets after message-size, decoded where they lie
+      const message = this.codec.decodeMessageAt(d.buf, d.start + 2, d.start + 2 + size);
+      d.shared = true;
       const frames = this.framesOf(d, 2 + size);
       this.consume(d, 2 + size);
-      this.emit(conn, dir, bytes, frames, frame, time);
+      this.emit(conn, dir, message, frames, frame, time);
     }
   }
 
-  private emit(conn: TcpConnection, dir: TcpDirection, bytes: Uint8Array, frames: number[], frame: number, time: number): void {
+  private emit(conn: TcpConnection, dir: TcpDirection, message: Dhcpv6Message, frames: number[], frame: number, time: number): void {
     const from = dir === 0 ? conn.client : conn.server;
     const to = dir === 0 ? conn.server : conn.client;
     const record: MessageRecord = {
@@ -297,7 +333,7 @@ export class BulkStreamDecoder implements TcpStreamSink {
       dstPort: to.port,
       // TcpStreamSink.data does not carry the IP hop limit; 0 means "not known" on TCP.
       hopLimit: 0,
-      message: this.codec.decodeMessage(bytes),
+      message,
       connection: conn,
       direction: dir,
     };

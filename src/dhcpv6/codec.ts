@@ -5,7 +5,7 @@ import type { Dhcpv6Message, Dhcpv6Option } from './types.js';
 import type { OptionCodec, OptionValue } from './options/types.js';
 import { OPTION_CODECS, opaqueCodec } from './codec-table.js';
 import { NameRegistry, RFC5460_CODES, resolveCodePoints, type CodePoints } from './names.js';
-import { decodeMessage, type WalkContext } from './message.js';
+import { DecodedMessage, decodeMessage, OptionRules, type WalkContext } from './message.js';
 import { encodeMessage, type MessageJson } from './encode.js';
 import { messageToJson, type MessageBodyJson } from './json.js';
 
@@ -30,7 +30,9 @@ export class Dhcpv6Codec implements WalkContext {
   readonly maxOptionDepth: number;
   /** The effective option table: RFC 5460 codes plus the moved OPTION_RELAY_ID. */
   readonly table: ReadonlyMap<number, OptionCodec>;
-  /** The table for codes below 256 as an array (the walker asks once per option). */
+  /** The table compiled for the walkers (shared by codecs with the same table). */
+  readonly rules: OptionRules;
+  /** The table for codes below 256 as an array. */
   private readonly low: OptionCodec[];
 
   constructor(options: CodecOptions = {}) {
@@ -43,6 +45,7 @@ export class Dhcpv6Codec implements WalkContext {
       table.set(this.codes.OPTION_RELAY_ID, OPTION_CODECS.get(RFC5460_CODES.OPTION_RELAY_ID)!);
     }
     this.table = table;
+    this.rules = rulesFor(this.codes.OPTION_RELAY_ID, table);
     this.low = Array.from({ length: 256 }, (_, c) => table.get(c) ?? opaqueCodec);
   }
 
@@ -57,6 +60,14 @@ export class Dhcpv6Codec implements WalkContext {
   /** Decodes one DHCPv6 message (the whole of `bytes`). Never throws on wire data. */
   decodeMessage(bytes: Uint8Array): Dhcpv6Message {
     return decodeMessage(this, bytes, 0);
+  }
+
+  /**
+   * Decodes the message in buf[start, end) without a view of its own: the message keeps `buf`, so
+   * those octets must never be overwritten (the bulk stream decoder's slabs).
+   */
+  decodeMessageAt(buf: Uint8Array, start: number, end: number): Dhcpv6Message {
+    return new DecodedMessage(this, buf, start, end, 0, false);
   }
 
   /** Builds the bytes of a message from its JSON form (see encode.ts). Throws on a malformed value. */
@@ -74,6 +85,18 @@ export class Dhcpv6Codec implements WalkContext {
     if (option.anomalies?.length || option.data.length !== option.length) return undefined;
     return this.codecFor(option.code).decode(option.data, this.names);
   }
+}
+
+/** Compiled tables by OPTION_RELAY_ID code point (the only code a profile moves in the option table). */
+const compiled = new Map<number, OptionRules>();
+
+function rulesFor(relayId: number, table: ReadonlyMap<number, OptionCodec>): OptionRules {
+  let r = compiled.get(relayId);
+  if (r === undefined) {
+    r = new OptionRules(table);
+    compiled.set(relayId, r);
+  }
+  return r;
 }
 
 /** A codec for a profile's code points. */

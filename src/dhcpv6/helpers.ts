@@ -5,6 +5,7 @@ import type { Dhcpv6Message, Dhcpv6Option } from './types.js';
 import type { OptionValue } from './options/types.js';
 import { toHex, u16 } from './options/primitives.js';
 import { defaultCodec, type Dhcpv6Codec } from './codec.js';
+import { DecodedMessage } from './message.js';
 
 /** Well-formed: captured in full and without anomalies of its own. */
 function intact(o: Dhcpv6Option): boolean {
@@ -23,12 +24,12 @@ export function findOption(options: readonly Dhcpv6Option[], code: number): Dhcp
  * octets without building its whole option tree.
  */
 export function optionOf(msg: Dhcpv6Message, code: number): Dhcpv6Option | undefined {
-  return findOption(msg.options, code);
+  return msg instanceof DecodedMessage ? msg.topOption(code) : findOption(msg.options, code);
 }
 
-/** Whether a message has a top-level option with this code (see `optionOf`). */
+/** Whether a message has a top-level option with this code (see `optionOf`); builds no option. */
 export function hasOption(msg: Dhcpv6Message, code: number): boolean {
-  return optionOf(msg, code) !== undefined;
+  return msg instanceof DecodedMessage ? msg.hasTopOption(code) : findOption(msg.options, code) !== undefined;
 }
 
 /** All options with this code at this level, in order. */
@@ -92,7 +93,7 @@ export function duidHex(option: Dhcpv6Option | undefined): string | undefined {
 
 /** The Preference value (RFC 8415 §21.8); undefined when absent or malformed (callers treat absent as 0). */
 export function preferenceOf(message: Dhcpv6Message): number | undefined {
-  const o = findOption(message.options, 7);
+  const o = optionOf(message, 7);
   return o && intact(o) && o.length === 1 ? o.data[0] : undefined;
 }
 
@@ -101,7 +102,7 @@ export function innermostMessage(message: Dhcpv6Message): { message: Dhcpv6Messa
   const relays: Dhcpv6Message[] = [];
   let m = message;
   while (m.format === 'relay') {
-    const inner = findOption(m.options, 9)?.message;
+    const inner = optionOf(m, 9)?.message;
     if (!inner) break;
     relays.push(m);
     m = inner;

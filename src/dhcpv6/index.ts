@@ -13,6 +13,7 @@ export { messageFormat, HEADER_LENGTH } from './message.js';
 export type { MessageJson, OptionInput } from './encode.js';
 export type { MessageBodyJson, OptionJson } from './json.js';
 export {
-  findOption, findOptions, walkOptions, statusOf, isSuccess, duidHex, preferenceOf, innermostMessage, optionValue,
+  findOption, findOptions, optionOf, hasOption, walkOptions, statusOf, topStatusCode, isSuccess, duidHex, preferenceOf,
+  innermostMessage, optionValue,
 } from './helpers.js';
 export { BulkStreamDecoder, looksLikeBulkLeasequery, BULK_DEFAULTS } from './bulk-stream.js';

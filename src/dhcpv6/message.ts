@@ -1,14 +1,21 @@
 // DHCPv6 message decoding: the four header formats (RFC 8415 §8 client/server, §9 relay; RFC 7341
 // §6.2 DHCPv4-over-DHCPv6; RFC 8156 §5.2 failover) and the one TLV walker that enforces every
 // codec's declared length rules (RFC 8415 §21.1) and records anomalies instead of throwing.
+//
+// A message is checked eagerly and its option tree built lazily: a non-allocating validation walk
+// (the same rules as the tree walker) tells whether the message is clean; a clean message keeps its
+// octets and builds `options` on first access, a message with any problem is walked in full at once
+// so its anomaly list is exact from the start.
 
 import type { Dhcpv6Anomaly, Dhcpv6Message, Dhcpv6Option, MessageFormat } from './types.js';
 import type { OptionCodec } from './options/types.js';
-import { formatIpv6, u16, u24, u32 } from './options/primitives.js';
+import { formatIpv6, u24, u32 } from './options/primitives.js';
 
 /** What the walker needs from a codec instance. */
 export interface WalkContext {
   codecFor(code: number): OptionCodec;
+  /** The length rules and body layout of every code, as tables (see `OptionRules`). */
+  readonly rules: OptionRules;
   /** `dhcpv6.max-relay-depth`: encapsulated messages deeper than this are kept as bytes. */
   readonly maxRelayDepth: number;
   /** `dhcpv6.max-option-depth`: options nested deeper than this are kept as bytes. */
@@ -28,38 +35,252 @@ export const HEADER_LENGTH: Readonly<Record<MessageFormat, number>> = {
   'client-server': 4, relay: 34, 'dhcpv4-over-dhcpv6': 4, failover: 8,
 };
 
+/** Header length by message type (the same as HEADER_LENGTH[messageFormat(t)]). */
+function headerLength(msgType: number): number {
+  if (msgType === 12 || msgType === 13) return 34;
+  if (msgType >= 24 && msgType <= 35) return 8;
+  return 4;
+}
+
+/** Shape bits of a code in `OptionRules.shape`. */
+const SH_OPTIONS = 1; // body continues with options
+const SH_MESSAGE = 2; // body continues with one message
+const SH_DYNAMIC = 4; // the prefix before them is computed from the body
+const SH_CHECK = 8; // the codec has a `check`
+
+/**
+ * The codec table compiled to typed arrays indexed by option code (all 65536), so the walkers read
+ * a code's length rule and body layout without touching codec objects or building strings.
+ * Unknown codes get the opaque codec's rule (any length, no body).
+ */
+export class OptionRules {
+  /** LengthRule.fixed, or -1. */
+  readonly fixed = new Int32Array(65536).fill(-1);
+  /** LengthRule.min (0 when absent; also the base of multipleOf). */
+  readonly min = new Int32Array(65536);
+  /** LengthRule.max (65535 when absent: option-len cannot exceed it). */
+  readonly max = new Int32Array(65536).fill(65535);
+  /** LengthRule.multipleOf, or 0. */
+  readonly multipleOf = new Int32Array(65536);
+  /** SH_* bits. */
+  readonly shape = new Uint8Array(65536);
+  /** The static prefix before sub-options or a message (0 when dynamic or without a body). */
+  readonly prefix = new Int32Array(65536);
+
+  constructor(table: ReadonlyMap<number, OptionCodec>) {
+    for (const [code, codec] of table) {
+      const r = codec.length;
+      this.fixed[code] = r.fixed ?? -1;
+      this.min[code] = r.min ?? 0;
+      this.max[code] = r.max ?? 65535;
+      this.multipleOf[code] = r.multipleOf ?? 0;
+      let sh = 0;
+      if (codec.body) {
+        sh |= codec.body.kind === 'options' ? SH_OPTIONS : SH_MESSAGE;
+        if (typeof codec.body.prefix === 'number') this.prefix[code] = codec.body.prefix;
+        else sh |= SH_DYNAMIC;
+      }
+      if (codec.check) sh |= SH_CHECK;
+      this.shape[code] = sh;
+    }
+  }
+
+  /** True when option-len `len` passes the code's length rule (`lengthProblem` would say nothing). */
+  lengthOk(code: number, len: number): boolean {
+    const f = this.fixed[code];
+    if (f >= 0 && len !== f) return false;
+    const min = this.min[code];
+    if (len < min || len > this.max[code]) return false;
+    const m = this.multipleOf[code];
+    return m === 0 || (len - min) % m === 0;
+  }
+}
+
+/** Address texts of a relay message (RFC 8415 §9). */
+interface RelayTexts { link: string; peer: string }
+
+/** The anomaly list of every clean message (never written to). */
+const NO_ANOMALIES: Dhcpv6Anomaly[] = Object.freeze([]) as unknown as Dhcpv6Anomaly[];
+
+/**
+ * A decoded message (the Dhcpv6Message contract) over b[start, start+length). `options` is built
+ * from the octets on first access when the message is clean; the header fields other than msgType
+ * are read from the octets when asked (relay addresses formatted then). One shape for all formats.
+ */
+export class DecodedMessage implements Dhcpv6Message {
+  msgType: number;
+  format: MessageFormat;
+  anomalies: Dhcpv6Anomaly[];
+  length: number;
+  #bytes: Uint8Array;
+  #start: number;
+  #ctx: WalkContext;
+  #depth: number;
+  #options: Dhcpv6Option[] | undefined;
+  /** The top-level option `topOption` built last (before the tree): the tree reuses it. */
+  #asked: Dhcpv6Option | undefined;
+  /** Relay messages: link-address and peer-address texts, once asked for. */
+  #texts: RelayTexts | undefined;
+
+  /**
+   * The message in b[start, end); `depth` counts enclosing messages. `clean`: the octets are known
+   * to hold no anomaly (a message inside a clean one), so they are not validated again.
+   */
+  constructor(ctx: WalkContext, b: Uint8Array, start: number, end: number, depth: number, clean: boolean) {
+    const n = end - start;
+    const msgType = n > 0 ? b[start] : 0;
+    const format = messageFormat(msgType);
+    const header = headerLength(msgType);
+    this.msgType = msgType;
+    this.format = format;
+    this.anomalies = NO_ANOMALIES;
+    this.length = n;
+    this.#bytes = b;
+    this.#start = start;
+    this.#ctx = ctx;
+    this.#depth = depth;
+    this.#options = undefined;
+    this.#asked = undefined;
+    this.#texts = undefined;
+    if (clean || (n >= header && cleanOptions(ctx, b, start + header, end, depth, 0))) return;
+    // Something is wrong: walk everything now, so the anomaly list is complete and exact.
+    const anomalies: Dhcpv6Anomaly[] = [];
+    if (n < header) {
+      anomalies.push({
+        name: 'dhcpv6.message.truncated',
+        message: `${n} octets, shorter than the ${header}-octet ${format} header`,
+      });
+    }
+    this.#options = n > header ? walk(ctx, b, start + header, end, depth, 0, anomalies) : [];
+    this.anomalies = anomalies;
+  }
+
+  /** 24-bit transaction-id: client/server (RFC 8415 §8) and failover (RFC 8156 §5.2) formats. */
+  get xid(): number | undefined {
+    const f = this.format;
+    return (f === 'client-server' || f === 'failover') && this.length >= 4 ? u24(this.#bytes, this.#start + 1) : undefined;
+  }
+
+  /** DHCPv4-over-DHCPv6 flags (RFC 7341 §6.2), instead of an xid. */
+  get flags(): number | undefined {
+    return this.format === 'dhcpv4-over-dhcpv6' && this.length >= 4 ? u24(this.#bytes, this.#start + 1) : undefined;
+  }
+
+  /** Relay format (RFC 8415 §9): hop-count. */
+  get hopCount(): number | undefined {
+    return this.format === 'relay' && this.length >= 2 ? this.#bytes[this.#start + 1] : undefined;
+  }
+
+  /** Relay format (RFC 8415 §9): link-address as text. */
+  get linkAddress(): string | undefined {
+    return this.format === 'relay' && this.length >= 18 ? this.#relayTexts().link : undefined;
+  }
+
+  /** Relay format (RFC 8415 §9): peer-address as text. */
+  get peerAddress(): string | undefined {
+    return this.format === 'relay' && this.length >= 34 ? this.#relayTexts().peer : undefined;
+  }
+
+  /** A relay message's address texts (formatted once; the header is whole up to what is asked). */
+  #relayTexts(): RelayTexts {
+    let t = this.#texts;
+    if (t === undefined) {
+      const b = this.#bytes;
+      const s = this.#start;
+      t = { link: this.length >= 18 ? formatIpv6(b, s + 2) : '', peer: this.length >= 34 ? formatIpv6(b, s + 18) : '' };
+      this.#texts = t;
+    }
+    return t;
+  }
+
+  /** Failover format (RFC 8156 §5.2): sent-time. */
+  get sentTime(): number | undefined {
+    return this.format === 'failover' && this.length >= 8 ? u32(this.#bytes, this.#start + 4) : undefined;
+  }
+
+  /** The top-level options in wire order (built on first access for a clean message). */
+  get options(): Dhcpv6Option[] {
+    let o = this.#options;
+    if (o === undefined) {
+      const header = headerLength(this.msgType);
+      const n = this.length;
+      o = n > header ? walkClean(this.#ctx, this.#bytes, this.#start + header, this.#start + n, this.#depth) : [];
+      const asked = this.#asked;
+      if (asked !== undefined) { // keep the object optionOf already handed out
+        this.#asked = undefined;
+        for (let i = 0; i < o.length; i++) if (o[i].code === asked.code) { o[i] = asked; break; }
+      }
+      this.#options = o;
+    }
+    return o;
+  }
+
+  set options(v: Dhcpv6Option[]) { this.#options = v; }
+
+  /**
+   * First top-level option with this code, equal to `findOption(this.options, code)`. Before the
+   * tree is built, only that option (with what it holds) is built from the octets; asking again for
+   * the same code returns the same object, and so does the tree once built.
+   */
+  topOption(code: number): Dhcpv6Option | undefined {
+    const built = this.#options;
+    if (built !== undefined) {
+      for (let i = 0; i < built.length; i++) if (built[i].code === code) return built[i];
+      return undefined;
+    }
+    const asked = this.#asked;
+    if (asked !== undefined && asked.code === code) return asked;
+    const b = this.#bytes;
+    const end = this.#start + this.length;
+    // clean octets: every header is whole and every option inside its container
+    for (let o = this.#start + headerLength(this.msgType); o < end;) {
+      const len = (b[o + 2] << 8) | b[o + 3];
+      if (((b[o] << 8) | b[o + 1]) === code) {
+        const opt = newOption(code, len, view(b, o + 4, o + 4 + len));
+        const sh = this.#ctx.rules.shape[code];
+        if ((sh & (SH_OPTIONS | SH_MESSAGE)) !== 0) fillClean(this.#ctx, opt, sh, b, o + 4, o + 4 + len, this.#depth);
+        this.#asked = opt;
+        return opt;
+      }
+      o += 4 + len;
+    }
+    return undefined;
+  }
+
+  /** Whether there is a top-level option with this code (builds nothing). */
+  hasTopOption(code: number): boolean {
+    const built = this.#options;
+    if (built !== undefined) {
+      for (let i = 0; i < built.length; i++) if (built[i].code === code) return true;
+      return false;
+    }
+    const b = this.#bytes;
+    const end = this.#start + this.length;
+    for (let o = this.#start + headerLength(this.msgType); o < end; o += 4 + ((b[o + 2] << 8) | b[o + 3])) {
+      if (((b[o] << 8) | b[o + 1]) === code) return true;
+    }
+    return false;
+  }
+
+  /** Whether the option tree has been built (tests and diagnostics). */
+  get optionsBuilt(): boolean {
+    return this.#options !== undefined;
+  }
+}
+
 /** Decodes one message occupying all of `bytes`; `depth` counts enclosing messages. */
 export function decodeMessage(ctx: WalkContext, bytes: Uint8Array, depth = 0): Dhcpv6Message {
-  const anomalies: Dhcpv6Anomaly[] = [];
-  const msgType = bytes.length > 0 ? bytes[0] : 0;
-  const format = messageFormat(msgType);
-  const header = HEADER_LENGTH[format];
-  const msg: Dhcpv6Message = { msgType, format, options: [], anomalies, length: bytes.length };
-  const n = bytes.length;
-  if (n < header) {
-    anomalies.push({
-      name: 'dhcpv6.message.truncated',
-      message: `${n} octets, shorter than the ${header}-octet ${format} header`,
-    });
-  }
-  switch (format) {
-    case 'relay': // RFC 8415 §9
-      if (n >= 2) msg.hopCount = bytes[1];
-      if (n >= 18) msg.linkAddress = formatIpv6(bytes, 2);
-      if (n >= 34) msg.peerAddress = formatIpv6(bytes, 18);
-      break;
-    case 'dhcpv4-over-dhcpv6': // RFC 7341 §6.2: flags, no transaction-id
-      if (n >= 4) msg.flags = u24(bytes, 1);
-      break;
-    case 'failover': // RFC 8156 §5.2
-      if (n >= 4) msg.xid = u24(bytes, 1);
-      if (n >= 8) msg.sentTime = u32(bytes, 4);
-      break;
-    default: // RFC 8415 §8
-      if (n >= 4) msg.xid = u24(bytes, 1);
-  }
-  if (n > header) msg.options = walkOptions(ctx, bytes.subarray(header), depth, 0, anomalies);
-  return msg;
+  return new DecodedMessage(ctx, bytes, 0, bytes.length, depth, false);
+}
+
+/** b[s..e) as a view of the same memory (the typed-array constructor: cheaper than `subarray`). */
+function view(b: Uint8Array, s: number, e: number): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset + s, e - s);
+}
+
+/** One option object, always in the same shape. */
+function newOption(code: number, length: number, data: Uint8Array): Dhcpv6Option {
+  return { code, length, data, options: undefined, message: undefined, anomalies: undefined };
 }
 
 function anomaly(opt: Dhcpv6Option, sink: Dhcpv6Anomaly[], name: string, message: string): void {
@@ -81,15 +302,64 @@ export function lengthProblem(codec: OptionCodec, len: number): string | undefin
 }
 
 /**
- * Walks the options in `data` (one level, descending into sub-options and messages). Overruns keep
- * the captured bytes and stop this level; every anomaly goes to the option and to `sink`.
+ * True when the options in b[o..end) produce no anomaly at any depth: the walker's rules (option
+ * headers and overruns, length rules, body prefix, `check`, option and relay depth, nested message
+ * headers), without building anything.
  */
-export function walkOptions(
-  ctx: WalkContext, data: Uint8Array, msgDepth: number, optDepth: number, sink: Dhcpv6Anomaly[],
+function cleanOptions(ctx: WalkContext, b: Uint8Array, o: number, end: number, msgDepth: number, optDepth: number): boolean {
+  const rules = ctx.rules;
+  while (o < end) {
+    if (o + 4 > end) return false;
+    const code = (b[o] << 8) | b[o + 1];
+    const len = (b[o + 2] << 8) | b[o + 3];
+    const s = o + 4;
+    o = s + len;
+    if (o > end) return false; // RFC 8415 §21.1: option-len runs past the container
+    if (!rules.lengthOk(code, len)) return false;
+    const sh = rules.shape[code];
+    if (sh !== 0 && !cleanBody(ctx, code, sh, b, s, o, msgDepth, optDepth)) return false;
+  }
+  return true;
+}
+
+function cleanBody(
+  ctx: WalkContext, code: number, sh: number, b: Uint8Array, s: number, e: number, msgDepth: number, optDepth: number,
+): boolean {
+  let prefix = ctx.rules.prefix[code];
+  let body: Uint8Array | undefined;
+  if ((sh & SH_DYNAMIC) !== 0) {
+    body = view(b, s, e);
+    const p = (ctx.codecFor(code).body!.prefix as (d: Uint8Array) => number | undefined)(body);
+    if (p === undefined) return false;
+    prefix = p;
+  }
+  if (prefix > e - s) return false;
+  if ((sh & SH_CHECK) !== 0) {
+    body ??= view(b, s, e);
+    if (ctx.codecFor(code).check!(body)) return false;
+  }
+  if ((sh & SH_OPTIONS) !== 0) {
+    if (optDepth + 1 > ctx.maxOptionDepth) return false;
+    return cleanOptions(ctx, b, s + prefix, e, msgDepth, optDepth + 1);
+  }
+  if ((sh & SH_MESSAGE) !== 0) {
+    if (msgDepth + 1 > ctx.maxRelayDepth) return false;
+    const n = e - s - prefix;
+    const header = headerLength(n > 0 ? b[s + prefix] : 0);
+    return n >= header && cleanOptions(ctx, b, s + prefix + header, e, msgDepth + 1, 0);
+  }
+  return true;
+}
+
+/**
+ * Walks the options in b[o..end) (one level, descending into sub-options and messages). Overruns
+ * keep the captured bytes and stop this level; every anomaly goes to the option and to `sink`.
+ */
+function walk(
+  ctx: WalkContext, b: Uint8Array, o: number, end: number, msgDepth: number, optDepth: number,
+  sink: Dhcpv6Anomaly[],
 ): Dhcpv6Option[] {
   const out: Dhcpv6Option[] = [];
-  const end = data.length;
-  let o = 0;
   while (o < end) {
     if (o + 4 > end) {
       sink.push({
@@ -98,47 +368,99 @@ export function walkOptions(
       });
       break;
     }
-    const code = u16(data, o);
-    const length = u16(data, o + 2);
-    const bodyStart = o + 4;
-    if (bodyStart + length > end) { // RFC 8415 §21.1: option-len runs past the container
-      const opt: Dhcpv6Option = { code, length, data: data.subarray(bodyStart, end) };
-      anomaly(opt, sink, 'dhcpv6.option.overrun', `option-len ${length} runs ${bodyStart + length - end} octet(s) past its container`);
+    const code = (b[o] << 8) | b[o + 1];
+    const length = (b[o + 2] << 8) | b[o + 3];
+    const s = o + 4;
+    if (s + length > end) { // RFC 8415 §21.1: option-len runs past the container
+      const opt = newOption(code, length, view(b, s, end));
+      anomaly(opt, sink, 'dhcpv6.option.overrun', `option-len ${length} runs ${s + length - end} octet(s) past its container`);
       out.push(opt);
       break;
     }
-    const body = data.subarray(bodyStart, bodyStart + length);
-    const opt: Dhcpv6Option = { code, length, data: body };
+    o = s + length;
+    const opt = newOption(code, length, view(b, s, o));
     out.push(opt);
-    o = bodyStart + length;
-    const codec = ctx.codecFor(code);
-    const bad = lengthProblem(codec, length);
-    if (bad) { anomaly(opt, sink, 'dhcpv6.option.bad_length', bad); continue; }
-    let prefix = 0;
-    if (codec.body) {
-      const p = typeof codec.body.prefix === 'number' ? codec.body.prefix : codec.body.prefix(body);
-      if (p === undefined || p > length) { anomaly(opt, sink, 'dhcpv6.option.bad_length', `length ${length} too short for the option's fields`); continue; }
-      prefix = p;
-    }
-    if (codec.check) {
-      const problem = codec.check(body);
-      if (problem) { anomaly(opt, sink, 'dhcpv6.option.undecodable', problem); continue; }
-    }
-    if (codec.body?.kind === 'options') {
-      if (optDepth + 1 > ctx.maxOptionDepth) {
-        anomaly(opt, sink, 'dhcpv6.option.too_deep', `options nested deeper than dhcpv6.max-option-depth (${ctx.maxOptionDepth})`);
-        continue;
-      }
-      opt.options = walkOptions(ctx, body.subarray(prefix), msgDepth, optDepth + 1, sink);
-    } else if (codec.body?.kind === 'message') {
-      if (msgDepth + 1 > ctx.maxRelayDepth) {
-        anomaly(opt, sink, 'dhcpv6.relay.too_deep', `messages nested deeper than dhcpv6.max-relay-depth (${ctx.maxRelayDepth})`);
-        continue;
-      }
-      const inner = decodeMessage(ctx, body.subarray(prefix), msgDepth + 1);
-      opt.message = inner;
-      for (const a of inner.anomalies) sink.push(a);
-    }
+    fill(ctx, opt, b, s, o, msgDepth, optDepth, sink);
   }
   return out;
+}
+
+/**
+ * `walk` over octets the validation walk found clean: every header is whole, every length rule and
+ * check passes and no depth limit is hit, so only the structure is built (same objects as `walk`).
+ */
+function walkClean(ctx: WalkContext, b: Uint8Array, o: number, end: number, msgDepth: number): Dhcpv6Option[] {
+  const shape = ctx.rules.shape;
+  const out: Dhcpv6Option[] = [];
+  while (o < end) {
+    const code = (b[o] << 8) | b[o + 1];
+    const s = o + 4;
+    o = s + ((b[o + 2] << 8) | b[o + 3]);
+    const opt = newOption(code, o - s, view(b, s, o));
+    out.push(opt);
+    const sh = shape[code];
+    if ((sh & (SH_OPTIONS | SH_MESSAGE)) !== 0) fillClean(ctx, opt, sh, b, s, o, msgDepth);
+  }
+  return out;
+}
+
+/** What a clean container option b[s..e) holds: its sub-options or its message. */
+function fillClean(ctx: WalkContext, opt: Dhcpv6Option, sh: number, b: Uint8Array, s: number, e: number, msgDepth: number): void {
+  const prefix = (sh & SH_DYNAMIC) !== 0
+    ? (ctx.codecFor(opt.code).body!.prefix as (d: Uint8Array) => number)(opt.data)
+    : ctx.rules.prefix[opt.code];
+  if ((sh & SH_OPTIONS) !== 0) opt.options = walkClean(ctx, b, s + prefix, e, msgDepth);
+  else opt.message = new DecodedMessage(ctx, b, s + prefix, e, msgDepth + 1, true);
+}
+
+/** Applies the code's rules to a whole option body b[s..e) and builds what it holds. */
+function fill(
+  ctx: WalkContext, opt: Dhcpv6Option, b: Uint8Array, s: number, e: number, msgDepth: number, optDepth: number,
+  sink: Dhcpv6Anomaly[],
+): void {
+  const rules = ctx.rules;
+  const code = opt.code;
+  const length = e - s;
+  if (!rules.lengthOk(code, length)) {
+    anomaly(opt, sink, 'dhcpv6.option.bad_length', lengthProblem(ctx.codecFor(code), length)!);
+    return;
+  }
+  const sh = rules.shape[code];
+  if (sh === 0) return;
+  let prefix = rules.prefix[code];
+  if ((sh & SH_DYNAMIC) !== 0) {
+    const p = (ctx.codecFor(code).body!.prefix as (d: Uint8Array) => number | undefined)(opt.data);
+    prefix = p === undefined ? length + 1 : p;
+  }
+  if (prefix > length) { anomaly(opt, sink, 'dhcpv6.option.bad_length', `length ${length} too short for the option's fields`); return; }
+  if ((sh & SH_CHECK) !== 0) {
+    const problem = ctx.codecFor(code).check!(opt.data);
+    if (problem) { anomaly(opt, sink, 'dhcpv6.option.undecodable', problem); return; }
+  }
+  if ((sh & SH_OPTIONS) !== 0) {
+    if (optDepth + 1 > ctx.maxOptionDepth) {
+      anomaly(opt, sink, 'dhcpv6.option.too_deep', `options nested deeper than dhcpv6.max-option-depth (${ctx.maxOptionDepth})`);
+      return;
+    }
+    opt.options = walk(ctx, b, s + prefix, e, msgDepth, optDepth + 1, sink);
+  } else if ((sh & SH_MESSAGE) !== 0) {
+    if (msgDepth + 1 > ctx.maxRelayDepth) {
+      anomaly(opt, sink, 'dhcpv6.relay.too_deep', `messages nested deeper than dhcpv6.max-relay-depth (${ctx.maxRelayDepth})`);
+      return;
+    }
+    const inner = new DecodedMessage(ctx, b, s + prefix, e, msgDepth + 1, false);
+    opt.message = inner;
+    const list = inner.anomalies;
+    for (let i = 0; i < list.length; i++) sink.push(list[i]);
+  }
+}
+
+/**
+ * Walks the options in `data` (one level, descending into sub-options and messages), collecting
+ * every anomaly in `sink`: the eager form of what a message's `options` builds.
+ */
+export function walkOptions(
+  ctx: WalkContext, data: Uint8Array, msgDepth: number, optDepth: number, sink: Dhcpv6Anomaly[],
+): Dhcpv6Option[] {
+  return walk(ctx, data, 0, data.length, msgDepth, optDepth, sink);
 }

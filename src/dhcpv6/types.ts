@@ -30,7 +30,12 @@ export interface Dhcpv6Option {
 /** Header format of a message type (RFC 8415 §8, §9; RFC 7341 §6.2; RFC 8156 §5.2). */
 export type MessageFormat = 'client-server' | 'relay' | 'dhcpv4-over-dhcpv6' | 'failover';
 
-/** One DHCPv6 message. */
+/**
+ * One DHCPv6 message. Decoded messages (message.ts `DecodedMessage`) check their octets at once, so
+ * `anomalies` is exact from the start (one shared, frozen empty list when there are none), but build
+ * `options` only on first access and read the header fields from the octets when asked: hot paths
+ * look up top-level options with `optionOf`/`hasOption` (helpers.ts), which build only the option asked for.
+ */
 export interface Dhcpv6Message {
   msgType: number;
   format: MessageFormat;

@@ -81,9 +81,12 @@ export function ipv4Bytes(text: unknown, what: string): Uint8Array {
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 const utf8 = new TextEncoder();
 
-/** True when the bytes are valid UTF-8. */
-export function isUtf8(b: Uint8Array): boolean {
-  try { utf8Strict.decode(b); return true; } catch { return false; }
+/** True when b[start..] is valid UTF-8 (ASCII is checked without decoding). */
+export function isUtf8(b: Uint8Array, start = 0): boolean {
+  let i = start;
+  while (i < b.length && b[i] < 0x80) i++;
+  if (i === b.length) return true;
+  try { utf8Strict.decode(b.subarray(start)); return true; } catch { return false; }
 }
 
 export function utf8Text(b: Uint8Array): string {

@@ -90,9 +90,9 @@ export function struct(kind: string, fields: readonly Field[], opts: StructOptio
     const end = fieldsEnd(data);
     if (end === undefined) return 'fields do not fit in the option (or a prefix length exceeds 128)';
     if (!rest) return dynamic && !opts.body && end !== data.length ? 'octets after the last field' : undefined;
+    if (rest === 'utf8') return isUtf8(data, end) ? undefined : 'text is not valid UTF-8';
     const r = data.subarray(end);
     switch (rest) {
-      case 'utf8': return isUtf8(r) ? undefined : 'text is not valid UTF-8';
       case 'name': {
         if (r.length === 0) return 'empty domain name';
         const n = readName(r, 0, r.length);

@@ -1,0 +1,273 @@
+// The lazy message (message.ts) against an eager oracle: the validation walk, the option tree built
+// on first access, optionOf/hasOption answered from the octets, and the rule tables must all give
+// exactly what the one-pass walker gives, on random and mutated bytes and on every fixture capture.
+
+import { describe, expect, test } from 'vitest';
+import fc from 'fast-check';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createCodec, defaultCodec, type Dhcpv6Codec } from '../../../src/dhcpv6/codec.js';
+import { DecodedMessage, lengthProblem, messageFormat, HEADER_LENGTH } from '../../../src/dhcpv6/message.js';
+import { findOption, hasOption, optionOf } from '../../../src/dhcpv6/helpers.js';
+import { formatIpv6, u16, u24, u32 } from '../../../src/dhcpv6/options/primitives.js';
+import type { Dhcpv6Anomaly, Dhcpv6Message, Dhcpv6Option } from '../../../src/dhcpv6/types.js';
+import { decode } from '../../../src/index.js';
+
+/** A plain, fully built form of a decoded message, for deep comparison. */
+interface PlainOption { code: number; length: number; data: string; options?: PlainOption[]; message?: PlainMessage; anomalies?: Dhcpv6Anomaly[] }
+interface PlainMessage {
+  msgType: number; format: string; xid?: number; flags?: number; hopCount?: number; linkAddress?: string;
+  peerAddress?: string; sentTime?: number; length: number; anomalies: Dhcpv6Anomaly[]; options: PlainOption[];
+}
+
+const hexOf = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
+
+function plainOption(o: Dhcpv6Option): PlainOption {
+  const p: PlainOption = { code: o.code, length: o.length, data: hexOf(o.data) };
+  if (o.options) p.options = o.options.map(plainOption);
+  if (o.message) p.message = plainMessage(o.message);
+  if (o.anomalies) p.anomalies = o.anomalies.map((a) => ({ ...a }));
+  return p;
+}
+
+function plainMessage(m: Dhcpv6Message): PlainMessage {
+  const p: PlainMessage = { msgType: m.msgType, format: m.format, length: m.length, anomalies: m.anomalies.map((a) => ({ ...a })), options: m.options.map(plainOption) };
+  for (const k of ['xid', 'flags', 'hopCount', 'linkAddress', 'peerAddress', 'sentTime'] as const) {
+    if (m[k] !== undefined) (p as unknown as Record<string, unknown>)[k] = m[k];
+  }
+  return p;
+}
+
+// ---- the oracle: the eager one-pass decoder as it was before the lazy tree (same rules, same texts)
+
+function oracleMessage(c: Dhcpv6Codec, bytes: Uint8Array, depth: number): PlainMessage {
+  const anomalies: Dhcpv6Anomaly[] = [];
+  const msgType = bytes.length > 0 ? bytes[0] : 0;
+  const format = messageFormat(msgType);
+  const header = HEADER_LENGTH[format];
+  const n = bytes.length;
+  const m: PlainMessage = { msgType, format, length: n, anomalies, options: [] };
+  if (n < header) anomalies.push({ name: 'dhcpv6.message.truncated', message: `${n} octets, shorter than the ${header}-octet ${format} header` });
+  if (format === 'relay') {
+    if (n >= 2) m.hopCount = bytes[1];
+    if (n >= 18) m.linkAddress = formatIpv6(bytes, 2);
+    if (n >= 34) m.peerAddress = formatIpv6(bytes, 18);
+  } else if (format === 'dhcpv4-over-dhcpv6') {
+    if (n >= 4) m.flags = u24(bytes, 1);
+  } else if (format === 'failover') {
+    if (n >= 4) m.xid = u24(bytes, 1);
+    if (n >= 8) m.sentTime = u32(bytes, 4);
+  } else if (n >= 4) m.xid = u24(bytes, 1);
+  if (n > header) m.options = oracleOptions(c, bytes.subarray(header), depth, 0, anomalies);
+  return m;
+}
+
+function oracleOptions(c: Dhcpv6Codec, data: Uint8Array, msgDepth: number, optDepth: number, sink: Dhcpv6Anomaly[]): PlainOption[] {
+  const out: PlainOption[] = [];
+  const bad = (o: PlainOption, name: string, message: string): void => {
+    const a = { name, message, code: o.code };
+    (o.anomalies ??= []).push(a);
+    sink.push(a);
+  };
+  let o = 0;
+  while (o < data.length) {
+    if (o + 4 > data.length) {
+      sink.push({ name: 'dhcpv6.option.overrun', message: `${data.length - o} trailing octet(s), too few for an option header` });
+      break;
+    }
+    const code = u16(data, o);
+    const length = u16(data, o + 2);
+    const s = o + 4;
+    if (s + length > data.length) {
+      const opt: PlainOption = { code, length, data: hexOf(data.subarray(s)) };
+      bad(opt, 'dhcpv6.option.overrun', `option-len ${length} runs ${s + length - data.length} octet(s) past its container`);
+      out.push(opt);
+      break;
+    }
+    const body = data.subarray(s, s + length);
+    const opt: PlainOption = { code, length, data: hexOf(body) };
+    out.push(opt);
+    o = s + length;
+    const codec = c.codecFor(code);
+    const problem = lengthProblem(codec, length);
+    if (problem) { bad(opt, 'dhcpv6.option.bad_length', problem); continue; }
+    let prefix = 0;
+    if (codec.body) {
+      const p = typeof codec.body.prefix === 'number' ? codec.body.prefix : codec.body.prefix(body);
+      if (p === undefined || p > length) { bad(opt, 'dhcpv6.option.bad_length', `length ${length} too short for the option's fields`); continue; }
+      prefix = p;
+    }
+    const checked = codec.check?.(body);
+    if (checked) { bad(opt, 'dhcpv6.option.undecodable', checked); continue; }
+    if (codec.body?.kind === 'options') {
+      if (optDepth + 1 > c.maxOptionDepth) { bad(opt, 'dhcpv6.option.too_deep', `options nested deeper than dhcpv6.max-option-depth (${c.maxOptionDepth})`); continue; }
+      opt.options = oracleOptions(c, body.subarray(prefix), msgDepth, optDepth + 1, sink);
+    } else if (codec.body?.kind === 'message') {
+      if (msgDepth + 1 > c.maxRelayDepth) { bad(opt, 'dhcpv6.relay.too_deep', `messages nested deeper than dhcpv6.max-relay-depth (${c.maxRelayDepth})`); continue; }
+      opt.message = oracleMessage(c, body.subarray(prefix), msgDepth + 1);
+      sink.push(...opt.message.anomalies);
+    }
+  }
+  return out;
+}
+
+// ---- inputs
+
+const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
+const VALID = [
+  hex('0f 123456 0002 000a 0003 0001 665544332211 000d 0002 0000 002d 004f 0001 000a 0003 0001 001122334455 0005 0018 20010db8000000000000000000000005 00000e10 00001c20 001a 0019 00000e10 00001c20 38 20010db8120000000000000000000000 002e 0004 0000003c'),
+  hex('0c 01 00000000000000000000000000000000 20010db8000100000000000000000001 0009 0030 0c 00 20010db8000100000000000000000001 fe80000000000000000000000000000c 0009 000a 01 abcdef 0008 0002 0000'),
+  hex('0e 123456 002c 0023 05 00000000000000000000000000000000 0025 0008 00000de9 0a0b0c0d 0006 0002 002f'),
+  hex('07 000001 0017 0010 20010db8000000000000000000000001 0018 000d 076578616d706c6503636f6d00 0027 0006 01 04686f7374 0038 0014 0001 0010 20010db8000000000000000000000123'),
+  hex('0f 000001 002f 0036 fe800000000000000000000000000001 0c 00 20010db8000100000000000000000001 fe80000000000000000000000000000c 0012 0000 0059 0006 10 08 00 0a000000'),
+  hex('18 000102 5f5e1000 007a 0004 00000e10 0011 000a 00000009 0001 0002 abcd'),
+];
+
+/** Bytes shaped like options: random TLVs with plausible codes, sometimes lying about their length. */
+const tlvs: fc.Arbitrary<Uint8Array> = fc.array(
+  fc.tuple(fc.constantFrom(1, 2, 3, 5, 6, 7, 9, 13, 17, 18, 24, 25, 26, 39, 44, 45, 46, 47, 53, 56, 89, 92, 300, 65000),
+    fc.uint8Array({ maxLength: 40 }), fc.integer({ min: -3, max: 3 })),
+  { maxLength: 8 },
+).map((items) => {
+  const parts: number[] = [];
+  for (const [code, body, lie] of items) {
+    const len = Math.max(0, Math.min(65535, body.length + (lie === 3 || lie === -3 ? lie : 0)));
+    parts.push(code >> 8, code & 0xff, len >> 8, len & 0xff, ...body);
+  }
+  return Uint8Array.from(parts);
+});
+
+const messages: fc.Arbitrary<Uint8Array> = fc.oneof(
+  fc.uint8Array({ maxLength: 200 }),
+  fc.tuple(fc.constantFrom(1, 7, 12, 13, 14, 15, 16, 17, 20, 24), fc.uint8Array({ minLength: 0, maxLength: 40 }), tlvs)
+    .map(([t, head, body]) => {
+      const h = t === 12 || t === 13 ? 33 : t === 24 ? 7 : 3;
+      const header = Uint8Array.from({ length: h }, (_, i) => head[i] ?? i);
+      return Uint8Array.from([t, ...header, ...body]);
+    }),
+  fc.tuple(fc.constantFrom(...VALID), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }), fc.nat())
+    .map(([base, edits, cut]) => {
+      const b = Uint8Array.from(base);
+      for (const [at, v] of edits) b[at % b.length] = v;
+      return b.subarray(0, b.length - (cut % 6));
+    }),
+  // a relay wrapping random options: nested messages built lazily
+  tlvs.map((inner) => {
+    const msg = Uint8Array.from([1, 0, 0, 9, ...inner]);
+    return Uint8Array.from([12, 0, ...new Array(32).fill(0), 0, 9, msg.length >> 8, msg.length & 0xff, ...msg]);
+  }),
+);
+
+const CODECS = [defaultCodec, createCodec({ maxRelayDepth: 1, maxOptionDepth: 2 }), createCodec({ codes: { OPTION_RELAY_ID: 300 } })];
+const PROBE = [1, 2, 3, 5, 7, 9, 13, 17, 18, 25, 39, 44, 45, 46, 47, 53, 89, 300, 65000, 4242];
+
+describe('lazy message = eager oracle', () => {
+  test('the whole tree, the anomalies and the header fields', () => {
+    fc.assert(fc.property(messages, (bytes) => {
+      for (const c of CODECS) {
+        const m = c.decodeMessage(bytes);
+        const want = oracleMessage(c, bytes, 0);
+        // anomalies are exact before anything else is touched
+        expect(m.anomalies).toEqual(want.anomalies);
+        expect(plainMessage(m)).toEqual(want);
+      }
+    }), { numRuns: 2000 });
+  });
+
+  test('optionOf/hasOption before the tree exists = findOption on the tree', () => {
+    fc.assert(fc.property(messages, (bytes) => {
+      for (const c of CODECS) {
+        const lazy = c.decodeMessage(bytes);
+        const answers = PROBE.map((code) => [hasOption(lazy, code), optionOf(lazy, code)] as const);
+        const tree = c.decodeMessage(bytes).options;
+        const built = lazy.options;
+        PROBE.forEach((code, i) => {
+          const want = findOption(tree, code);
+          expect(answers[i][0]).toBe(want !== undefined);
+          expect(answers[i][1] && plainOption(answers[i][1]!)).toEqual(want && plainOption(want));
+          // and after the tree is built: the tree's own objects
+          expect(optionOf(lazy, code)).toBe(findOption(built, code));
+          expect(hasOption(lazy, code)).toBe(want !== undefined);
+        });
+      }
+    }), { numRuns: 1000 });
+  });
+
+  test('a clean message shares the empty anomaly list and builds nothing until asked', () => {
+    const m = defaultCodec.decodeMessage(VALID[0]) as DecodedMessage;
+    expect(m).toBeInstanceOf(DecodedMessage);
+    expect(m.anomalies).toEqual([]);
+    expect(Object.isFrozen(m.anomalies)).toBe(true);
+    expect(m.optionsBuilt).toBe(false);
+    const clientData = optionOf(m, 45);
+    expect(clientData?.options?.map((o) => o.code)).toEqual([1, 5, 26, 46]);
+    expect(optionOf(m, 45)).toBe(clientData);
+    expect(m.optionsBuilt).toBe(false);
+    expect(m.options.length).toBe(3);
+    expect(m.options[2]).toBe(clientData);
+    expect(m.optionsBuilt).toBe(true);
+    expect(m.options).toBe(m.options);
+    const bad = defaultCodec.decodeMessage(hex('07 000001 0007 0002 0a0b')) as DecodedMessage;
+    expect(bad.optionsBuilt).toBe(true);
+    expect(bad.anomalies.map((a) => a.name)).toEqual(['dhcpv6.option.bad_length']);
+    expect(bad.options[0].anomalies?.[0]).toBe(bad.anomalies[0]);
+  });
+
+  test('the rule tables agree with lengthProblem for every code and length', () => {
+    const wrong: string[] = [];
+    for (const c of CODECS) {
+      for (const code of [...c.table.keys(), 0, 200, 300, 65000, 65535]) {
+        const codec = c.codecFor(code);
+        for (const len of [...Array.from({ length: 301 }, (_, i) => i), 65535]) {
+          if (c.rules.lengthOk(code, len) !== (lengthProblem(codec, len) === undefined)) wrong.push(`code ${code} length ${len}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
+const ALL_CODES = [...Array.from({ length: 256 }, (_, i) => i), 300, 65000];
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../../fixtures');
+/** The real captures next to the project (test/unit/dhcpv6/captures.test.ts), when present. */
+const SHARED = join(dirname(fileURLToPath(import.meta.url)), '../../../../shared/captures');
+function captures(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...captures(p));
+    else if (/\.pcap(ng)?(\.gz)?$/.test(name)) out.push(p);
+  }
+  return out.sort();
+}
+
+describe('fixture captures', () => {
+  test('optionOf/hasOption from the octets = findOption on the built tree, for every message', async () => {
+    const files = captures(FIXTURES);
+    expect(files.length).toBeGreaterThan(50);
+    if (existsSync(SHARED)) files.push(...captures(SHARED));
+    let compared = 0;
+    const mismatches: string[] = [];
+    for (const file of files) {
+      await decode([file], (record) => {
+        const m = record.message;
+        // every code below 256 (and two above), asked before the tree exists
+        const answers = ALL_CODES.map((code) => {
+          const o = optionOf(m, code);
+          return [hasOption(m, code), o && plainOption(o)] as const;
+        });
+        ALL_CODES.forEach((code, i) => {
+          const want = findOption(m.options, code);
+          const same = answers[i][0] === (want !== undefined)
+            && JSON.stringify(answers[i][1]) === JSON.stringify(want && plainOption(want));
+          if (!same) mismatches.push(`${file} frame ${record.frame} code ${code}`);
+        });
+        compared++;
+      });
+    }
+    expect(mismatches).toEqual([]);
+    expect(compared).toBeGreaterThan(500);
+    console.log(`optionOf/hasOption compared on ${compared} messages of ${files.length} captures`);
+  }, 120_000);
+});
