@@ -7,8 +7,11 @@ import { at } from '../bulk-util.js';
 export const check: RuleModule<Events> = {
   create(ctx) {
     const seen = new WeakSet<BulkConnection>();
+    let last: BulkConnection | undefined; // hot path: the connection of the previous message
     return {
       'bulk:message'(e) {
+        if (e.conn === last) return;
+        last = e.conn;
         if (seen.has(e.conn)) return;
         seen.add(e.conn);
         const port = e.conn.tcp.server.port;

@@ -19,7 +19,9 @@ export const check: RuleModule<Events> = {
     const bits = ctx.options['prefix-length'] as number;
     const links = new WeakMap<BulkQuery, Uint8Array>();
     const reported = new WeakSet<BulkQuery>();
+    let linkQueries = 0; // hot path: no look-up before any link-limited query was seen
     const judge = (e: BulkAnswerEvent): void => {
+      if (linkQueries === 0 || e.placement !== 'valid') return;
       const link = links.get(e.query);
       if (!link || e.placement !== 'valid' || reported.has(e.query)) return;
       for (const cd of e.record.message.options) {
@@ -40,7 +42,10 @@ export const check: RuleModule<Events> = {
       'bulk:query'(e) {
         if (!e.tracked) return;
         const q = lqQueryOf(e.record.message);
-        if (q && (q.type === 3 || q.type === 5) && q.link.some((b) => b !== 0)) links.set(e.query, q.link);
+        if (q && (q.type === 3 || q.type === 5) && q.link.some((b) => b !== 0)) {
+          links.set(e.query, q.link);
+          linkQueries++;
+        }
       },
       'bulk:reply'(e) { judge(e); },
       'bulk:data'(e) { judge(e); },
