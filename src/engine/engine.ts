@@ -1,8 +1,8 @@
 // The rule engine: builds each enabled rule's handlers once, dispatches correlate events to them,
 // and turns ctx.report() calls into findings (severity, template text, waivers, per-rule caps,
 // at most one inconclusive per rule/scope/xid). DESIGN.md "Verdicts", "Volume", "Profiles".
-// Dispatch is the hot path (tens of millions of handler calls on a large capture): one dispatcher per
-// event is built once, `message` goes straight to the one of its transport, and emit allocates nothing.
+// Dispatch is the hot path (tens of millions of handler calls on a large capture): handler arrays are
+// built once, `message` goes straight to the array of its transport, and emit allocates nothing.
 import type { MessageRecord } from '../dhcpv6/types.js';
 import type { Events } from '../correlate/events.js';
 import { compileOptionSchema, ConfigError, formatAjvError, type RuleSettings, type UserConfig, type Waiver } from './load.js';
@@ -45,37 +45,6 @@ export function fillTemplate(text: string, data: Record<string, string | number>
 
 type Handler = (event: unknown) => void;
 
-/** Calls each handler in turn, from one shared call site (what fuse() falls back to). */
-function loopOver(hs: readonly Handler[]): Handler {
-  return (event) => {
-    for (let i = 0; i < hs.length; i++) hs[i](event);
-  };
-}
-
-/**
- * One function calling the handlers in order. A loop over an array calls every handler from one
- * call site, which V8 can neither predict nor inline (each call costs ~10 ns, and a large capture
- * makes tens of millions); a dispatcher generated for this list has one call site per handler, each
- * seeing one function, so small handlers are inlined. The generated text holds only parameter names
- * (h0, h1, …): no data reaches it. Where code generation is disabled, a plain loop does the same.
- */
-function fuse(hs: readonly Handler[]): Handler {
-  if (hs.length === 1) return hs[0];
-  const names: string[] = [];
-  let body = '';
-  for (let i = 0; i < hs.length; i++) {
-    names.push(`h${i}`);
-    body += `h${i}(e);`;
-  }
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    const make = new Function(...names, `'use strict'; return function dispatch(e) { ${body} };`) as (...h: Handler[]) => Handler;
-    return make(...hs);
-  } catch {
-    return loopOver(hs);
-  }
-}
-
 interface ActiveRule {
   meta: RuleMeta;
   severityOverride?: Severity;
@@ -107,14 +76,14 @@ function waiverMatches(w: Waiver, f: Finding): boolean {
 }
 
 export class Engine {
-  /** The dispatcher of each event that has handlers, calling them in rule order (built once). */
-  private readonly dispatch = new Map<string, Handler>();
+  /** Handlers by event name, in rule order (built once). */
+  private readonly handlers = new Map<string, Handler[]>();
   /**
    * What a `message` of each transport is dispatched to: every rule's `message` handler and its
    * `message:udp` / `message:tcp` one, in rule order (the engine derives the transport events).
    */
-  private readonly udpMessage: Handler | undefined;
-  private readonly tcpMessage: Handler | undefined;
+  private readonly udpMessage: Handler[] = [];
+  private readonly tcpMessage: Handler[] = [];
   private readonly active = new Map<string, ActiveRule>();
   private readonly findings: Finding[] = [];
   private readonly suppressedCounts: Record<string, number> = {};
@@ -140,9 +109,6 @@ export class Engine {
       if (!byId.has(w.rule)) throw new ConfigError(`config: waiver for ${w.rule} names no known rule`);
     }
 
-    const handlers = new Map<string, Handler[]>();
-    const udpMessage: Handler[] = [];
-    const tcpMessage: Handler[] = [];
     const disabled = new Set(profile.disabledRules);
     for (const meta of rules) {
       const check = checks.get(meta.id);
@@ -174,8 +140,8 @@ export class Engine {
       for (const name of Object.keys(created)) {
         const h = created[name];
         if (typeof h !== 'function') continue;
-        let hs = handlers.get(name);
-        if (hs === undefined) handlers.set(name, (hs = []));
+        let hs = this.handlers.get(name);
+        if (hs === undefined) this.handlers.set(name, (hs = []));
         hs.push(h);
         rule.events.push(name);
       }
@@ -183,24 +149,22 @@ export class Engine {
       const onUdp = created['message:udp'];
       const onTcp = created['message:tcp'];
       if (typeof onAny === 'function') {
-        udpMessage.push(onAny);
-        tcpMessage.push(onAny);
+        this.udpMessage.push(onAny);
+        this.tcpMessage.push(onAny);
       }
-      if (typeof onUdp === 'function') udpMessage.push(onUdp);
-      if (typeof onTcp === 'function') tcpMessage.push(onTcp);
+      if (typeof onUdp === 'function') this.udpMessage.push(onUdp);
+      if (typeof onTcp === 'function') this.tcpMessage.push(onTcp);
       this.active.set(meta.id, rule);
     }
-    for (const [name, hs] of handlers) this.dispatch.set(name, fuse(hs));
-    this.udpMessage = udpMessage.length > 0 ? fuse(udpMessage) : undefined;
-    this.tcpMessage = tcpMessage.length > 0 ? fuse(tcpMessage) : undefined;
   }
 
   /** Dispatches one event to every handler registered for it (hot path). */
   emit<K extends keyof Events>(name: K, event: Events[K]): void {
-    const d = name === 'message'
+    const hs = name === 'message'
       ? ((event as MessageRecord).transport === 'tcp' ? this.tcpMessage : this.udpMessage)
-      : this.dispatch.get(name);
-    if (d !== undefined) d(event);
+      : this.handlers.get(name);
+    if (hs === undefined) return;
+    for (let i = 0; i < hs.length; i++) hs[i](event);
   }
 
   /** The input (capture index) being read; stamped on findings. */
