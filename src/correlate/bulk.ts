@@ -183,7 +183,7 @@ export class BulkCorrelator implements BulkStreamListener {
         message: `more than ${this.maxOpen} outstanding queries on one connection (bulk.max-open-queries); this query is not followed`,
         frames: [frame], time, connection: s.pub.label, xid,
       });
-      this.emit('bulk:query', { conn: s.pub, frame, time, query: detached, record, tracked: false });
+      this.emit('bulk:query', { conn: s.pub, frame, time, query: detached, record, tracked: false, reuse: undefined });
       return;
     }
     if (existing) s.queries.delete(xid);
