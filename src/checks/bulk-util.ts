@@ -2,6 +2,7 @@
 // from the profile, message names.
 import type { BulkAnswerEvent, BulkConnection, BulkQuery } from '../correlate/bulk-events.js';
 import type { Dhcpv6Message, Dhcpv6Option } from '../dhcpv6/types.js';
+import { hasOption } from '../dhcpv6/helpers.js';
 import type { Profile, ReportDescriptor, RuleModule } from '../engine/types.js';
 import type { Events } from '../correlate/events.js';
 
@@ -41,8 +42,10 @@ export function withReply(q: BulkQuery, e: BulkAnswerEvent): number[] {
 
 /** Top-level options with this code. */
 export function countTop(m: Dhcpv6Message, code: number): number {
+  if (!hasOption(m, code)) return 0;
+  const options = m.options;
   let n = 0;
-  for (const o of m.options) if (o.code === code) n++;
+  for (let i = 0; i < options.length; i++) if (options[i].code === code) n++;
   return n;
 }
 

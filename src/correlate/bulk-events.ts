@@ -130,7 +130,7 @@ export interface BulkAnswerEvent extends BulkBase {
 }
 
 export interface BulkEvents {
-  /** A connection starts being followed as bulk leasequery. */
+  /** A connection starts being followed as bulk leasequery; always before its first `bulk:message`. */
   'bulk:open': BulkBase;
   /** Every DHCPv6 message on a bulk connection (after the core `message` event), with its sender's role. */
   'bulk:message': BulkBase & {

@@ -3,7 +3,7 @@
 // runs the §6.3.1 completion state machine and remembers what the capture could not see.
 import type { Dhcpv6Anomaly, Dhcpv6Message, MessageRecord, BulkStreamListener } from '../dhcpv6/types.js';
 import type { TcpCloseReason, TcpConnection } from '../net/types.js';
-import { topStatusCode } from '../dhcpv6/helpers.js';
+import { hasOption, optionOf } from '../dhcpv6/helpers.js';
 import type { Events } from './events.js';
 import type { BulkClose, BulkConnection, BulkQuery, BulkRole, Placement, QueryState } from './bulk-events.js';
 
@@ -18,6 +18,7 @@ export const DEFAULT_IDLE_TIMEOUT = 600;
 
 const OPTION_CLIENT_DATA = 45;
 const OPTION_LQ_QUERY = 44;
+const OPTION_STATUS_CODE = 13;
 
 interface ConnState {
   pub: BulkConnection;
@@ -36,17 +37,17 @@ function isFinal(s: QueryState): boolean {
   return s !== 'open' && s !== 'streaming';
 }
 
-/** Top-level status code of a message (0 when absent, RFC 5007 §4.3.3). */
+/**
+ * Top-level status code of a message (0 when absent, RFC 5007 §4.3.3), from the first
+ * OPTION_STATUS_CODE's captured octets (0 too when it holds fewer than 2), as helpers' topStatusCode.
+ */
 function topStatus(m: Dhcpv6Message): number {
-  return topStatusCode(m.options) ?? 0;
-}
-
-function hasTop(m: Dhcpv6Message, code: number): boolean {
-  for (const o of m.options) if (o.code === code) return true;
-  return false;
+  const o = optionOf(m, OPTION_STATUS_CODE);
+  return o !== undefined && o.data.length >= 2 ? (o.data[0] << 8) | o.data[1] : 0;
 }
 
 function queryTypeOf(m: Dhcpv6Message): number | undefined {
+  if (!hasOption(m, OPTION_LQ_QUERY)) return undefined;
   for (const o of m.options) if (o.code === OPTION_LQ_QUERY && o.data.length >= 1) return o.data[0];
   return undefined;
 }
@@ -59,6 +60,9 @@ export class BulkCorrelator implements BulkStreamListener {
   private readonly t: { lq: number; alq: number; reply: number; done: number; data: number };
   private connections = 0;
   private queryCount = 0;
+  /** The connection of the previous message and its state (most messages follow one on the same connection). */
+  private lastConn: TcpConnection | undefined = undefined;
+  private lastState: ConnState | undefined = undefined;
 
   /**
    * @param options named limits (`bulk.max-open-queries`, `bulk.max-completed-queries`,
@@ -110,7 +114,12 @@ export class BulkCorrelator implements BulkStreamListener {
   message(record: MessageRecord): void {
     const conn = record.connection;
     if (!conn) return;
-    const s = this.conns.get(conn) ?? this.state(conn, record.frame, record.time, record.input);
+    let s = this.lastState;
+    if (conn !== this.lastConn || s === undefined) {
+      s = this.conns.get(conn) ?? this.state(conn, record.frame, record.time, record.input);
+      this.lastConn = conn;
+      this.lastState = s;
+    }
     const dir = record.direction ?? 0;
     const role: BulkRole = dir === 0 ? 'requestor' : 'server';
     const afterResync = s.afterResync[dir];
@@ -174,7 +183,7 @@ export class BulkCorrelator implements BulkStreamListener {
         message: `more than ${this.maxOpen} outstanding queries on one connection (bulk.max-open-queries); this query is not followed`,
         frames: [frame], time, connection: s.pub.label, xid,
       });
-      this.emit('bulk:query', { conn: s.pub, frame, time, query: detached, record, tracked: false });
+      this.emit('bulk:query', { conn: s.pub, frame, time, query: detached, record, tracked: false, reuse: undefined });
       return;
     }
     if (existing) s.queries.delete(xid);
@@ -231,7 +240,7 @@ export class BulkCorrelator implements BulkStreamListener {
         q.reply = record;
         q.replies = 1;
         q.status = topStatus(m);
-        q.replyHasClientData = hasTop(m, OPTION_CLIENT_DATA);
+        q.replyHasClientData = hasOption(m, OPTION_CLIENT_DATA);
         q.state = q.status === 0 && q.replyHasClientData ? 'streaming' : 'complete-empty';
       } else if (kind === 'data') {
         q.data = 1;
@@ -259,7 +268,7 @@ export class BulkCorrelator implements BulkStreamListener {
       if (placement === 'valid') {
         q.reply = record;
         q.status = topStatus(m);
-        q.replyHasClientData = hasTop(m, OPTION_CLIENT_DATA);
+        q.replyHasClientData = hasOption(m, OPTION_CLIENT_DATA);
       }
       q.completionsAtLast = s.pub.serverCompletions;
       this.emit('bulk:reply', { conn: s.pub, frame, time, query: q, record, placement, certain });
@@ -345,6 +354,10 @@ export class BulkCorrelator implements BulkStreamListener {
     const s = this.conns.get(conn);
     if (!s) return;
     this.conns.delete(conn);
+    if (conn === this.lastConn) {
+      this.lastConn = undefined;
+      this.lastState = undefined;
+    }
     const p = s.pub;
     const first = (d: 0 | 1): number => {
       const a = p.fin[d];

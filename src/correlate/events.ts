@@ -23,6 +23,13 @@ export interface AnomalyEvent {
 export interface CoreEvents {
   /** Every decoded DHCPv6 message, UDP or TCP, in frame order. */
   message: MessageRecord;
+  /**
+   * The `message` events of one transport, for rules that judge only UDP or only TCP messages (a
+   * handler fewer per message of the other). Derived by the engine from `message`, in the same
+   * place among a rule's handlers; the correlate stage never emits these itself.
+   */
+  'message:udp': MessageRecord;
+  'message:tcp': MessageRecord;
   anomaly: AnomalyEvent;
   /** Once per input, after its last frame (open state is flushed before this). */
   'capture:end': { input: number; lastFrame: number; time: number };

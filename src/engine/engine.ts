@@ -1,6 +1,9 @@
 // The rule engine: builds each enabled rule's handlers once, dispatches correlate events to them,
 // and turns ctx.report() calls into findings (severity, template text, waivers, per-rule caps,
 // at most one inconclusive per rule/scope/xid). DESIGN.md "Verdicts", "Volume", "Profiles".
+// Dispatch is the hot path (tens of millions of handler calls on a large capture): handler arrays are
+// built once, `message` goes straight to the array of its transport, and emit allocates nothing.
+import type { MessageRecord } from '../dhcpv6/types.js';
 import type { Events } from '../correlate/events.js';
 import { compileOptionSchema, ConfigError, formatAjvError, type RuleSettings, type UserConfig, type Waiver } from './load.js';
 import type {
@@ -73,7 +76,14 @@ function waiverMatches(w: Waiver, f: Finding): boolean {
 }
 
 export class Engine {
-  private readonly handlers: Record<string, Handler[]> = Object.create(null) as Record<string, Handler[]>;
+  /** Handlers by event name, in rule order (built once). */
+  private readonly handlers = new Map<string, Handler[]>();
+  /**
+   * What a `message` of each transport is dispatched to: every rule's `message` handler and its
+   * `message:udp` / `message:tcp` one, in rule order (the engine derives the transport events).
+   */
+  private readonly udpMessage: Handler[] = [];
+  private readonly tcpMessage: Handler[] = [];
   private readonly active = new Map<string, ActiveRule>();
   private readonly findings: Finding[] = [];
   private readonly suppressedCounts: Record<string, number> = {};
@@ -130,16 +140,29 @@ export class Engine {
       for (const name of Object.keys(created)) {
         const h = created[name];
         if (typeof h !== 'function') continue;
-        (this.handlers[name] ??= []).push(h);
+        let hs = this.handlers.get(name);
+        if (hs === undefined) this.handlers.set(name, (hs = []));
+        hs.push(h);
         rule.events.push(name);
       }
+      const onAny = created.message;
+      const onUdp = created['message:udp'];
+      const onTcp = created['message:tcp'];
+      if (typeof onAny === 'function') {
+        this.udpMessage.push(onAny);
+        this.tcpMessage.push(onAny);
+      }
+      if (typeof onUdp === 'function') this.udpMessage.push(onUdp);
+      if (typeof onTcp === 'function') this.tcpMessage.push(onTcp);
       this.active.set(meta.id, rule);
     }
   }
 
   /** Dispatches one event to every handler registered for it (hot path). */
   emit<K extends keyof Events>(name: K, event: Events[K]): void {
-    const hs = this.handlers[name as string];
+    const hs = name === 'message'
+      ? ((event as MessageRecord).transport === 'tcp' ? this.tcpMessage : this.udpMessage)
+      : this.handlers.get(name);
     if (hs === undefined) return;
     for (let i = 0; i < hs.length; i++) hs[i](event);
   }

@@ -5,6 +5,7 @@ import type { Events } from '../correlate/events.js';
 import type { ClientSession, ServerResponse, Transmission, UdpTransaction } from '../correlate/client-events.js';
 import type { Party } from '../engine/types.js';
 import type { MessageRecord } from '../dhcpv6/types.js';
+import type { TcpConnection } from '../net/types.js';
 
 /** One arrow of a ladder. */
 export interface LadderMessage {
@@ -111,6 +112,13 @@ export class ReportDetails {
   private readonly scopes: Array<{ connections: BoundedSet; clients: BoundedSet; requestors: BoundedSet }> = [];
   private readonly openBulk = new Map<string, Ladder>();
   private readonly bulkOverflow = new Set<string>();
+  /**
+   * Hot path (every bulk message): the connection of the previous one, and its ladder (undefined when
+   * not drawn). Valid until endInput(), as scopes, open ladders and overflow only grow until then.
+   */
+  private lastConn: TcpConnection | undefined = undefined;
+  private lastInput = -1;
+  private lastLadder: Ladder | undefined = undefined;
   private messageName: (t: number) => string = (t) => `MSG_${t}`;
 
   constructor(opts: { ladders?: boolean; limits?: Partial<DetailLimits> } = {}) {
@@ -174,20 +182,41 @@ export class ReportDetails {
   endInput(input: number): void {
     for (const [k, l] of this.openBulk) if (l.input === input) this.openBulk.delete(k);
     this.bulkOverflow.clear();
+    this.lastConn = undefined;
   }
 
   private bulkMessage(r: MessageRecord): void {
     const conn = r.connection!;
+    if (conn !== this.lastConn || r.input !== this.lastInput) {
+      this.lastConn = conn;
+      this.lastInput = r.input;
+      this.lastLadder = this.bulkLadder(r, conn);
+    }
+    const ladder = this.lastLadder;
+    if (ladder === undefined) return;
+    if (ladder.messages.length >= this.limits['report.ladder-messages']) {
+      ladder.omitted++; // as push() would, without building the arrow
+      return;
+    }
+    const from = r.direction ?? 0;
+    this.push(ladder, {
+      frame: r.frame, frames: [...r.frames], time: r.time, from, to: from === 0 ? 1 : 0,
+      msgType: r.message.msgType, name: this.messageName(r.message.msgType), xid: r.message.xid,
+    });
+  }
+
+  /** Notes the connection's scope; its ladder, made on its first message, or undefined when not drawn. */
+  private bulkLadder(r: MessageRecord, conn: TcpConnection): Ladder | undefined {
     this.inputScopes(r.input).connections.add(conn.label);
-    if (!this.wantLadders) return;
+    if (!this.wantLadders) return undefined;
     const key = `${r.input}\u0000${conn.id}`;
     let ladder = this.openBulk.get(key);
     if (!ladder) {
-      if (this.bulkOverflow.has(key)) return;
+      if (this.bulkOverflow.has(key)) return undefined;
       if (this.ladders.length >= this.limits['report.ladders']) {
         this.bulkOverflow.add(key);
         this.laddersOmitted++;
-        return;
+        return undefined;
       }
       ladder = {
         input: r.input, kind: 'bulk', scope: conn.label, title: `bulk connection ${conn.label}`,
@@ -197,11 +226,7 @@ export class ReportDetails {
       this.ladders.push(ladder);
       this.openBulk.set(key, ladder);
     }
-    const from = r.direction ?? 0;
-    this.push(ladder, {
-      frame: r.frame, frames: [...r.frames], time: r.time, from, to: from === 0 ? 1 : 0,
-      msgType: r.message.msgType, name: this.messageName(r.message.msgType), xid: r.message.xid,
-    });
+    return ladder;
   }
 
   private push(ladder: Ladder, m: LadderMessage): void {

@@ -2,6 +2,7 @@
 // One defect, one finding (DESIGN.md): anomalies inside a LEASEQUERY's OPTION_LQ_QUERY are
 // LQ-QUERY-STRUCTURE's, and those of a Preference option in a UDP Advertise/Reply/LEASEQUERY-REPLY are
 // V6-PREF-OPTION-FORMAT's; this rule stands aside for them.
+// Hot path: the `message` handler runs on every message; one without anomalies costs a length test.
 import type { RuleModule } from '../../engine/types.js';
 import type { Events } from '../../correlate/events.js';
 import type { Dhcpv6Anomaly, Dhcpv6Option, MessageRecord } from '../../dhcpv6/types.js';
@@ -15,8 +16,10 @@ function collect(o: Dhcpv6Option, into: Dhcpv6Anomaly[]): void {
 
 /** The anomalies of `record` that a more specific rule reports, as name|message keys. */
 export function ownedAnomalies(record: MessageRecord): Set<string> | undefined {
+  // Every option anomaly, nested or inside a relayed message, is also in the outer message's list.
+  if (record.message.anomalies.length === 0) return undefined;
   const found: Dhcpv6Anomaly[] = [];
-  const { inner } = record.transport === 'udp' ? unwrap(record.message) : { inner: record.message };
+  const inner = record.transport === 'udp' ? unwrap(record.message).inner : record.message;
   if (!inner) return undefined;
   if (inner.msgType === 14 && (record.transport === 'udp' || record.direction !== 1)) {
     for (const o of inner.options) if (o.code === 44) collect(o, found); // LQ-QUERY-STRUCTURE
@@ -24,21 +27,29 @@ export function ownedAnomalies(record: MessageRecord): Set<string> | undefined {
   if (record.transport === 'udp' && (inner.msgType === 2 || inner.msgType === 7 || inner.msgType === 15)) {
     for (const o of inner.options) if (o.code === 7) collect(o, found); // V6-PREF-OPTION-FORMAT
   }
-  return found.length ? new Set(found.map((a) => `${a.name}|${a.message}`)) : undefined;
+  if (found.length === 0) return undefined;
+  const keys = new Set<string>();
+  for (const a of found) keys.add(`${a.name}|${a.message}`);
+  return keys;
 }
 
 export const check: RuleModule<Events> = {
   create(ctx) {
     // The pipeline emits a record's anomalies right after its `message` event.
-    let owned: { frame: number; keys: Set<string> } | undefined;
+    let ownedFrame = 0;
+    let ownedKeys: Set<string> | undefined;
     return {
       message(r) {
-        const keys = ownedAnomalies(r);
-        owned = keys ? { frame: r.frame, keys } : undefined;
+        if (r.message.anomalies.length === 0) {
+          ownedKeys = undefined;
+          return;
+        }
+        ownedKeys = ownedAnomalies(r);
+        ownedFrame = r.frame;
       },
       anomaly(a) {
         if (a.layer !== 'dhcpv6') return;
-        if (owned && a.frames.includes(owned.frame) && owned.keys.has(`${a.name}|${a.message}`)) return;
+        if (ownedKeys !== undefined && a.frames.includes(ownedFrame) && ownedKeys.has(`${a.name}|${a.message}`)) return;
         reportAnomaly(ctx, a);
       },
     };

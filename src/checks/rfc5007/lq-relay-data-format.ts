@@ -1,14 +1,28 @@
 // LQ-RELAY-DATA-FORMAT: OPTION_LQ_RELAY_DATA holds a peer address and the last Relay-forward chain
 // received for the client, with the client's own message removed; it is sent when the query's ORO asks
 // for it (RFC 5007 §4.1.2.4). Accepted at the top level of the reply or inside CLIENT_DATA (§4 Q4).
+// Hot path: every bulk REPLY/DATA; messages without the option cost a top-level scan and no allocation.
 import type { Events } from '../../correlate/events.js';
 import type { Dhcpv6Message, Dhcpv6Option } from '../../dhcpv6/types.js';
-import { findOption } from '../../dhcpv6/helpers.js';
+import { findOption, hasOption } from '../../dhcpv6/helpers.js';
 import type { Party, RuleModule } from '../../engine/types.js';
 import { partyOf } from '../client-common.js';
-import { lqQueryOf, tcpScope } from '../lq-common.js';
+import { lqQueryOf } from '../lq-common.js';
 
 interface Where { frames: number[]; time: number; xid?: number; client?: Party; server?: Party; connection?: string }
+
+/** Whether a message carries OPTION_LQ_RELAY_DATA at the top level or inside a CLIENT_DATA. */
+function hasRelayData(m: Dhcpv6Message): boolean {
+  if (hasOption(m, 47)) return true;
+  if (!hasOption(m, 45)) return false;
+  const options = m.options;
+  for (let i = 0; i < options.length; i++) {
+    const o = options[i];
+    if (o.code !== 45 || o.options === undefined) continue;
+    for (let j = 0; j < o.options.length; j++) if (o.options[j].code === 47) return true;
+  }
+  return false;
+}
 
 function relayDataOptions(m: Dhcpv6Message): Dhcpv6Option[] {
   const out: Dhcpv6Option[] = [];
@@ -56,9 +70,11 @@ export const lqRelayDataFormat: RuleModule<Events> = {
           judge(r.message, { frames: r.frames, time: r.time, xid: tx.xid, client: partyOf(tx.client), server: partyOf(r.server) }, requested);
         }
       },
-      message: (r) => {
-        if (r.transport !== 'tcp' || (r.message.msgType !== 15 && r.message.msgType !== 17)) return;
-        judge(r.message, { frames: r.frames, time: r.time, xid: r.message.xid, ...tcpScope(r) }, undefined);
+      'message:tcp': (r) => {
+        // Hot path (every bulk DATA): cheap tests first, the descriptor only when there is something to judge.
+        const m = r.message;
+        if ((m.msgType !== 15 && m.msgType !== 17) || !hasRelayData(m)) return;
+        judge(m, { frames: r.frames, time: r.time, xid: m.xid, connection: r.connection?.label }, undefined);
       },
     };
   },

@@ -10,9 +10,20 @@ export const check: RuleModule<Events> = {
     // Highest query sequence number answered per connection: an unanswered query older than it is
     // BLQ-PARALLEL's case (one uncertainty, one finding), so this general rule stands aside for it.
     const answeredSeq = new Map<BulkConnection, number>();
+    // Hot path (every answer): the map entry of the connection answered last, mirrored.
+    let lastConn: BulkConnection | undefined;
+    let lastSeq = 0;
     const answered = (e: BulkAnswerEvent): void => {
       if (e.query.phantom) return;
-      if (e.query.seq > (answeredSeq.get(e.conn) ?? 0)) answeredSeq.set(e.conn, e.query.seq);
+      const seq = e.query.seq;
+      if (e.conn === lastConn && seq <= lastSeq) return;
+      const cur = e.conn === lastConn ? lastSeq : answeredSeq.get(e.conn) ?? 0;
+      lastConn = e.conn;
+      lastSeq = cur;
+      if (seq > cur) {
+        answeredSeq.set(e.conn, seq);
+        lastSeq = seq;
+      }
     };
     return {
       'bulk:reply'(e) { answered(e); },
@@ -30,7 +41,10 @@ export const check: RuleModule<Events> = {
           ...at(e.conn, [q.query.frame, e.frame], e.time, q.xid),
         });
       },
-      'bulk:close'(e) { answeredSeq.delete(e.conn); },
+      'bulk:close'(e) {
+        answeredSeq.delete(e.conn);
+        if (e.conn === lastConn) lastConn = undefined;
+      },
     };
   },
 };

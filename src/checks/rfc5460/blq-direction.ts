@@ -6,11 +6,10 @@ import { at, bulkCodes, bulkName } from '../bulk-util.js';
 export const check: RuleModule<Events> = {
   create(ctx) {
     const k = bulkCodes(ctx.profile);
-    const fromServer = new Set([k.reply, k.done, k.data]);
     return {
       'bulk:message'(e) {
         const t = e.record.message.msgType;
-        const wrong = e.role === 'requestor' ? fromServer.has(t) : t === k.lq;
+        const wrong = e.role === 'requestor' ? t === k.reply || t === k.done || t === k.data : t === k.lq;
         if (!wrong) return; // disallowed types are BLQ-MSGTYPES-ALLOWED's
         const data = { name: bulkName(ctx.profile, t), role: e.role };
         const d = at(e.conn, [e.frame], e.time, e.record.message.xid);

@@ -26,6 +26,7 @@ export const check: RuleModule<Events> = {
         if (status !== 0 && !pending.has(e.conn)) pending.set(e.conn, { frame: e.frame, time: e.time, xid: e.query.xid, status });
       },
       'bulk:message'(e) {
+        if (pending.size === 0) return; // hot path: nothing awaited on any connection
         const p = pending.get(e.conn);
         if (!p || e.frame === p.frame) return;
         // RFC 5460 §7.4: the server closes after aborting; it does not carry on.

@@ -7,11 +7,11 @@ import { MESSAGE_NAMES } from '../../dhcpv6/names.js';
 export const check: RuleModule<Events> = {
   create(ctx) {
     const k = bulkCodes(ctx.profile);
-    const allowed = new Set([k.lq, k.reply, k.done, k.data]);
     return {
       'bulk:message'(e) {
         const m = e.record.message;
-        if (allowed.has(m.msgType)) return;
+        const t = m.msgType;
+        if (t === k.data || t === k.reply || t === k.done || t === k.lq) return;
         const data = { type: m.msgType, name: MESSAGE_NAMES.get(m.msgType) ?? 'unassigned' };
         // RFC 5460 §4: no other message types on the connection.
         if (e.afterResync) ctx.report({ messageId: 'after-resync', verdict: 'inconclusive', data, ...at(e.conn, [e.frame], e.time, m.xid) });

@@ -5,9 +5,10 @@ import type { Dhcpv6Option } from '../../dhcpv6/types.js';
 import { at, bulkCodes, bulkName } from '../bulk-util.js';
 
 function has(options: readonly Dhcpv6Option[], code: number): boolean {
-  for (const o of options) {
+  for (let i = 0; i < options.length; i++) {
+    const o = options[i];
     if (o.code === code) return true;
-    if (o.options && has(o.options, code)) return true; // CLIENT_DATA and other containers; not relayed messages
+    if (o.options !== undefined && has(o.options, code)) return true; // CLIENT_DATA and other containers; not relayed messages
   }
   return false;
 }

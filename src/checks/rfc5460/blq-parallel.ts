@@ -10,11 +10,19 @@ interface Answered { seq: number; xid: number; frame: number }
 export const check: RuleModule<Events> = {
   create(ctx) {
     const latest = new Map<BulkConnection, Answered>();
+    // Hot path (every answer): the map entry of the connection answered last, mirrored.
+    let lastConn: BulkConnection | undefined;
+    let lastSeq = 0;
     const answered = (e: BulkAnswerEvent): void => {
       const q = e.query;
       if (q.phantom) return;
+      if (e.conn === lastConn && q.seq <= lastSeq) return;
       const cur = latest.get(e.conn);
-      if (!cur || q.seq > cur.seq) latest.set(e.conn, { seq: q.seq, xid: q.xid, frame: e.frame });
+      if (!cur || q.seq > cur.seq) {
+        latest.set(e.conn, { seq: q.seq, xid: q.xid, frame: e.frame });
+        lastSeq = q.seq;
+      } else lastSeq = cur.seq;
+      lastConn = e.conn;
     };
     return {
       'bulk:reply'(e) { answered(e); },
@@ -35,7 +43,10 @@ export const check: RuleModule<Events> = {
         else if (!e.certain) ctx.report({ messageId: 'lost', verdict: 'inconclusive', ...d });
         else ctx.report({ messageId: 'unanswered', ...d });
       },
-      'bulk:close'(e) { latest.delete(e.conn); },
+      'bulk:close'(e) {
+        latest.delete(e.conn);
+        if (e.conn === lastConn) lastConn = undefined;
+      },
     };
   },
 };

@@ -22,6 +22,7 @@ export const check: RuleModule<Events> = {
         if (e.kind === 'done' && e.certain && !pending.has(e.conn)) pending.set(e.conn, { frame: e.frame, time: e.time, xid: e.query.xid });
       },
       'bulk:message'(e) {
+        if (pending.size === 0) return; // hot path: nothing awaited on any connection
         const p = pending.get(e.conn);
         if (!p || e.frame === p.frame) return;
         // RFC 5460 §6.3 MUST close: another query instead is a violation.

@@ -244,3 +244,39 @@ describe('config and profiles', () => {
     expect(runChecks([])).toEqual([]);
   });
 });
+
+describe('dispatch', () => {
+  it('derives message:udp / message:tcp from message, in rule order, and passes other events by name', () => {
+    const seen: string[] = [];
+    const spy = (id: string, names: Array<keyof Events>): RuleModule<Events> => ({
+      create() {
+        const h: Record<string, (e: unknown) => void> = {};
+        for (const n of names) h[n] = (e) => { seen.push(`${id} ${n} ${(e as { transport?: string }).transport ?? ''}`); };
+        return h;
+      },
+    });
+    const rules = [meta('BLQ-TEST-A'), meta('BLQ-TEST-B'), meta('BLQ-TEST-C')];
+    const checks = new Map<string, RuleModule<Events>>([
+      ['BLQ-TEST-A', spy('A', ['message:tcp', 'anomaly'])],
+      ['BLQ-TEST-B', spy('B', ['message', 'message:udp'])],
+      ['BLQ-TEST-C', spy('C', ['message:udp', 'message:tcp'])],
+    ]);
+    const e = new Engine({ rules, checks, profile });
+    const record = (transport: 'udp' | 'tcp') => ({ transport }) as unknown as Events['message'];
+    e.emit('message', record('udp'));
+    e.emit('message', record('tcp'));
+    e.emit('message:tcp', record('tcp'));
+    e.emit('anomaly', { layer: 'tcp', name: 'x', message: '', frames: [], time: 0 });
+    expect(seen).toEqual([
+      'B message udp', 'B message:udp udp', 'C message:udp udp',
+      'A message:tcp tcp', 'B message tcp', 'C message:tcp tcp',
+      'A message:tcp tcp', 'C message:tcp tcp',
+      'A anomaly ',
+    ]);
+    expect(e.evaluatedRules()).toEqual([
+      { id: 'BLQ-TEST-A', events: ['message:tcp', 'anomaly'] },
+      { id: 'BLQ-TEST-B', events: ['message', 'message:udp'] },
+      { id: 'BLQ-TEST-C', events: ['message:udp', 'message:tcp'] },
+    ]);
+  });
+});
