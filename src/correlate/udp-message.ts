@@ -1,8 +1,13 @@
 // Pure helpers for the client correlator: unwrapping relay chains (RFC 8415 §9, §19), comparing
 // messages for copy detection, and what an Advertise offers (RFC 8415 §18.2.9, §21.8).
+//
+// Per-message paths (unwrap, elapsedOf, the DUID reads in client.ts) look options up with
+// optionOf/hasOption, which may answer from the message's octets: they never touch `message.options`,
+// so a message kept by an open transaction does not carry a built option tree. preferenceState and
+// offersLeases read the tree and run once per response, when its transaction closes.
 
 import type { Dhcpv6Message, Dhcpv6Option } from '../dhcpv6/types.js';
-import { findOption, statusOf } from '../dhcpv6/helpers.js';
+import { optionOf, statusOf } from '../dhcpv6/helpers.js';
 import { toHex } from '../dhcpv6/options/primitives.js';
 import type { PreferenceState, RelayHop } from './client-events.js';
 
@@ -19,18 +24,28 @@ export function answers(req: number, resp: number): boolean {
   return false;
 }
 
-/** Unwraps relay messages: the innermost message (undefined when a level lacks RELAY_MSG) and the chain, outermost first. */
+/** The relay chain of a message sent bare: shared, never written to. */
+const NO_RELAYS: RelayHop[] = Object.freeze([]) as unknown as RelayHop[];
+
+/**
+ * Unwraps relay messages: the innermost message (undefined when a level lacks RELAY_MSG) and the chain,
+ * outermost first. A bare message gets a shared empty chain (read-only).
+ */
 export function unwrap(message: Dhcpv6Message): { inner: Dhcpv6Message | undefined; relays: RelayHop[] } {
-  const relays: RelayHop[] = [];
+  if (message.format !== 'relay') return { inner: message, relays: NO_RELAYS };
+  let relays: RelayHop[] = NO_RELAYS;
   let m: Dhcpv6Message = message;
   while (m.format === 'relay') {
-    const ifid = findOption(m.options, 18);
+    const ifid = optionOf(m, 18);
     const hop: RelayHop = {
-      msgType: m.msgType, hopCount: m.hopCount ?? 0, linkAddress: m.linkAddress ?? '::', peerAddress: m.peerAddress ?? '::', message: m,
+      msgType: m.msgType, hopCount: m.hopCount ?? 0, linkAddress: m.linkAddress ?? '::', peerAddress: m.peerAddress ?? '::',
+      interfaceId: ifid ? toHex(ifid.data) : undefined, message: m,
     };
-    if (ifid) hop.interfaceId = toHex(ifid.data);
-    relays.push(hop);
-    const inner = findOption(m.options, 9)?.message;
+    // Exact length for the usual one or two levels (push on a short array reserves 16 more slots).
+    if (relays.length === 0) relays = [hop];
+    else if (relays.length === 1) relays = [relays[0], hop];
+    else relays.push(hop);
+    const inner = optionOf(m, 9)?.message;
     if (!inner) return { inner: undefined, relays };
     m = inner;
   }
@@ -45,18 +60,23 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 /** Byte-identical client/server messages (type, xid and every top-level option body). */
 export function sameMessage(a: Dhcpv6Message, b: Dhcpv6Message): boolean {
-  if (a.msgType !== b.msgType || a.xid !== b.xid || a.length !== b.length || a.options.length !== b.options.length) return false;
-  for (let i = 0; i < a.options.length; i++) {
-    const x = a.options[i];
-    const y = b.options[i];
-    if (x.code !== y.code || x.length !== y.length || !sameBytes(x.data, y.data)) return false;
+  // The header scalars first: only a likely copy has its options compared.
+  if (a === b) return true;
+  if (a.msgType !== b.msgType || a.xid !== b.xid || a.length !== b.length) return false;
+  const x = a.options;
+  const y = b.options;
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) {
+    const p = x[i];
+    const q = y[i];
+    if (p.code !== q.code || p.length !== q.length || !sameBytes(p.data, q.data)) return false;
   }
   return true;
 }
 
 /** Elapsed Time in hundredths of a second, when present and well formed (RFC 8415 §21.9). */
 export function elapsedOf(m: Dhcpv6Message): number | undefined {
-  const o = findOption(m.options, 8);
+  const o = optionOf(m, 8);
   if (!o || o.length !== 2 || o.data.length !== 2 || o.anomalies?.length) return undefined;
   return (o.data[0] << 8) | o.data[1];
 }
