@@ -19,10 +19,18 @@ export function partyOf(p: Party | undefined): Party | undefined {
   return out;
 }
 
-export function framesOf(...ts: Array<Transmission | undefined>): number[] {
-  const out = new Set<number>();
-  for (const t of ts) if (t) for (const f of t.frames) out.add(f);
-  return [...out].sort((a, b) => a - b);
+/** The frames of transmissions (or sightings), ascending, without repeats. */
+export function framesOf(...ts: Array<{ readonly frames: readonly number[] } | undefined>): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < ts.length; i++) {
+    const t = ts[i];
+    if (t) for (let j = 0; j < t.frames.length; j++) out.push(t.frames[j]);
+  }
+  out.sort((a, b) => a - b);
+  let n = 0;
+  for (let i = 0; i < out.length; i++) if (n === 0 || out[i] !== out[n - 1]) out[n++] = out[i];
+  out.length = n;
+  return out;
 }
 
 export function lastTime(...ts: Array<Transmission | undefined>): number {

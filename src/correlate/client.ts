@@ -67,14 +67,14 @@ function appended<T>(list: T[], x: T): T[] {
  */
 function addSighting(t: Transmission, s: Sighting): void {
   t.sightings = appended(t.sightings, s);
-  const add = s.record.frames;
+  const add = s.frames;
   const frames = t.frames;
   if (frames.length === 1 && add.length === 1) {
     const a = frames[0];
     const b = add[0];
     if (a !== b) t.frames = a < b ? [a, b] : [b, a];
   } else {
-    const own = frames === t.sightings[0].record.frames ? frames.slice() : frames;
+    const own = frames === t.sightings[0].frames ? frames.slice() : frames;
     let sorted = true;
     for (const f of add) {
       if (own.includes(f)) continue;
@@ -120,7 +120,7 @@ function copyOf<T extends Transmission>(
   for (let i = list.length - 1; i >= 0; i--) {
     const t = list[i];
     if (!all && (t as Transmission as ServerResponse).server.duid !== server) continue;
-    if (s.record.time - t.time > window) break;
+    if (s.time - t.time > window) break;
     // A retransmission updates Elapsed Time (RFC 8415 §21.9) and waits at least ~0.9 s (IRT), so an
     // identical message this soon is the same transmission seen at another hop or capture point.
     if (sameMessage(t.message, msg)) return t;
@@ -194,9 +194,9 @@ export class ClientCorrelator {
     if (record.time - this.lastSweep >= 1) this.advance(record.time);
     const { inner, relays } = unwrap(record.message);
     if (!inner || inner.format !== 'client-server' || inner.xid === undefined) return; // 4o6 (20/21) has flags, not an xid
-    const sighting: Sighting = { record, relays };
-    if (CLIENT_TYPES.has(inner.msgType)) this.clientMessage(inner, sighting);
-    else if (RESPONSE_TYPES.has(inner.msgType)) this.response(inner, sighting);
+    const sighting: Sighting = { frame: record.frame, time: record.time, frames: record.frames, relays };
+    if (CLIENT_TYPES.has(inner.msgType)) this.clientMessage(inner, sighting, record);
+    else if (RESPONSE_TYPES.has(inner.msgType)) this.response(inner, sighting, record);
     // RECONFIGURE (xid 0) and anything else is not paired.
   }
 
@@ -255,8 +255,7 @@ export class ClientCorrelator {
     this.recentOrphans = [];
   }
 
-  private clientMessage(msg: Transmission['message'], s: Sighting): void {
-    const record = s.record;
+  private clientMessage(msg: Transmission['message'], s: Sighting, record: MessageRecord): void {
     const relays = s.relays;
     const xid = msg.xid!;
     const duid = duidHex(optionOf(msg, 1));
@@ -327,8 +326,7 @@ export class ClientCorrelator {
     }
   }
 
-  private response(msg: Transmission['message'], s: Sighting): void {
-    const record = s.record;
+  private response(msg: Transmission['message'], s: Sighting, record: MessageRecord): void {
     const relays = s.relays;
     const xid = msg.xid!;
     const clientDuid = duidHex(optionOf(msg, 1));
@@ -354,7 +352,7 @@ export class ClientCorrelator {
       const clientId: ServerResponse['clientId'] = byDuid ? 'match'
         : clientDuid !== undefined ? (reqDuid !== undefined ? 'mismatch' : 'unexpected')
           : (reqDuid !== undefined ? 'missing' : 'none');
-      tx.responses = appended(tx.responses, this.serverResponse(msg, s, serverDuid, clientId));
+      tx.responses = appended(tx.responses, this.serverResponse(msg, s, record.src, serverDuid, clientId));
       // Answered: a Reply to anything but a Solicit (from the server the request named, if it named
       // one: RED-NONSELECTED-DISCARD waits for it), a LEASEQUERY-REPLY; a Solicit's Rapid Commit Reply.
       if (type !== 2 && (found.named === undefined || found.named === serverDuid)) found.answered = true;
@@ -376,7 +374,7 @@ export class ClientCorrelator {
       if (!answers(t.msgType, type)) continue;
       candidates.push({ xid: t.xid, msgType: t.msgType, frame: t.requests[0].frame, time: t.requests[0].time, firstMissed: t.firstMissed });
     }
-    const response = this.serverResponse(msg, s, serverDuid, clientDuid !== undefined ? 'unexpected' : 'none');
+    const response = this.serverResponse(msg, s, record.src, serverDuid, clientDuid !== undefined ? 'unexpected' : 'none');
     settle(response);
     this.recentOrphans.push(response);
     const orphan: OrphanResponse = {
@@ -387,9 +385,8 @@ export class ClientCorrelator {
   }
 
   private transmission(msg: Transmission['message'], s: Sighting): Transmission {
-    const record = s.record;
     return {
-      message: msg, frame: record.frame, time: record.time, frames: record.frames,
+      message: msg, frame: s.frame, time: s.time, frames: s.frames,
       sightings: [s], minDepth: s.relays.length, elapsed: elapsedOf(msg),
     };
   }
@@ -398,13 +395,14 @@ export class ClientCorrelator {
    * A response in one shape. Preference and offers need the option tree: `settle` fills them in when
    * the response is handed to the rules (its transaction closes, or it is an orphan).
    */
-  private serverResponse(msg: Transmission['message'], s: Sighting, serverDuid: string | undefined, clientId: ServerResponse['clientId']): ServerResponse {
-    const record = s.record;
+  private serverResponse(
+    msg: Transmission['message'], s: Sighting, from: string, serverDuid: string | undefined, clientId: ServerResponse['clientId'],
+  ): ServerResponse {
     const hasServerId = serverDuid !== undefined;
     return {
-      message: msg, frame: record.frame, time: record.time, frames: record.frames,
+      message: msg, frame: s.frame, time: s.time, frames: s.frames,
       sightings: [s], minDepth: s.relays.length, elapsed: elapsedOf(msg),
-      server: { duid: serverDuid, address: record.src }, hasServerId, clientId,
+      server: { duid: serverDuid, address: from }, hasServerId, clientId,
       valid: hasServerId && (clientId === 'match' || clientId === 'none'),
       preference: 0, preferenceState: 'absent', offers: false, rapidCommit: hasOption(msg, 14),
     };

@@ -39,7 +39,7 @@ export function unwrap(message: Dhcpv6Message): { inner: Dhcpv6Message | undefin
     const ifid = optionOf(m, 18);
     const hop: RelayHop = {
       msgType: m.msgType, hopCount: m.hopCount ?? 0, linkAddress: m.linkAddress ?? '::', peerAddress: m.peerAddress ?? '::',
-      interfaceId: ifid ? toHex(ifid.data) : undefined, message: m,
+      interfaceId: ifid ? toHex(ifid.data) : undefined,
     };
     // Exact length for the usual one or two levels (push on a short array reserves 16 more slots).
     if (relays.length === 0) relays = [hop];
