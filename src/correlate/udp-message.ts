@@ -7,8 +7,8 @@
 // offersLeases read the tree and run once per response, when its transaction closes.
 
 import type { Dhcpv6Message, Dhcpv6Option } from '../dhcpv6/types.js';
-import { optionOf, statusOf } from '../dhcpv6/helpers.js';
-import { toHex } from '../dhcpv6/options/primitives.js';
+import { hasOption, optionOf, statusOf } from '../dhcpv6/helpers.js';
+import { toHex, u16 } from '../dhcpv6/options/primitives.js';
 import type { PreferenceState, RelayHop } from './client-events.js';
 
 /** Client → server message types paired by xid (RFC 8415 §7.3; RFC 5007 LEASEQUERY). */
@@ -83,14 +83,18 @@ export function elapsedOf(m: Dhcpv6Message): number | undefined {
 
 /** Preference with absent = 0 (RFC 8415 §18.2.1) and the state of the option (RFC 8415 §21.8). */
 export function preferenceState(m: Dhcpv6Message): { preference: number; state: PreferenceState } {
+  // Most responses carry none: answered without the option tree.
+  if (!hasOption(m, 7)) return ABSENT;
   let count = 0;
   let first: Dhcpv6Option | undefined;
   for (const o of m.options) if (o.code === 7) { count++; first ??= o; }
-  if (!first) return { preference: 0, state: 'absent' };
+  if (!first) return ABSENT;
   if (count > 1) return { preference: 0, state: 'multiple' };
   if (first.length !== 1 || first.data.length !== 1 || first.anomalies?.length) return { preference: 0, state: 'malformed' };
   return { preference: first.data[0], state: 'ok' };
 }
+
+const ABSENT: { preference: number; state: PreferenceState } = Object.freeze({ preference: 0, state: 'absent' });
 
 function iaOffers(ia: Dhcpv6Option, inner: number): boolean {
   if (!ia.options) return false;
@@ -100,16 +104,33 @@ function iaOffers(ia: Dhcpv6Option, inner: number): boolean {
   return false;
 }
 
+/** The lease option an IA of this code holds: IAADDR in IA_NA/IA_TA, IAPREFIX in IA_PD; 0 for other codes. */
+function leaseCode(code: number): number {
+  return code === 3 || code === 4 ? 5 : code === 25 ? 26 : 0;
+}
+
 /**
  * Whether a response offers addresses or prefixes (RFC 8415 §18.2.9): an IAADDR inside an IA_NA or
  * IA_TA, or an IAPREFIX inside an IA_PD, in an IA without a failing status, and no failing top-level status.
  */
 export function offersLeases(m: Dhcpv6Message): boolean {
-  const top = statusOf(m.options);
-  if (top && top.code !== 0) return false;
+  const top = optionOf(m, 13);
+  if (top && !top.anomalies?.length && top.data.length === top.length && top.length >= 2 && u16(top.data, 0) !== 0) return false;
+  // The first IA of each type, read without the option tree: an offer in one of them settles it.
+  let ias = false;
+  for (const code of IA_CODES) {
+    const ia = optionOf(m, code);
+    if (!ia) continue;
+    ias = true;
+    if (iaOffers(ia, leaseCode(code))) return true;
+  }
+  if (!ias) return false;
+  // Only a later IA of a type can still offer (RFC 8415 §21.4 allows several IA_NAs): the full list.
   for (const o of m.options) {
-    if ((o.code === 3 || o.code === 4) && iaOffers(o, 5)) return true;
-    if (o.code === 25 && iaOffers(o, 26)) return true;
+    const inner = leaseCode(o.code);
+    if (inner !== 0 && iaOffers(o, inner)) return true;
   }
   return false;
 }
+
+const IA_CODES: readonly number[] = [3, 4, 25];

@@ -14,18 +14,18 @@ function fromInside(relays: readonly RelayHop[], k: number): RelayHop | undefine
 export const v6RelayIfidEcho: RuleModule<Events> = {
   create(ctx) {
     /** An Interface-Id inside the client/server message itself (RFC 8415 §21.18: relay messages only). */
-    const inner = (tx: UdpTransaction, t: Transmission, who: 'client' | 'server'): boolean => {
+    const inner = (tx: UdpTransaction, t: Transmission, fromClient: boolean): boolean => {
       if (!hasOption(t.message, 18)) return false;
       ctx.report({
-        messageId: who === 'client' ? 'in-client-message' : 'in-server-message', frames: t.frames, time: t.time, xid: tx.xid,
+        messageId: fromClient ? 'in-client-message' : 'in-server-message', frames: t.frames, time: t.time, xid: tx.xid,
         client: partyOf(tx.client),
       });
       return true;
     };
     const judge = (tx: UdpTransaction): void => {
-      for (const t of tx.requests) if (inner(tx, t, 'client')) return;
+      for (const t of tx.requests) if (inner(tx, t, true)) return;
       for (const r of tx.responses) {
-        if (inner(tx, r, 'server')) return;
+        if (inner(tx, r, false)) return;
         for (const rs of r.sightings) {
           const repl = rs.relays;
           for (let k = 0; k < repl.length; k++) {
