@@ -51,19 +51,28 @@ interface OpenSession {
 }
 
 /**
- * `list` with `x` appended. The first two additions build an array of the exact length: `push` on a
- * short array reserves 16 more slots, and open transactions keep these arrays for seconds.
+ * `list` with `x` appended, as a new array of the exact length: `push` reserves 16 more slots (a
+ * 3-element array would take 200 octets instead of 70), and open transactions keep these for seconds.
  */
-function appended<T>(list: T[], x: T): T[] {
+function appended<T extends object>(list: T[], x: T): T[] {
   if (list.length === 0) return [x];
   if (list.length === 1) return [list[0], x];
-  list.push(x);
-  return list;
+  return list.concat([x]);
+}
+
+/** Two frame lists merged: ascending, without repeats, in a new array. */
+function mergedFrames(a: readonly number[], b: readonly number[]): number[] {
+  const out = a.concat(b);
+  out.sort((x, y) => x - y);
+  let n = 0;
+  for (let i = 0; i < out.length; i++) if (n === 0 || out[i] !== out[n - 1]) out[n++] = out[i];
+  out.length = n;
+  return out;
 }
 
 /**
  * Adds a sighting (a copy of the same transmission). The first sighting lends the transmission its
- * record's frame list; a second one gives it a list of its own (ascending, without repeats).
+ * frame list; a later one gives it a list of its own (ascending, without repeats).
  */
 function addSighting(t: Transmission, s: Sighting): void {
   t.sightings = appended(t.sightings, s);
@@ -74,15 +83,7 @@ function addSighting(t: Transmission, s: Sighting): void {
     const b = add[0];
     if (a !== b) t.frames = a < b ? [a, b] : [b, a];
   } else {
-    const own = frames === t.sightings[0].frames ? frames.slice() : frames;
-    let sorted = true;
-    for (const f of add) {
-      if (own.includes(f)) continue;
-      if (own.length && own[own.length - 1] > f) sorted = false;
-      own.push(f);
-    }
-    if (!sorted) own.sort((x, y) => x - y);
-    t.frames = own;
+    t.frames = mergedFrames(frames, add);
   }
   if (s.relays.length < t.minDepth) t.minDepth = s.relays.length;
 }
