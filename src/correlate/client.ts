@@ -4,12 +4,13 @@
 
 import type { MessageRecord } from '../dhcpv6/types.js';
 import { duidHex, hasOption, optionOf } from '../dhcpv6/helpers.js';
+import { toHex } from '../dhcpv6/options/primitives.js';
 import type { Events } from './events.js';
 import type {
   ClientSession, EndReason, OrphanResponse, ServerResponse, Sighting, Transmission, UdpTransaction,
 } from './client-events.js';
 import {
-  CLIENT_TYPES, RESPONSE_TYPES, answers, elapsedOf, offersLeases, preferenceState, sameMessage, unwrap,
+  CLIENT_TYPES, RESPONSE_TYPES, answers, elapsedOf, offersLeases, preferenceState, sameDuid, sameMessage, unwrap,
 } from './udp-message.js';
 
 export type ClientEmit = <K extends keyof Events>(name: K, event: Events[K]) => void;
@@ -89,24 +90,24 @@ function addSighting(t: Transmission, s: Sighting): void {
 }
 
 /**
- * The latest open transaction of `type` in `list` (one xid's, short) from this client: by DUID when the
- * message has one, else by address.
+ * The latest open transaction of `type` in `list` (one xid's, short) from this client: by DUID (its
+ * Client-ID body) when the message has one, else by address.
  */
-function requestOf(list: readonly OpenTx[] | undefined, type: number, duid: string | undefined, address: string): OpenTx | undefined {
+function requestOf(list: readonly OpenTx[] | undefined, type: number, duid: Uint8Array | undefined, address: string): OpenTx | undefined {
   if (!list) return undefined;
   for (let i = list.length - 1; i >= 0; i--) {
     const t = list[i].tx;
-    if (t.msgType === type && (duid !== undefined ? t.client.duid === duid : t.client.address === address)) return list[i];
+    if (t.msgType === type && (duid !== undefined ? sameDuid(t.client.duid, duid) : t.client.address === address)) return list[i];
   }
   return undefined;
 }
 
 /** The latest open transaction in `list` that a response of `type` can answer, from this client DUID (or address). */
-function answeredBy(list: readonly OpenTx[] | undefined, type: number, duid: string | undefined, address: string | undefined): OpenTx | undefined {
+function answeredBy(list: readonly OpenTx[] | undefined, type: number, duid: Uint8Array | undefined, address: string | undefined): OpenTx | undefined {
   if (!list) return undefined;
   for (let i = list.length - 1; i >= 0; i--) {
     const t = list[i].tx;
-    if ((duid !== undefined ? t.client.duid === duid : t.client.address === address) && answers(t.msgType, type)) return list[i];
+    if ((duid !== undefined ? sameDuid(t.client.duid, duid) : t.client.address === address) && answers(t.msgType, type)) return list[i];
   }
   return undefined;
 }
@@ -116,11 +117,11 @@ function answeredBy(list: readonly OpenTx[] | undefined, type: number, duid: str
  * for responses, only those from the same server (`server`: its DUID; `all` false).
  */
 function copyOf<T extends Transmission>(
-  list: readonly T[], msg: Transmission['message'], s: Sighting, window: number, all: boolean, server: string | undefined,
+  list: readonly T[], msg: Transmission['message'], s: Sighting, window: number, all: boolean, server: Uint8Array | undefined,
 ): T | undefined {
   for (let i = list.length - 1; i >= 0; i--) {
     const t = list[i];
-    if (!all && (t as Transmission as ServerResponse).server.duid !== server) continue;
+    if (!all && !sameDuid((t as Transmission as ServerResponse).server.duid, server)) continue;
     if (s.time - t.time > window) break;
     // A retransmission updates Elapsed Time (RFC 8415 §21.9) and waits at least ~0.9 s (IRT), so an
     // identical message this soon is the same transmission seen at another hop or capture point.
@@ -259,13 +260,15 @@ export class ClientCorrelator {
   private clientMessage(msg: Transmission['message'], s: Sighting, record: MessageRecord): void {
     const relays = s.relays;
     const xid = msg.xid!;
-    const duid = duidHex(optionOf(msg, 1));
+    const duidBody = optionOf(msg, 1)?.data;
     const address = relays.length ? relays[relays.length - 1].peerAddress : record.src;
+    const type = msg.msgType;
+    const existing = requestOf(this.byXid.get(xid), type, duidBody, address);
+    // Found by its DUID, the transaction already holds the text of it.
+    const duid = duidBody === undefined ? undefined : existing ? existing.tx.client.duid : toHex(duidBody);
     if (duid !== undefined) this.seenDuids.set(duid, record.time);
     this.seenAddresses.set(address, record.time);
 
-    const type = msg.msgType;
-    const existing = requestOf(this.byXid.get(xid), type, duid, address);
     if (existing) {
       this.touch(existing, record.time);
       const copy = copyOf(existing.tx.requests, msg, s, this.copyWindow, true, undefined);
@@ -330,20 +333,20 @@ export class ClientCorrelator {
   private response(msg: Transmission['message'], s: Sighting, record: MessageRecord): void {
     const relays = s.relays;
     const xid = msg.xid!;
-    const clientDuid = duidHex(optionOf(msg, 1));
-    const serverDuid = duidHex(optionOf(msg, 2));
+    const clientBody = optionOf(msg, 1)?.data;
+    const serverBody = optionOf(msg, 2)?.data;
     const clientAddress = relays.length ? relays[relays.length - 1].peerAddress : record.dst;
 
     const type = msg.msgType;
     const list = this.byXid.get(xid);
-    let found = clientDuid !== undefined ? answeredBy(list, type, clientDuid, undefined) : undefined;
+    let found = clientBody !== undefined ? answeredBy(list, type, clientBody, undefined) : undefined;
     const byDuid = found !== undefined;
     found ??= answeredBy(list, type, undefined, clientAddress);
 
     if (found) {
       this.touch(found, record.time);
       const tx = found.tx;
-      const copy = copyOf(tx.responses, msg, s, this.copyWindow, false, serverDuid);
+      const copy = copyOf(tx.responses, msg, s, this.copyWindow, false, serverBody);
       if (copy) {
         addSighting(copy, s);
         if (relays.length) copy.server.address = record.src;
@@ -351,14 +354,18 @@ export class ClientCorrelator {
       }
       const reqDuid = tx.client.duid;
       const clientId: ServerResponse['clientId'] = byDuid ? 'match'
-        : clientDuid !== undefined ? (reqDuid !== undefined ? 'mismatch' : 'unexpected')
+        : clientBody !== undefined ? (reqDuid !== undefined ? 'mismatch' : 'unexpected')
           : (reqDuid !== undefined ? 'missing' : 'none');
+      const serverDuid = serverBody === undefined ? undefined : toHex(serverBody);
       tx.responses = appended(tx.responses, this.serverResponse(msg, s, record.src, serverDuid, clientId));
       // Answered: a Reply to anything but a Solicit (from the server the request named, if it named
       // one: RED-NONSELECTED-DISCARD waits for it), a LEASEQUERY-REPLY; a Solicit's Rapid Commit Reply.
       if (type !== 2 && (found.named === undefined || found.named === serverDuid)) found.answered = true;
       return;
     }
+
+    const clientDuid = clientBody === undefined ? undefined : toHex(clientBody);
+    const serverDuid = serverBody === undefined ? undefined : toHex(serverBody);
 
     // No captured request: an orphan (merged with a copy of itself seen moments ago).
     for (const r of this.recentOrphans) {

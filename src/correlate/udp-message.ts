@@ -58,6 +58,23 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+const HEX_CHARS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
+/**
+ * Whether a DUID's hex text (lowercase, as duidHex writes it) and a DUID option body are the same
+ * DUID; both absent counts as the same. Compares in place: a copy or a retransmission is matched to
+ * its transaction without writing the hex text of its DUIDs again.
+ */
+export function sameDuid(hex: string | undefined, body: Uint8Array | undefined): boolean {
+  if (body === undefined) return hex === undefined;
+  if (hex === undefined || hex.length !== 2 * body.length) return false;
+  for (let i = 0; i < body.length; i++) {
+    const v = body[i];
+    if (hex.charCodeAt(2 * i) !== HEX_CHARS[v >> 4] || hex.charCodeAt(2 * i + 1) !== HEX_CHARS[v & 15]) return false;
+  }
+  return true;
+}
+
 /** Byte-identical client/server messages (type, xid and every top-level option body). */
 export function sameMessage(a: Dhcpv6Message, b: Dhcpv6Message): boolean {
   // The header scalars first: only a likely copy has its options compared.

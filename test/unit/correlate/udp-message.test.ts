@@ -2,7 +2,8 @@
 // (optionOf/hasOption) where they can; on random responses they agree with a walk of the whole tree.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { offersLeases, preferenceState, sameMessage } from '../../../src/correlate/udp-message.js';
+import { offersLeases, preferenceState, sameDuid, sameMessage } from '../../../src/correlate/udp-message.js';
+import { toHex } from '../../../src/dhcpv6/options/primitives.js';
 import type { Dhcpv6Message, Dhcpv6Option } from '../../../src/dhcpv6/types.js';
 import type { OptionInput } from '../../../src/dhcpv6/encode.js';
 import { decoded, duidLL, m, opt } from '../../kit/udp-scenario.js';
@@ -71,5 +72,16 @@ describe('udp-message fast paths', () => {
     expect(sameMessage(a, decoded(m(1, 7, opt.clientId(duidLL(1)), opt.elapsed(100), opt.iaNa(1))))).toBe(false);
     expect(sameMessage(a, decoded(m(1, 8, opt.clientId(duidLL(1)), opt.elapsed(0), opt.iaNa(1))))).toBe(false);
     expect(sameMessage(a, decoded(m(1, 7, opt.clientId(duidLL(1)), opt.elapsed(0), opt.iaNa(2))))).toBe(false);
+  });
+
+  it('sameDuid compares a DUID text with an option body as duidHex would', () => {
+    const bytes = fc.uint8Array({ maxLength: 20 });
+    fc.assert(fc.property(bytes, bytes, fc.boolean(), (a, b, same) => {
+      const body = same ? a.slice() : b;
+      expect(sameDuid(toHex(a), body)).toBe(toHex(a) === toHex(body));
+    }), { numRuns: 500 });
+    expect(sameDuid(undefined, undefined)).toBe(true);
+    expect(sameDuid(undefined, new Uint8Array([1]))).toBe(false);
+    expect(sameDuid('01', undefined)).toBe(false);
   });
 });
