@@ -4,7 +4,7 @@
 
 import type { ClientSession, ServerResponse, Transmission, UdpTransaction } from '../correlate/client-events.js';
 import type { Party, Verdict } from '../engine/types.js';
-import { findOption } from '../dhcpv6/helpers.js';
+import { hasOption, optionOf } from '../dhcpv6/helpers.js';
 import { toHex } from '../dhcpv6/options/primitives.js';
 
 /** RFC 8415 §7.6: SOL_TIMEOUT; the first RT of a Solicit lies in (IRT, 1.1·IRT] (§18.2.1). */
@@ -19,10 +19,18 @@ export function partyOf(p: Party | undefined): Party | undefined {
   return out;
 }
 
-export function framesOf(...ts: Array<Transmission | undefined>): number[] {
-  const out = new Set<number>();
-  for (const t of ts) if (t) for (const f of t.frames) out.add(f);
-  return [...out].sort((a, b) => a - b);
+/** The frames of transmissions (or sightings), ascending, without repeats. */
+export function framesOf(...ts: Array<{ readonly frames: readonly number[] } | undefined>): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < ts.length; i++) {
+    const t = ts[i];
+    if (t) for (let j = 0; j < t.frames.length; j++) out.push(t.frames[j]);
+  }
+  out.sort((a, b) => a - b);
+  let n = 0;
+  for (let i = 0; i < out.length; i++) if (n === 0 || out[i] !== out[n - 1]) out[n++] = out[i];
+  out.length = n;
+  return out;
 }
 
 export function lastTime(...ts: Array<Transmission | undefined>): number {
@@ -31,20 +39,25 @@ export function lastTime(...ts: Array<Transmission | undefined>): number {
   return t;
 }
 
+const SIDE_CLIENT = "the client's link";
+const SIDE_RELAY = 'a relay or server link (client timing shifted by the path)';
+
 /** Which side the capture saw the client from (for timing messages, trap SIDE). */
 export function sideOf(tx: UdpTransaction): string {
-  return tx.requests.some((r) => r.minDepth === 0) ? "the client's link" : 'a relay or server link (client timing shifted by the path)';
+  for (const r of tx.requests) if (r.minDepth === 0) return SIDE_CLIENT;
+  return SIDE_RELAY;
 }
 
-/** The DUID (hex) named by a message's Server-ID option. */
+/** The DUID (hex) named by a message's Server-ID option (read without the option tree). */
 export function serverIdOf(t: Transmission): string | undefined {
-  const o = findOption(t.message.options, 2);
+  const o = optionOf(t.message, 2);
   return o ? toHex(o.data) : undefined;
 }
 
 /** Whether the client message carried any IA option (IA_NA, IA_TA, IA_PD). */
 export function hasIa(t: Transmission): boolean {
-  return t.message.options.some((o) => o.code === 3 || o.code === 4 || o.code === 25);
+  const m = t.message;
+  return hasOption(m, 3) || hasOption(m, 4) || hasOption(m, 25);
 }
 
 /** Offered leases: the IAADDR addresses and IAPREFIX prefixes of a response, as hex bodies. */
@@ -93,24 +106,48 @@ export interface SessionView {
   rapidReply?: ServerResponse;
 }
 
+/** The latest session's view: the preference rules all judge the same session:end, one after the other. */
+let lastSession: ClientSession | undefined;
+let lastView: SessionView | undefined;
+
+/** The facts of a session, computed once per session:end and shared by every rule that asks. */
 export function viewOf(session: ClientSession): SessionView {
+  if (session === lastSession && lastView !== undefined) return lastView;
+  const v = buildView(session);
+  lastSession = session;
+  lastView = v;
+  return v;
+}
+
+function buildView(session: ClientSession): SessionView {
   const solicit = session.solicit;
   const req = session.request?.requests[0];
   const treq = req ? req.time : Infinity;
-  const advertises = solicit.responses.filter((r) => r.message.msgType === 2);
+  const advertises: ServerResponse[] = [];
+  const usable: ServerResponse[] = [];
+  let rapidReply: ServerResponse | undefined;
+  for (const r of solicit.responses) {
+    const type = r.message.msgType;
+    if (type === 2) {
+      advertises.push(r);
+      if (r.valid && r.offers && r.time <= treq) usable.push(r);
+    } else if (type === 7 && rapidReply === undefined && r.rapidCommit && r.valid && r.time <= treq) {
+      rapidReply = r;
+    }
+  }
+  let clientLinkSeen = false;
+  for (const r of solicit.requests) if (r.minDepth === 0) { clientLinkSeen = true; break; }
   const v: SessionView = {
     session, solicit, t0: solicit.requests[0].time, firstMissed: solicit.firstMissed,
-    clientLinkSeen: solicit.requests.some((r) => r.minDepth === 0), side: sideOf(solicit),
-    treq, advertises,
-    usable: advertises.filter((a) => a.valid && a.offers && a.time <= treq),
+    clientLinkSeen, side: clientLinkSeen ? SIDE_CLIENT : SIDE_RELAY,
+    treq, advertises, usable,
   };
   if (req) {
     v.req = req;
     const c = serverIdOf(req);
     if (c !== undefined) v.chosen = c;
   }
-  const rr = solicit.responses.find((r) => r.message.msgType === 7 && r.rapidCommit && r.valid && r.time <= treq);
-  if (rr) v.rapidReply = rr;
+  if (rapidReply) v.rapidReply = rapidReply;
   return v;
 }
 
@@ -224,6 +261,22 @@ export interface ChoiceJudgement extends Judgement {
  * Advertise chosen is wrong whenever it happens, so V6-PREF-IGNORE-EMPTY does not.
  */
 export function judgeChoice(v: SessionView, tol: number, relayTol = tol): ChoiceJudgement | undefined {
+  // Four rules ask about the same session in turn (the three choice rules and RED-CLIENT-PREFERENCE).
+  if (v === choiceView && tol === choiceTol && relayTol === choiceRelayTol) return choiceMemo;
+  const j = judgeChoiceOnce(v, tol, relayTol);
+  choiceView = v;
+  choiceTol = tol;
+  choiceRelayTol = relayTol;
+  choiceMemo = j;
+  return j;
+}
+
+let choiceView: SessionView | undefined;
+let choiceTol = NaN;
+let choiceRelayTol = NaN;
+let choiceMemo: ChoiceJudgement | undefined;
+
+function judgeChoiceOnce(v: SessionView, tol: number, relayTol: number): ChoiceJudgement | undefined {
   if (!v.req || v.chosen === undefined) return undefined;
   const fromChosen = v.advertises.filter((a) => a.server.duid === v.chosen && a.time <= v.treq);
   if (fromChosen.length === 0) return undefined; // RED-CLIENT-PREFERENCE (unadvertised server)

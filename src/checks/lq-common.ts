@@ -1,7 +1,7 @@
 // Shared pieces of the RFC 5007 leasequery checks: the LQ_QUERY option of a LEASEQUERY (§4.1.2.1),
 // whether it is well formed, its query type and query-options, and how a finding names the parties.
 import type { Dhcpv6Message, Dhcpv6Option, MessageRecord } from '../dhcpv6/types.js';
-import { findOption, topStatusCode, walkOptions } from '../dhcpv6/helpers.js';
+import { optionOf, topStatusCode, walkOptions } from '../dhcpv6/helpers.js';
 import type { Events } from '../correlate/events.js';
 import type { ReportDescriptor, RuleHandlers } from '../engine/types.js';
 import { partyOf } from './client-common.js';
@@ -25,7 +25,7 @@ function anomalous(o: Dhcpv6Option): boolean {
 }
 
 export function lqQueryOf(m: Dhcpv6Message): LqQuery | undefined {
-  const o = findOption(m.options, 44);
+  const o = optionOf(m, 44);
   if (!o) return undefined;
   const q: LqQuery = { option: o, linkUnspecified: true, wellFormed: o.length >= 17 && !anomalous(o), queryOptions: o.options ?? [] };
   if (o.data.length >= 1) q.type = o.data[0];

@@ -1,10 +1,14 @@
 // Client session and UDP leasequery events (RFC 8415 §15-§18, RFC 5007 §4, RFC 6853), produced by
 // the client correlator (client.ts) from UDP messages with their relay wrappers removed.
 
-import type { Dhcpv6Message, MessageRecord } from '../dhcpv6/types.js';
+import type { Dhcpv6Message } from '../dhcpv6/types.js';
 import type { Party } from '../engine/types.js';
 
-/** One relay level a message was wrapped in (RFC 8415 §9), outermost first in a chain. */
+/**
+ * One relay level a message was wrapped in (RFC 8415 §9), outermost first in a chain. Only the header
+ * fields and the Interface-Id: an open transaction keeps these for every sighting, and keeping the relay
+ * message itself would keep its decoded form (and the inner message's) alive with them.
+ */
 export interface RelayHop {
   /** 12 (RELAY-FORW) or 13 (RELAY-REPL). */
   msgType: number;
@@ -13,13 +17,18 @@ export interface RelayHop {
   peerAddress: string;
   /** OPTION_INTERFACE_ID (18) body in lowercase hex, when present at this level. */
   interfaceId?: string;
-  /** The relay message itself (its options, without unwrapping). */
-  message: Dhcpv6Message;
 }
 
-/** One sighting of a message: one datagram, the relay levels around the message, outermost first. */
+/**
+ * One sighting of a message: one datagram, the relay levels around the message, outermost first.
+ * Where and when only, not the record: the decoded relay messages around it are not kept.
+ */
 export interface Sighting {
-  record: MessageRecord;
+  /** The frame that carried the datagram (its last fragment) and its time. */
+  frame: number;
+  time: number;
+  /** All frames that carried it (IPv6 fragments), ascending. */
+  frames: number[];
   relays: RelayHop[];
 }
 

@@ -3,13 +3,14 @@
 // sessions (Solicit → Advertise* → Request → Reply, RFC 8415 §18.2.1, §18.2.9). State is bounded.
 
 import type { MessageRecord } from '../dhcpv6/types.js';
-import { duidHex, findOption } from '../dhcpv6/helpers.js';
+import { duidHex, hasOption, optionOf } from '../dhcpv6/helpers.js';
+import { toHex } from '../dhcpv6/options/primitives.js';
 import type { Events } from './events.js';
 import type {
   ClientSession, EndReason, OrphanResponse, ServerResponse, Sighting, Transmission, UdpTransaction,
 } from './client-events.js';
 import {
-  CLIENT_TYPES, RESPONSE_TYPES, answers, elapsedOf, offersLeases, preferenceState, sameMessage, unwrap,
+  CLIENT_TYPES, RESPONSE_TYPES, answers, elapsedOf, offersLeases, preferenceState, sameDuid, sameMessage, unwrap,
 } from './udp-message.js';
 
 export type ClientEmit = <K extends keyof Events>(name: K, event: Events[K]) => void;
@@ -35,7 +36,7 @@ interface OpenTx {
   tx: UdpTransaction;
   /** Time of its latest message (or of its session's Request, for a Solicit). */
   last: number;
-  session?: OpenSession;
+  session: OpenSession | undefined;
   /** Server-ID (hex) the first request named, or undefined. */
   named: string | undefined;
   /** Has the answer that lets it close after `sessions.answered-timeout`. */
@@ -44,40 +45,97 @@ interface OpenTx {
 
 interface OpenSession {
   session: ClientSession;
-  clientKey: string;
+  /** Its client's key in sessionByDuid (the DUID) or else sessionByAddress (the address). */
+  byDuid: boolean;
+  key: string;
   open: number;
 }
 
+/**
+ * `list` with `x` appended, as a new array of the exact length: `push` reserves 16 more slots (a
+ * 3-element array would take 200 octets instead of 70), and open transactions keep these for seconds.
+ */
+function appended<T extends object>(list: T[], x: T): T[] {
+  if (list.length === 0) return [x];
+  if (list.length === 1) return [list[0], x];
+  return list.concat([x]);
+}
+
+/** Two frame lists merged: ascending, without repeats, in a new array. */
+function mergedFrames(a: readonly number[], b: readonly number[]): number[] {
+  const out = a.concat(b);
+  out.sort((x, y) => x - y);
+  let n = 0;
+  for (let i = 0; i < out.length; i++) if (n === 0 || out[i] !== out[n - 1]) out[n++] = out[i];
+  out.length = n;
+  return out;
+}
+
+/**
+ * Adds a sighting (a copy of the same transmission). The first sighting lends the transmission its
+ * frame list; a later one gives it a list of its own (ascending, without repeats).
+ */
 function addSighting(t: Transmission, s: Sighting): void {
-  t.sightings.push(s);
+  t.sightings = appended(t.sightings, s);
+  const add = s.frames;
   const frames = t.frames;
-  let sorted = true;
-  for (const f of s.record.frames) {
-    if (frames.includes(f)) continue;
-    if (frames.length && frames[frames.length - 1] > f) sorted = false;
-    frames.push(f);
+  if (frames.length === 1 && add.length === 1) {
+    const a = frames[0];
+    const b = add[0];
+    if (a !== b) t.frames = a < b ? [a, b] : [b, a];
+  } else {
+    t.frames = mergedFrames(frames, add);
   }
-  if (!sorted) frames.sort((a, b) => a - b);
   if (s.relays.length < t.minDepth) t.minDepth = s.relays.length;
 }
 
-/** The latest entry of `list` matching `pick` (lists are short: one client's open transactions with one xid). */
-function lastOf(list: readonly OpenTx[] | undefined, pick: (o: OpenTx) => boolean): OpenTx | undefined {
+/**
+ * The latest open transaction of `type` in `list` (one xid's, short) from this client: by DUID (its
+ * Client-ID body) when the message has one, else by address.
+ */
+function requestOf(list: readonly OpenTx[] | undefined, type: number, duid: Uint8Array | undefined, address: string): OpenTx | undefined {
   if (!list) return undefined;
-  for (let i = list.length - 1; i >= 0; i--) if (pick(list[i])) return list[i];
+  for (let i = list.length - 1; i >= 0; i--) {
+    const t = list[i].tx;
+    if (t.msgType === type && (duid !== undefined ? sameDuid(t.client.duid, duid) : t.client.address === address)) return list[i];
+  }
   return undefined;
 }
 
-/** Finds an earlier transmission this one is a copy of (identical message, within the copy window). */
-function copyOf<T extends Transmission>(list: readonly T[], msg: Transmission['message'], s: Sighting, window: number): T | undefined {
+/** The latest open transaction in `list` that a response of `type` can answer, from this client DUID (or address). */
+function answeredBy(list: readonly OpenTx[] | undefined, type: number, duid: Uint8Array | undefined, address: string | undefined): OpenTx | undefined {
+  if (!list) return undefined;
+  for (let i = list.length - 1; i >= 0; i--) {
+    const t = list[i].tx;
+    if ((duid !== undefined ? sameDuid(t.client.duid, duid) : t.client.address === address) && answers(t.msgType, type)) return list[i];
+  }
+  return undefined;
+}
+
+/**
+ * Finds an earlier transmission this one is a copy of (identical message, within the copy window);
+ * for responses, only those from the same server (`server`: its DUID; `all` false).
+ */
+function copyOf<T extends Transmission>(
+  list: readonly T[], msg: Transmission['message'], s: Sighting, window: number, all: boolean, server: Uint8Array | undefined,
+): T | undefined {
   for (let i = list.length - 1; i >= 0; i--) {
     const t = list[i];
-    if (s.record.time - t.time > window) break;
+    if (!all && !sameDuid((t as Transmission as ServerResponse).server.duid, server)) continue;
+    if (s.time - t.time > window) break;
     // A retransmission updates Elapsed Time (RFC 8415 §21.9) and waits at least ~0.9 s (IRT), so an
     // identical message this soon is the same transmission seen at another hop or capture point.
     if (sameMessage(t.message, msg)) return t;
   }
   return undefined;
+}
+
+/** Fills in what a response offers and prefers (RFC 8415 §18.2.1, §18.2.9, §21.8), from its option tree. */
+function settle(r: ServerResponse): void {
+  const p = preferenceState(r.message);
+  r.preference = p.preference;
+  r.preferenceState = p.state;
+  r.offers = offersLeases(r.message);
 }
 
 export class ClientCorrelator {
@@ -99,8 +157,9 @@ export class ClientCorrelator {
   private readonly recent = new Map<number, OpenTx>();
   /** Unanswered transactions quiet for longer than that, by last activity, waiting for `sessions.idle-timeout`. */
   private readonly waiting = new Map<number, OpenTx>();
-  /** Latest session per client key that can still take a Request. */
-  private readonly sessionByClient = new Map<string, OpenSession>();
+  /** Latest session per client (by DUID, or by address for a client without one) that can still take a Request. */
+  private readonly sessionByDuid = new Map<string, OpenSession>();
+  private readonly sessionByAddress = new Map<string, OpenSession>();
   /**
    * Clients seen by DUID and by address (text → last time). A text counts as seen while the latest sweep is within
    * `sessions.idle-timeout` of its time; stale keys are dropped in one pass per idle timeout. Updating
@@ -137,9 +196,9 @@ export class ClientCorrelator {
     if (record.time - this.lastSweep >= 1) this.advance(record.time);
     const { inner, relays } = unwrap(record.message);
     if (!inner || inner.format !== 'client-server' || inner.xid === undefined) return; // 4o6 (20/21) has flags, not an xid
-    const sighting: Sighting = { record, relays };
-    if (CLIENT_TYPES.has(inner.msgType)) this.clientMessage(inner, sighting);
-    else if (RESPONSE_TYPES.has(inner.msgType)) this.response(inner, sighting);
+    const sighting: Sighting = { frame: record.frame, time: record.time, frames: record.frames, relays };
+    if (CLIENT_TYPES.has(inner.msgType)) this.clientMessage(inner, sighting, record);
+    else if (RESPONSE_TYPES.has(inner.msgType)) this.response(inner, sighting, record);
     // RECONFIGURE (xid 0) and anything else is not paired.
   }
 
@@ -191,61 +250,65 @@ export class ClientCorrelator {
     for (const o of [...this.open.values()]) this.close(o, 'capture-end', frame, time);
     this.recent.clear();
     this.waiting.clear();
-    this.sessionByClient.clear();
+    this.sessionByDuid.clear();
+    this.sessionByAddress.clear();
     this.seenDuids.clear();
     this.seenAddresses.clear();
     this.recentOrphans = [];
   }
 
-  private clientMessage(msg: Transmission['message'], s: Sighting): void {
-    const { record, relays } = s;
+  private clientMessage(msg: Transmission['message'], s: Sighting, record: MessageRecord): void {
+    const relays = s.relays;
     const xid = msg.xid!;
-    const duid = duidHex(findOption(msg.options, 1));
+    const duidBody = optionOf(msg, 1)?.data;
     const address = relays.length ? relays[relays.length - 1].peerAddress : record.src;
-    const clientKey = duid !== undefined ? `d:${duid}` : `a:${address}`;
+    const type = msg.msgType;
+    const existing = requestOf(this.byXid.get(xid), type, duidBody, address);
+    // Found by its DUID, the transaction already holds the text of it.
+    const duid = duidBody === undefined ? undefined : existing ? existing.tx.client.duid : toHex(duidBody);
     if (duid !== undefined) this.seenDuids.set(duid, record.time);
     this.seenAddresses.set(address, record.time);
 
-    const type = msg.msgType;
-    const existing = duid !== undefined
-      ? lastOf(this.byXid.get(xid), (o) => o.tx.msgType === type && o.tx.client.duid === duid)
-      : lastOf(this.byXid.get(xid), (o) => o.tx.msgType === type && o.tx.client.address === address);
     if (existing) {
       this.touch(existing, record.time);
-      const copy = copyOf(existing.tx.requests, msg, s, this.copyWindow);
+      const copy = copyOf(existing.tx.requests, msg, s, this.copyWindow, true, undefined);
       if (copy) addSighting(copy, s);
-      else existing.tx.requests.push(this.transmission(msg, s));
+      else existing.tx.requests = appended(existing.tx.requests, this.transmission(msg, s));
       if (relays.length) existing.tx.relayed = true;
       return;
     }
 
     const first = this.transmission(msg, s);
-    const client = duid !== undefined ? { duid, address } : { address };
+    const client = { duid, address };
     const tx: UdpTransaction = {
-      id: this.nextId++, msgType: msg.msgType, xid, client, requests: [first], responses: [],
+      id: this.nextId++, msgType: type, xid, client, requests: [first], responses: [],
       firstMissed: first.elapsed !== undefined && first.elapsed > 0, relayed: relays.length > 0,
       end: 'capture-end', endFrame: record.frame, endTime: record.time,
     };
-    const named = findOption(msg.options, 2);
-    const o: OpenTx = { tx, last: record.time, named: named ? duidHex(named) : undefined, answered: false };
+    const o: OpenTx = { tx, last: record.time, session: undefined, named: duidHex(optionOf(msg, 2)), answered: false };
     const l = this.byXid.get(xid);
     if (l) l.push(o); else this.byXid.set(xid, [o]);
     this.open.set(tx.id, o);
     this.recent.set(tx.id, o);
     this.transactions++;
 
-    if (msg.msgType === 1) {
-      const os: OpenSession = { session: { client, solicit: tx, end: 'capture-end', endFrame: record.frame, endTime: record.time }, clientKey, open: 1 };
+    const sessions = duid !== undefined ? this.sessionByDuid : this.sessionByAddress;
+    const key = duid !== undefined ? duid : address;
+    if (type === 1) {
+      const os: OpenSession = {
+        session: { client, solicit: tx, request: undefined, end: 'capture-end', endFrame: record.frame, endTime: record.time },
+        byDuid: duid !== undefined, key, open: 1,
+      };
       o.session = os;
-      this.sessionByClient.set(clientKey, os);
+      sessions.set(key, os);
       this.sessions++;
-    } else if (msg.msgType === 3) {
-      const os = this.sessionByClient.get(clientKey);
+    } else if (type === 3) {
+      const os = sessions.get(key);
       if (os && !os.session.request && record.time >= os.session.solicit.requests[0].time) {
         os.session.request = tx;
         os.open++;
         o.session = os;
-        this.sessionByClient.delete(clientKey);
+        sessions.delete(key);
         // The Solicit has what the session needs once its Request is in (late Advertises still join it
         // within sessions.answered-timeout).
         const sol = this.open.get(os.session.solicit.id);
@@ -267,28 +330,23 @@ export class ClientCorrelator {
     }
   }
 
-  private response(msg: Transmission['message'], s: Sighting): void {
-    const { record, relays } = s;
+  private response(msg: Transmission['message'], s: Sighting, record: MessageRecord): void {
+    const relays = s.relays;
     const xid = msg.xid!;
-    const clientDuid = duidHex(findOption(msg.options, 1));
-    const serverDuid = duidHex(findOption(msg.options, 2));
+    const clientBody = optionOf(msg, 1)?.data;
+    const serverBody = optionOf(msg, 2)?.data;
     const clientAddress = relays.length ? relays[relays.length - 1].peerAddress : record.dst;
 
-    let found: OpenTx | undefined;
-    let byDuid = false;
     const type = msg.msgType;
     const list = this.byXid.get(xid);
-    if (clientDuid !== undefined) {
-      found = lastOf(list, (o) => o.tx.client.duid === clientDuid && answers(o.tx.msgType, type));
-      byDuid = found !== undefined;
-    }
-    found ??= lastOf(list, (o) => o.tx.client.address === clientAddress && answers(o.tx.msgType, type));
+    let found = clientBody !== undefined ? answeredBy(list, type, clientBody, undefined) : undefined;
+    const byDuid = found !== undefined;
+    found ??= answeredBy(list, type, undefined, clientAddress);
 
     if (found) {
       this.touch(found, record.time);
       const tx = found.tx;
-      const same = tx.responses.filter((r) => r.server.duid === serverDuid);
-      const copy = copyOf(same, msg, s, this.copyWindow);
+      const copy = copyOf(tx.responses, msg, s, this.copyWindow, false, serverBody);
       if (copy) {
         addSighting(copy, s);
         if (relays.length) copy.server.address = record.src;
@@ -296,14 +354,18 @@ export class ClientCorrelator {
       }
       const reqDuid = tx.client.duid;
       const clientId: ServerResponse['clientId'] = byDuid ? 'match'
-        : clientDuid !== undefined ? (reqDuid !== undefined ? 'mismatch' : 'unexpected')
+        : clientBody !== undefined ? (reqDuid !== undefined ? 'mismatch' : 'unexpected')
           : (reqDuid !== undefined ? 'missing' : 'none');
-      tx.responses.push(this.serverResponse(msg, s, serverDuid, clientId));
+      const serverDuid = serverBody === undefined ? undefined : toHex(serverBody);
+      tx.responses = appended(tx.responses, this.serverResponse(msg, s, record.src, serverDuid, clientId));
       // Answered: a Reply to anything but a Solicit (from the server the request named, if it named
       // one: RED-NONSELECTED-DISCARD waits for it), a LEASEQUERY-REPLY; a Solicit's Rapid Commit Reply.
       if (type !== 2 && (found.named === undefined || found.named === serverDuid)) found.answered = true;
       return;
     }
+
+    const clientDuid = clientBody === undefined ? undefined : toHex(clientBody);
+    const serverDuid = serverBody === undefined ? undefined : toHex(serverBody);
 
     // No captured request: an orphan (merged with a copy of itself seen moments ago).
     for (const r of this.recentOrphans) {
@@ -312,55 +374,46 @@ export class ClientCorrelator {
         return;
       }
     }
-    const clientKeys = clientDuid !== undefined ? [`d:${clientDuid}`, `a:${clientAddress}`] : [`a:${clientAddress}`];
     const candidates: OrphanResponse['candidates'] = [];
     for (const o of this.open.values()) {
       const t = o.tx;
-      const k = t.client.duid !== undefined ? `d:${t.client.duid}` : `a:${t.client.address}`;
-      const ka = `a:${t.client.address}`;
-      if (!clientKeys.includes(k) && !clientKeys.includes(ka)) continue;
-      if (!answers(t.msgType, msg.msgType)) continue;
+      // The same client: by DUID, or by address (whether or not the transaction has a DUID).
+      if (!((clientDuid !== undefined && t.client.duid === clientDuid) || t.client.address === clientAddress)) continue;
+      if (!answers(t.msgType, type)) continue;
       candidates.push({ xid: t.xid, msgType: t.msgType, frame: t.requests[0].frame, time: t.requests[0].time, firstMissed: t.firstMissed });
     }
-    const response = this.serverResponse(msg, s, serverDuid, clientDuid !== undefined ? 'unexpected' : 'none');
+    const response = this.serverResponse(msg, s, record.src, serverDuid, clientDuid !== undefined ? 'unexpected' : 'none');
+    settle(response);
     this.recentOrphans.push(response);
     const orphan: OrphanResponse = {
-      response, xid, clientAddress, candidates,
+      response, xid, clientDuid, clientAddress, candidates,
       clientSeen: (clientDuid !== undefined && this.wasSeen(this.seenDuids, clientDuid)) || this.wasSeen(this.seenAddresses, clientAddress),
     };
-    if (clientDuid !== undefined) orphan.clientDuid = clientDuid;
     this.emit('udp:orphan-response', orphan);
   }
 
   private transmission(msg: Transmission['message'], s: Sighting): Transmission {
-    const t: Transmission = {
-      message: msg, frame: s.record.frame, time: s.record.time, frames: [...s.record.frames],
-      sightings: [s], minDepth: s.relays.length,
+    return {
+      message: msg, frame: s.frame, time: s.time, frames: s.frames,
+      sightings: [s], minDepth: s.relays.length, elapsed: elapsedOf(msg),
     };
-    const e = elapsedOf(msg);
-    if (e !== undefined) t.elapsed = e;
-    return t;
   }
 
-  private serverResponse(msg: Transmission['message'], s: Sighting, serverDuid: string | undefined, clientId: ServerResponse['clientId']): ServerResponse {
-    const pref = preferenceState(msg);
+  /**
+   * A response in one shape. Preference and offers need the option tree: `settle` fills them in when
+   * the response is handed to the rules (its transaction closes, or it is an orphan).
+   */
+  private serverResponse(
+    msg: Transmission['message'], s: Sighting, from: string, serverDuid: string | undefined, clientId: ServerResponse['clientId'],
+  ): ServerResponse {
     const hasServerId = serverDuid !== undefined;
-    const server = serverDuid !== undefined ? { duid: serverDuid, address: s.record.src } : { address: s.record.src };
-    const e = elapsedOf(msg);
-    const r = {
-      message: msg, frame: s.record.frame, time: s.record.time, frames: [...s.record.frames],
-      sightings: [s], minDepth: s.relays.length,
-    } as ServerResponse;
-    if (e !== undefined) r.elapsed = e;
-    r.server = server;
-    r.hasServerId = hasServerId;
-    r.clientId = clientId;
-    r.valid = hasServerId && (clientId === 'match' || clientId === 'none');
-    r.preference = pref.preference;
-    r.preferenceState = pref.state;
-    r.offers = offersLeases(msg);
-    r.rapidCommit = findOption(msg.options, 14) !== undefined;
-    return r;
+    return {
+      message: msg, frame: s.frame, time: s.time, frames: s.frames,
+      sightings: [s], minDepth: s.relays.length, elapsed: elapsedOf(msg),
+      server: { duid: serverDuid, address: from }, hasServerId, clientId,
+      valid: hasServerId && (clientId === 'match' || clientId === 'none'),
+      preference: 0, preferenceState: 'absent', offers: false, rapidCommit: hasOption(msg, 14),
+    };
   }
 
   private close(o: OpenTx, reason: EndReason, frame: number, time: number): void {
@@ -377,10 +430,13 @@ export class ClientCorrelator {
     o.tx.end = reason;
     o.tx.endFrame = frame;
     o.tx.endTime = time;
+    const responses = o.tx.responses;
+    for (let i = 0; i < responses.length; i++) settle(responses[i]);
     this.emit(o.tx.msgType === 14 ? 'lq:transaction-end' : 'udp:transaction-end', o.tx);
     const os = o.session;
     if (os && --os.open === 0) {
-      if (this.sessionByClient.get(os.clientKey) === os) this.sessionByClient.delete(os.clientKey);
+      const sessions = os.byDuid ? this.sessionByDuid : this.sessionByAddress;
+      if (sessions.get(os.key) === os) sessions.delete(os.key);
       os.session.end = reason;
       os.session.endFrame = frame;
       os.session.endTime = time;

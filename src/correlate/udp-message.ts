@@ -1,9 +1,14 @@
 // Pure helpers for the client correlator: unwrapping relay chains (RFC 8415 §9, §19), comparing
 // messages for copy detection, and what an Advertise offers (RFC 8415 §18.2.9, §21.8).
+//
+// Per-message paths (unwrap, elapsedOf, the DUID reads in client.ts) look options up with
+// optionOf/hasOption, which may answer from the message's octets: they never touch `message.options`,
+// so a message kept by an open transaction does not carry a built option tree. preferenceState and
+// offersLeases read the tree and run once per response, when its transaction closes.
 
 import type { Dhcpv6Message, Dhcpv6Option } from '../dhcpv6/types.js';
-import { findOption, statusOf } from '../dhcpv6/helpers.js';
-import { toHex } from '../dhcpv6/options/primitives.js';
+import { hasOption, optionOf, statusOf } from '../dhcpv6/helpers.js';
+import { toHex, u16 } from '../dhcpv6/options/primitives.js';
 import type { PreferenceState, RelayHop } from './client-events.js';
 
 /** Client → server message types paired by xid (RFC 8415 §7.3; RFC 5007 LEASEQUERY). */
@@ -19,18 +24,28 @@ export function answers(req: number, resp: number): boolean {
   return false;
 }
 
-/** Unwraps relay messages: the innermost message (undefined when a level lacks RELAY_MSG) and the chain, outermost first. */
+/** The relay chain of a message sent bare: shared, never written to. */
+const NO_RELAYS: RelayHop[] = Object.freeze([]) as unknown as RelayHop[];
+
+/**
+ * Unwraps relay messages: the innermost message (undefined when a level lacks RELAY_MSG) and the chain,
+ * outermost first. A bare message gets a shared empty chain (read-only).
+ */
 export function unwrap(message: Dhcpv6Message): { inner: Dhcpv6Message | undefined; relays: RelayHop[] } {
-  const relays: RelayHop[] = [];
+  if (message.format !== 'relay') return { inner: message, relays: NO_RELAYS };
+  let relays: RelayHop[] = NO_RELAYS;
   let m: Dhcpv6Message = message;
   while (m.format === 'relay') {
-    const ifid = findOption(m.options, 18);
+    const ifid = optionOf(m, 18);
     const hop: RelayHop = {
-      msgType: m.msgType, hopCount: m.hopCount ?? 0, linkAddress: m.linkAddress ?? '::', peerAddress: m.peerAddress ?? '::', message: m,
+      msgType: m.msgType, hopCount: m.hopCount ?? 0, linkAddress: m.linkAddress ?? '::', peerAddress: m.peerAddress ?? '::',
+      interfaceId: ifid ? toHex(ifid.data) : undefined,
     };
-    if (ifid) hop.interfaceId = toHex(ifid.data);
-    relays.push(hop);
-    const inner = findOption(m.options, 9)?.message;
+    // Exact length for the usual one or two levels (push on a short array reserves 16 more slots).
+    if (relays.length === 0) relays = [hop];
+    else if (relays.length === 1) relays = [relays[0], hop];
+    else relays.push(hop);
+    const inner = optionOf(m, 9)?.message;
     if (!inner) return { inner: undefined, relays };
     m = inner;
   }
@@ -43,34 +58,60 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+const HEX_CHARS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
+/**
+ * Whether a DUID's hex text (lowercase, as duidHex writes it) and a DUID option body are the same
+ * DUID; both absent counts as the same. Compares in place: a copy or a retransmission is matched to
+ * its transaction without writing the hex text of its DUIDs again.
+ */
+export function sameDuid(hex: string | undefined, body: Uint8Array | undefined): boolean {
+  if (body === undefined) return hex === undefined;
+  if (hex === undefined || hex.length !== 2 * body.length) return false;
+  for (let i = 0; i < body.length; i++) {
+    const v = body[i];
+    if (hex.charCodeAt(2 * i) !== HEX_CHARS[v >> 4] || hex.charCodeAt(2 * i + 1) !== HEX_CHARS[v & 15]) return false;
+  }
+  return true;
+}
+
 /** Byte-identical client/server messages (type, xid and every top-level option body). */
 export function sameMessage(a: Dhcpv6Message, b: Dhcpv6Message): boolean {
-  if (a.msgType !== b.msgType || a.xid !== b.xid || a.length !== b.length || a.options.length !== b.options.length) return false;
-  for (let i = 0; i < a.options.length; i++) {
-    const x = a.options[i];
-    const y = b.options[i];
-    if (x.code !== y.code || x.length !== y.length || !sameBytes(x.data, y.data)) return false;
+  // The header scalars first: only a likely copy has its options compared.
+  if (a === b) return true;
+  if (a.msgType !== b.msgType || a.xid !== b.xid || a.length !== b.length) return false;
+  const x = a.options;
+  const y = b.options;
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) {
+    const p = x[i];
+    const q = y[i];
+    if (p.code !== q.code || p.length !== q.length || !sameBytes(p.data, q.data)) return false;
   }
   return true;
 }
 
 /** Elapsed Time in hundredths of a second, when present and well formed (RFC 8415 §21.9). */
 export function elapsedOf(m: Dhcpv6Message): number | undefined {
-  const o = findOption(m.options, 8);
+  const o = optionOf(m, 8);
   if (!o || o.length !== 2 || o.data.length !== 2 || o.anomalies?.length) return undefined;
   return (o.data[0] << 8) | o.data[1];
 }
 
 /** Preference with absent = 0 (RFC 8415 §18.2.1) and the state of the option (RFC 8415 §21.8). */
 export function preferenceState(m: Dhcpv6Message): { preference: number; state: PreferenceState } {
+  // Most responses carry none: answered without the option tree.
+  if (!hasOption(m, 7)) return ABSENT;
   let count = 0;
   let first: Dhcpv6Option | undefined;
   for (const o of m.options) if (o.code === 7) { count++; first ??= o; }
-  if (!first) return { preference: 0, state: 'absent' };
+  if (!first) return ABSENT;
   if (count > 1) return { preference: 0, state: 'multiple' };
   if (first.length !== 1 || first.data.length !== 1 || first.anomalies?.length) return { preference: 0, state: 'malformed' };
   return { preference: first.data[0], state: 'ok' };
 }
+
+const ABSENT: { preference: number; state: PreferenceState } = Object.freeze({ preference: 0, state: 'absent' });
 
 function iaOffers(ia: Dhcpv6Option, inner: number): boolean {
   if (!ia.options) return false;
@@ -80,16 +121,33 @@ function iaOffers(ia: Dhcpv6Option, inner: number): boolean {
   return false;
 }
 
+/** The lease option an IA of this code holds: IAADDR in IA_NA/IA_TA, IAPREFIX in IA_PD; 0 for other codes. */
+function leaseCode(code: number): number {
+  return code === 3 || code === 4 ? 5 : code === 25 ? 26 : 0;
+}
+
 /**
  * Whether a response offers addresses or prefixes (RFC 8415 §18.2.9): an IAADDR inside an IA_NA or
  * IA_TA, or an IAPREFIX inside an IA_PD, in an IA without a failing status, and no failing top-level status.
  */
 export function offersLeases(m: Dhcpv6Message): boolean {
-  const top = statusOf(m.options);
-  if (top && top.code !== 0) return false;
+  const top = optionOf(m, 13);
+  if (top && !top.anomalies?.length && top.data.length === top.length && top.length >= 2 && u16(top.data, 0) !== 0) return false;
+  // The first IA of each type, read without the option tree: an offer in one of them settles it.
+  let ias = false;
+  for (const code of IA_CODES) {
+    const ia = optionOf(m, code);
+    if (!ia) continue;
+    ias = true;
+    if (iaOffers(ia, leaseCode(code))) return true;
+  }
+  if (!ias) return false;
+  // Only a later IA of a type can still offer (RFC 8415 §21.4 allows several IA_NAs): the full list.
   for (const o of m.options) {
-    if ((o.code === 3 || o.code === 4) && iaOffers(o, 5)) return true;
-    if (o.code === 25 && iaOffers(o, 26)) return true;
+    const inner = leaseCode(o.code);
+    if (inner !== 0 && iaOffers(o, inner)) return true;
   }
   return false;
 }
+
+const IA_CODES: readonly number[] = [3, 4, 25];

@@ -12,13 +12,22 @@ export const redServerPreferenceSupport: RuleModule<Events> = {
     return {
       'udp:transaction-end': (tx) => {
         if (tx.msgType !== 1) return;
+        // Most Solicits are answered by fewer than two servers: count before building anything.
+        let first: string | undefined;
+        let several = false;
+        for (const r of tx.responses) {
+          const d = r.server.duid;
+          if (r.message.msgType !== 2 || d === undefined || (r.preferenceState !== 'ok' && r.preferenceState !== 'absent')) continue;
+          if (first === undefined) first = d;
+          else if (d !== first) { several = true; break; }
+        }
+        if (!several) return;
         const byServer = new Map<string, ServerResponse>();
         for (const r of tx.responses) {
           if (r.message.msgType !== 2 || r.server.duid === undefined) continue;
           if (r.preferenceState !== 'ok' && r.preferenceState !== 'absent') continue;
           if (!byServer.has(r.server.duid)) byServer.set(r.server.duid, r);
         }
-        if (byServer.size < 2) return;
         const ads = [...byServer.values()];
         const base = { frames: framesOf(...ads), time: Math.max(...ads.map((a) => a.time)), xid: tx.xid, client: partyOf(tx.client) };
         const seen = new Map<number, ServerResponse>();

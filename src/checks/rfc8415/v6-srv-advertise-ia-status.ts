@@ -12,36 +12,59 @@ function iaid(o: Dhcpv6Option): number | undefined {
   return o.data.length >= 4 ? ((o.data[0] << 24) >>> 0) + ((o.data[1] << 16) | (o.data[2] << 8) | o.data[3]) : undefined;
 }
 
+/** The option of this IA type and IAID in a message's top level. */
+function findIa(options: readonly Dhcpv6Option[], code: number, id: number): Dhcpv6Option | undefined {
+  for (const o of options) if (o.code === code && iaid(o) === id) return o;
+  return undefined;
+}
+
+/** Whether an IA's sub-options hold an address or a prefix. */
+function hasLeases(sub: readonly Dhcpv6Option[]): boolean {
+  for (const o of sub) if (o.code === 5 || o.code === 26) return true;
+  return false;
+}
+
 export const v6SrvAdvertiseIaStatus: RuleModule<Events> = {
   create(ctx) {
     return {
       'udp:transaction-end': (tx) => {
         if (tx.msgType !== 1) return;
+        let advertised = false;
+        for (const r of tx.responses) if (r.message.msgType === 2) { advertised = true; break; }
+        if (!advertised) return;
         const sol = tx.requests[0];
-        const ias = sol.message.options.filter((o) => NAMES[o.code] !== undefined && iaid(o) !== undefined);
+        const ias: Dhcpv6Option[] = [];
+        for (const o of sol.message.options) if (NAMES[o.code] !== undefined && iaid(o) !== undefined) ias.push(o);
         if (ias.length === 0) return;
         for (const r of tx.responses) {
           if (r.message.msgType !== 2) continue;
-          const top = statusOf(r.message.options);
+          const options = r.message.options;
+          const top = statusOf(options);
           if (top && top.code !== 0) continue; // RFC 3315-style top-level NoAddrsAvail, UnspecFail, UseMulticast (Q12)
           for (const ia of ias) {
             const id = iaid(ia)!;
-            const found = r.message.options.find((o) => o.code === ia.code && iaid(o) === id);
-            const data = { ia: NAMES[ia.code], iaid: id };
-            const base = { frames: framesOf(sol, r), time: r.time, xid: tx.xid, client: partyOf(tx.client), server: partyOf(r.server), data };
+            const found = findIa(options, ia.code, id);
+            let messageId: string | undefined;
+            let inconclusive = false;
             if (!found) {
               // RFC 8415 §18.3.9. IA_TA (obsoleted by 8415bis) and IA_PD (RFC 3633, optional) may be unknown to the server.
-              if (ia.code === 3) ctx.report({ ...base, messageId: 'missing-ia' });
-              else ctx.report({ ...base, messageId: 'missing-optional-ia', verdict: 'inconclusive' });
-              break;
+              if (ia.code === 3) messageId = 'missing-ia';
+              else { messageId = 'missing-optional-ia'; inconclusive = true; }
+            } else {
+              const sub = found.options ?? [];
+              if (!hasLeases(sub)) {
+                const st = statusOf(sub);
+                if (!st || st.code === 0) messageId = 'empty-no-status';
+              }
             }
-            const sub = found.options ?? [];
-            const leases = sub.some((o) => o.code === 5 || o.code === 26);
-            const st = statusOf(sub);
-            if (!leases && (!st || st.code === 0)) {
-              ctx.report({ ...base, messageId: 'empty-no-status' });
-              break;
-            }
+            if (messageId === undefined) continue;
+            const d = {
+              frames: framesOf(sol, r), time: r.time, xid: tx.xid, client: partyOf(tx.client), server: partyOf(r.server),
+              data: { ia: NAMES[ia.code], iaid: id },
+            };
+            if (inconclusive) ctx.report({ ...d, messageId, verdict: 'inconclusive' });
+            else ctx.report({ ...d, messageId });
+            break;
           }
         }
       },

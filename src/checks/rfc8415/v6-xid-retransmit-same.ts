@@ -30,6 +30,9 @@ function contentOf(m: Dhcpv6Message): Uint8Array {
   return out;
 }
 
+/** The content of an exchange no later one can be compared with (see `Last.content`). */
+const NO_CONTENT = new Uint8Array(0);
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -44,6 +47,10 @@ interface Last {
   time: number;
   elapsed: number | undefined;
   frames: number[];
+  /**
+   * Only copied when a later exchange could be compared with it: one starting after `time` and before
+   * `firstResponse`, with `elapsed` known. Otherwise NO_CONTENT (never compared).
+   */
   content: Uint8Array;
 }
 
@@ -66,10 +73,12 @@ export const v6XidRetransmitSame: RuleModule<Events> = {
         const prev = previous.get(key);
         const first = tx.requests[0];
         const last = tx.requests[tx.requests.length - 1];
+        const firstResponse = tx.responses.length ? tx.responses[0].time : Infinity;
+        const comparable = last.elapsed !== undefined && firstResponse > last.time;
         previous.delete(key);
         previous.set(key, {
-          xid: tx.xid, firstResponse: tx.responses[0]?.time ?? Infinity,
-          time: last.time, elapsed: last.elapsed, frames: last.frames, content: contentOf(last.message),
+          xid: tx.xid, firstResponse, time: last.time, elapsed: last.elapsed, frames: last.frames,
+          content: comparable ? contentOf(last.message) : NO_CONTENT,
         });
         if (previous.size > MAX_CLIENTS) evictOldest();
         if (!prev || prev.xid === tx.xid || prev.time >= first.time || prev.firstResponse <= first.time) return;

@@ -1,0 +1,87 @@
+// udp-message fast paths: preferenceState and offersLeases answer from the first options of a kind
+// (optionOf/hasOption) where they can; on random responses they agree with a walk of the whole tree.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { offersLeases, preferenceState, sameDuid, sameMessage } from '../../../src/correlate/udp-message.js';
+import { toHex } from '../../../src/dhcpv6/options/primitives.js';
+import type { Dhcpv6Message, Dhcpv6Option } from '../../../src/dhcpv6/types.js';
+import type { OptionInput } from '../../../src/dhcpv6/encode.js';
+import { decoded, duidLL, m, opt } from '../../kit/udp-scenario.js';
+
+/** The general path: every top-level option, as the correlator computed it before the fast paths. */
+function statusCode(options: readonly Dhcpv6Option[]): number | undefined {
+  const o = options.find((x) => x.code === 13);
+  if (!o || o.anomalies?.length || o.data.length !== o.length || o.length < 2) return undefined;
+  return (o.data[0] << 8) | o.data[1];
+}
+
+function offersByTree(msg: Dhcpv6Message): boolean {
+  const top = statusCode(msg.options);
+  if (top !== undefined && top !== 0) return false;
+  const offers = (ia: Dhcpv6Option, inner: number): boolean => {
+    if (!ia.options) return false;
+    const st = statusCode(ia.options);
+    if (st !== undefined && st !== 0) return false;
+    return ia.options.some((o) => o.code === inner && !o.anomalies?.length);
+  };
+  return msg.options.some((o) => ((o.code === 3 || o.code === 4) && offers(o, 5)) || (o.code === 25 && offers(o, 26)));
+}
+
+function preferenceByTree(msg: Dhcpv6Message): { preference: number; state: string } {
+  const prefs = msg.options.filter((o) => o.code === 7);
+  if (prefs.length === 0) return { preference: 0, state: 'absent' };
+  if (prefs.length > 1) return { preference: 0, state: 'multiple' };
+  const p = prefs[0];
+  if (p.length !== 1 || p.data.length !== 1 || p.anomalies?.length) return { preference: 0, state: 'malformed' };
+  return { preference: p.data[0], state: 'ok' };
+}
+
+const status = fc.constantFrom(0, 2, 6).map((c) => opt.status(c, 'x'));
+const lease = fc.oneof(
+  fc.integer({ min: 1, max: 250 }).map((n) => opt.iaAddr(`2001:db8::${n.toString(16)}`)),
+  fc.integer({ min: 1, max: 250 }).map((n) => opt.iaPrefix(`2001:db8:${n.toString(16)}::`, 56)),
+  status,
+);
+const option: fc.Arbitrary<OptionInput> = fc.oneof(
+  fc.tuple(fc.integer({ min: 1, max: 9 }), fc.array(lease, { maxLength: 3 })).map(([id, sub]) => opt.iaNa(id, ...sub)),
+  fc.tuple(fc.integer({ min: 1, max: 9 }), fc.array(lease, { maxLength: 3 })).map(([id, sub]) => opt.iaPd(id, ...sub)),
+  fc.tuple(fc.integer({ min: 1, max: 9 }), fc.array(lease, { maxLength: 2 })).map(([id, sub]) => ({ code: 4, value: { iaid: id }, options: sub }) as OptionInput),
+  status,
+  fc.integer({ min: 0, max: 255 }).map((v) => opt.pref(v)),
+  fc.constantFrom(opt.prefHex(''), opt.prefHex('0102'), opt.raw(3, '00'), opt.raw(25, '0001'), opt.raw(13, '00'), opt.rapidCommit()),
+);
+
+describe('udp-message fast paths', () => {
+  it('offersLeases and preferenceState agree with a walk of the whole option tree', () => {
+    const seen = new Set<string>();
+    fc.assert(fc.property(fc.constantFrom(2, 7), fc.array(option, { maxLength: 6 }), (type, options) => {
+      const msg = decoded(m(type, 0x42, opt.clientId(duidLL(1)), opt.serverId(duidLL(0x101)), ...options));
+      const offers = offersLeases(msg);
+      const pref = preferenceState(msg);
+      expect(offers).toBe(offersByTree(msg));
+      expect(pref).toEqual(preferenceByTree(msg));
+      seen.add(`offers:${offers}`).add(pref.state);
+    }), { numRuns: 400 });
+    // Both answers and every Preference state were exercised.
+    expect([...seen].sort()).toEqual(['absent', 'malformed', 'multiple', 'offers:false', 'offers:true', 'ok']);
+  });
+
+  it('sameMessage: identical messages only', () => {
+    const a = decoded(m(1, 7, opt.clientId(duidLL(1)), opt.elapsed(0), opt.iaNa(1)));
+    expect(sameMessage(a, decoded(m(1, 7, opt.clientId(duidLL(1)), opt.elapsed(0), opt.iaNa(1))))).toBe(true);
+    expect(sameMessage(a, decoded(m(1, 7, opt.clientId(duidLL(1)), opt.elapsed(100), opt.iaNa(1))))).toBe(false);
+    expect(sameMessage(a, decoded(m(1, 8, opt.clientId(duidLL(1)), opt.elapsed(0), opt.iaNa(1))))).toBe(false);
+    expect(sameMessage(a, decoded(m(1, 7, opt.clientId(duidLL(1)), opt.elapsed(0), opt.iaNa(2))))).toBe(false);
+  });
+
+  it('sameDuid compares a DUID text with an option body as duidHex would', () => {
+    const bytes = fc.uint8Array({ maxLength: 20 });
+    fc.assert(fc.property(bytes, bytes, fc.boolean(), (a, b, same) => {
+      const body = same ? a.slice() : b;
+      expect(sameDuid(toHex(a), body)).toBe(toHex(a) === toHex(body));
+    }), { numRuns: 500 });
+    expect(sameDuid(undefined, undefined)).toBe(true);
+    expect(sameDuid(undefined, new Uint8Array([1]))).toBe(false);
+    expect(sameDuid('01', undefined)).toBe(false);
+  });
+});
