@@ -7,7 +7,7 @@
 // offersLeases read the tree and run once per response, when its transaction closes.
 
 import type { Dhcpv6Message, Dhcpv6Option } from '../dhcpv6/types.js';
-import { hasOption, optionOf, statusOf } from '../dhcpv6/helpers.js';
+import { hasOption, optionOf, sameOctets, statusOf } from '../dhcpv6/helpers.js';
 import { toHex, u16 } from '../dhcpv6/options/primitives.js';
 import type { PreferenceState, RelayHop } from './client-events.js';
 
@@ -80,6 +80,9 @@ export function sameMessage(a: Dhcpv6Message, b: Dhcpv6Message): boolean {
   // The header scalars first: only a likely copy has its options compared.
   if (a === b) return true;
   if (a.msgType !== b.msgType || a.xid !== b.xid || a.length !== b.length) return false;
+  // Clean messages: the same octets are the same header and options (no option tree is built).
+  const octets = sameOctets(a, b);
+  if (octets !== undefined) return octets;
   const x = a.options;
   const y = b.options;
   if (x.length !== y.length) return false;

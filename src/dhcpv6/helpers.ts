@@ -32,6 +32,16 @@ export function hasOption(msg: Dhcpv6Message, code: number): boolean {
   return msg instanceof DecodedMessage ? msg.hasTopOption(code) : findOption(msg.options, code) !== undefined;
 }
 
+/**
+ * Byte-identical clean messages, compared in place without building either option tree; undefined
+ * when that cannot be told from the octets (a message with anomalies, or not a decoded one).
+ */
+export function sameOctets(a: Dhcpv6Message, b: Dhcpv6Message): boolean | undefined {
+  if (!(a instanceof DecodedMessage) || !(b instanceof DecodedMessage)) return undefined;
+  if (a.anomalies.length !== 0 || b.anomalies.length !== 0) return undefined;
+  return a.sameOctets(b);
+}
+
 /** All options with this code at this level, in order. */
 export function findOptions(options: readonly Dhcpv6Option[], code: number): Dhcpv6Option[] {
   return options.filter((o) => o.code === code);

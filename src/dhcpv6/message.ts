@@ -218,6 +218,21 @@ export class DecodedMessage implements Dhcpv6Message {
   set options(v: Dhcpv6Option[]) { this.#options = v; }
 
   /**
+   * Whether `other` occupies the same octets (header and options), compared in place. Only asked of
+   * clean messages: for them the octets after the header are exactly the option list.
+   */
+  sameOctets(other: DecodedMessage): boolean {
+    const n = this.length;
+    if (other.length !== n) return false;
+    const a = this.#bytes;
+    const b = other.#bytes;
+    const sa = this.#start;
+    const sb = other.#start;
+    for (let i = 0; i < n; i++) if (a[sa + i] !== b[sb + i]) return false;
+    return true;
+  }
+
+  /**
    * First top-level option with this code, equal to `findOption(this.options, code)`. Before the
    * tree is built, only that option (with what it holds) is built from the octets; asking again for
    * the same code returns the same object, and so does the tree once built.

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCodec, defaultCodec, type Dhcpv6Codec } from '../../../src/dhcpv6/codec.js';
 import { DecodedMessage, lengthProblem, messageFormat, HEADER_LENGTH } from '../../../src/dhcpv6/message.js';
-import { findOption, hasOption, optionOf } from '../../../src/dhcpv6/helpers.js';
+import { findOption, hasOption, optionOf, sameOctets } from '../../../src/dhcpv6/helpers.js';
 import { formatIpv6, u16, u24, u32 } from '../../../src/dhcpv6/options/primitives.js';
 import type { Dhcpv6Anomaly, Dhcpv6Message, Dhcpv6Option } from '../../../src/dhcpv6/types.js';
 import { decode } from '../../../src/index.js';
@@ -192,6 +192,38 @@ describe('lazy message = eager oracle', () => {
         });
       }
     }), { numRuns: 1000 });
+  });
+
+  test('sameOctets (in place, no tree) = every header field and every top-level option compared on the trees', () => {
+    // Pairs that differ in a few octets (or not at all) make equal and unequal answers both common.
+    const pairs = messages.chain((a) => fc.tuple(
+      fc.constant(a),
+      fc.array(fc.tuple(fc.nat(), fc.nat(255)), { maxLength: 2 }).map((edits) => {
+        const b = Uint8Array.from(a);
+        for (const [at, v] of edits) if (b.length > 0) b[at % b.length] = v;
+        return b;
+      }),
+    ));
+    let equal = 0;
+    let compared = 0;
+    fc.assert(fc.property(pairs, ([x, y]) => {
+      const a = defaultCodec.decodeMessage(x);
+      const b = defaultCodec.decodeMessage(y);
+      const fast = sameOctets(a, b);
+      if (a.anomalies.length || b.anomalies.length) { expect(fast).toBeUndefined(); return; }
+      compared++;
+      const p = a.options;
+      const q = b.options;
+      const header = (['msgType', 'xid', 'flags', 'hopCount', 'linkAddress', 'peerAddress', 'sentTime', 'length'] as const)
+        .every((k) => a[k] === b[k]);
+      const want = header && p.length === q.length
+        && p.every((o, i) => o.code === q[i].code && o.length === q[i].length && hexOf(o.data) === hexOf(q[i].data));
+      if (want) equal++;
+      expect(fast).toBe(want);
+    }), { numRuns: 1500 });
+    expect(compared).toBeGreaterThan(100);
+    expect(equal).toBeGreaterThan(20);
+    expect(compared - equal).toBeGreaterThan(20);
   });
 
   test('a clean message shares the empty anomaly list and builds nothing until asked', () => {
