@@ -3,13 +3,59 @@
 
 import type { Dhcpv6Message, Dhcpv6Option } from './types.js';
 import type { OptionValue } from './options/types.js';
-import { toHex, u16 } from './options/primitives.js';
+import { toHex, u16, u32 } from './options/primitives.js';
 import { defaultCodec, type Dhcpv6Codec } from './codec.js';
-import { DecodedMessage } from './message.js';
+import { DecodedMessage, WireOption } from './message.js';
 
 /** Well-formed: captured in full and without anomalies of its own. */
 function intact(o: Dhcpv6Option): boolean {
-  return !o.anomalies?.length && o.data.length === o.length;
+  return !o.anomalies?.length && optionBodyLength(o) === o.length;
+}
+
+// Reading an option body in place. Options the decoder builds (message.ts `WireOption`) make their
+// `data` view only when asked; these answer from the message's octets without one, and from `data`
+// for any other Dhcpv6Option (plain objects: tests, encode.ts), with the same results.
+
+/** Octets of the option body as captured: `o.data.length`, without a view. */
+export function optionBodyLength(o: Dhcpv6Option): number {
+  return o instanceof WireOption ? o.capturedLength : o.data.length;
+}
+
+/** Body octet `i`: `o.data[i]` (undefined outside the captured body), without a view. */
+export function optionU8(o: Dhcpv6Option, i: number): number | undefined {
+  return o instanceof WireOption ? o.u8(i) : o.data[i];
+}
+
+/** Big-endian 16 bits at body offset `i`: `u16(o.data, i)`; the caller checks i + 2 <= optionBodyLength(o). */
+export function optionU16(o: Dhcpv6Option, i: number): number {
+  return o instanceof WireOption ? o.u16(i) : u16(o.data, i);
+}
+
+/** Big-endian 32 bits at body offset `i`: `u32(o.data, i)`; the caller checks i + 4 <= optionBodyLength(o). */
+export function optionU32(o: Dhcpv6Option, i: number): number {
+  return o instanceof WireOption ? o.u32(i) : u32(o.data, i);
+}
+
+/** Whether the captured body is exactly the octets of `bytes`, compared in place. */
+export function sameBody(o: Dhcpv6Option, bytes: Uint8Array): boolean {
+  if (o instanceof WireOption) return o.sameBody(bytes);
+  const d = o.data;
+  if (d.length !== bytes.length) return false;
+  for (let i = 0; i < d.length; i++) if (d[i] !== bytes[i]) return false;
+  return true;
+}
+
+/**
+ * Whether `hex` is the lowercase hex text of the captured body (`hex === toHex(o.data)`, as duidHex
+ * writes DUIDs), compared in place without a view or a new string.
+ */
+export function sameBodyHex(o: Dhcpv6Option, hex: string): boolean {
+  return o instanceof WireOption ? o.sameHex(hex) : hex === toHex(o.data);
+}
+
+/** `toHex(o.data)` (lowercase hex of the captured body), without a view. */
+export function bodyHex(o: Dhcpv6Option): string {
+  return o instanceof WireOption ? o.hex() : toHex(o.data);
 }
 
 /** First option with this code at this level. */
@@ -74,11 +120,14 @@ export function walkOptions(
   go(options);
 }
 
+/** Decodes status texts (stateless: no `stream` option), made once rather than per call. */
+const UTF8 = new TextDecoder();
+
 /** The status of an option list (a message's or an IA's): undefined when there is none (= Success, RFC 8415 §7.5). */
 export function statusOf(options: readonly Dhcpv6Option[]): { code: number; text: string } | undefined {
   const o = findOption(options, 13);
   if (!o || !intact(o) || o.length < 2) return undefined;
-  return { code: u16(o.data, 0), text: new TextDecoder().decode(o.data.subarray(2)) };
+  return { code: optionU16(o, 0), text: UTF8.decode(o.data.subarray(2)) };
 }
 
 /**
@@ -87,7 +136,7 @@ export function statusOf(options: readonly Dhcpv6Option[]): { code: number; text
  */
 export function topStatusCode(options: readonly Dhcpv6Option[]): number | undefined {
   const o = findOption(options, 13);
-  return o && o.data.length >= 2 ? u16(o.data, 0) : undefined;
+  return o && optionBodyLength(o) >= 2 ? optionU16(o, 0) : undefined;
 }
 
 /** True when the options carry no status code or Success (RFC 8415 §7.5, RFC 5007 §4.3.3). */
@@ -98,13 +147,13 @@ export function isSuccess(options: readonly Dhcpv6Option[]): boolean {
 
 /** Hex of a DUID-carrying option's body (CLIENTID, SERVERID, RELAY_ID); compare DUIDs only as bytes (RFC 8415 §11). */
 export function duidHex(option: Dhcpv6Option | undefined): string | undefined {
-  return option ? toHex(option.data) : undefined;
+  return option ? bodyHex(option) : undefined;
 }
 
 /** The Preference value (RFC 8415 §21.8); undefined when absent or malformed (callers treat absent as 0). */
 export function preferenceOf(message: Dhcpv6Message): number | undefined {
   const o = optionOf(message, 7);
-  return o && intact(o) && o.length === 1 ? o.data[0] : undefined;
+  return o && intact(o) && o.length === 1 ? optionU8(o, 0) : undefined;
 }
 
 /** The client/server message inside a relay chain, with the relay messages outermost first. */

@@ -14,6 +14,7 @@ export type { MessageJson, OptionInput } from './encode.js';
 export type { MessageBodyJson, OptionJson } from './json.js';
 export {
   findOption, findOptions, optionOf, hasOption, walkOptions, statusOf, topStatusCode, isSuccess, duidHex, preferenceOf,
-  innermostMessage, optionValue,
+  innermostMessage, optionValue, optionBodyLength, optionU8, optionU16, optionU32,
+  sameBody, sameBodyHex, bodyHex,
 } from './helpers.js';
 export { BulkStreamDecoder, looksLikeBulkLeasequery, BULK_DEFAULTS } from './bulk-stream.js';

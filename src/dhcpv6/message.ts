@@ -5,11 +5,12 @@
 // A message is checked eagerly and its option tree built lazily: a non-allocating validation walk
 // (the same rules as the tree walker) tells whether the message is clean; a clean message keeps its
 // octets and builds `options` on first access, a message with any problem is walked in full at once
-// so its anomaly list is exact from the start.
+// so its anomaly list is exact from the start. Options (`WireOption`) keep offsets into the message's
+// octets and make their `data` view only when it is read.
 
 import type { Dhcpv6Anomaly, Dhcpv6Message, Dhcpv6Option, MessageFormat } from './types.js';
 import type { OptionCodec } from './options/types.js';
-import { formatIpv6, u24, u32 } from './options/primitives.js';
+import { formatIpv6, toHex, u24, u32 } from './options/primitives.js';
 
 /** What the walker needs from a codec instance. */
 export interface WalkContext {
@@ -251,7 +252,7 @@ export class DecodedMessage implements Dhcpv6Message {
     for (let o = this.#start + headerLength(this.msgType); o < end;) {
       const len = (b[o + 2] << 8) | b[o + 3];
       if (((b[o] << 8) | b[o + 1]) === code) {
-        const opt = newOption(code, len, view(b, o + 4, o + 4 + len));
+        const opt = newOption(code, len, b, o + 4, o + 4 + len);
         const sh = this.#ctx.rules.shape[code];
         if ((sh & (SH_OPTIONS | SH_MESSAGE)) !== 0) fillClean(this.#ctx, opt, sh, b, o + 4, o + 4 + len, this.#depth);
         this.#asked = opt;
@@ -293,9 +294,112 @@ function view(b: Uint8Array, s: number, e: number): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset + s, e - s);
 }
 
-/** One option object, always in the same shape. */
-function newOption(code: number, length: number, data: Uint8Array): Dhcpv6Option {
-  return { code, length, data, options: undefined, message: undefined, anomalies: undefined };
+/** Character codes of lowercase hex digits (toHex's alphabet). */
+const HEX_CHARS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
+/**
+ * An option as the decoder builds it (the Dhcpv6Option contract) over b[start, end) of the message's
+ * octets: `data`, a view of those octets, is made on first access and kept. Most options are only
+ * tested for code, presence and length, so most never get a view (typed-array views are costly V8
+ * objects). The body accessors below (`u8`, `u16`, `u32`, `hex`, `sameHex`, `sameBody`) read the octets in place;
+ * helpers.ts offers them for any Dhcpv6Option. One shape: every field is set in the constructor.
+ * The octets are never rewritten while the option lives (decodeMessageAt's condition).
+ */
+export class WireOption implements Dhcpv6Option {
+  code: number;
+  length: number;
+  options: Dhcpv6Option[] | undefined;
+  message: Dhcpv6Message | undefined;
+  anomalies: Dhcpv6Anomaly[] | undefined;
+  #bytes: Uint8Array;
+  #start: number;
+  #end: number;
+  #data: Uint8Array | undefined;
+
+  /** Option `code` with option-len `length`, whose captured body is b[start, end). */
+  constructor(code: number, length: number, b: Uint8Array, start: number, end: number) {
+    this.code = code;
+    this.length = length;
+    this.options = undefined;
+    this.message = undefined;
+    this.anomalies = undefined;
+    this.#bytes = b;
+    this.#start = start;
+    this.#end = end;
+    this.#data = undefined;
+  }
+
+  /** The option body as captured: a view of the message's octets, made once. */
+  get data(): Uint8Array {
+    let d = this.#data;
+    if (d === undefined) {
+      d = view(this.#bytes, this.#start, this.#end);
+      this.#data = d;
+    }
+    return d;
+  }
+
+  set data(v: Uint8Array) {
+    this.#data = v;
+    this.#bytes = v;
+    this.#start = 0;
+    this.#end = v.length;
+  }
+
+  /** Octets of the body as captured (`data.length`, without a view). */
+  get capturedLength(): number {
+    return this.#end - this.#start;
+  }
+
+  /** `data[i]` without a view (undefined outside the captured body, as the view would say). */
+  u8(i: number): number | undefined {
+    return i >= 0 && i < this.#end - this.#start ? this.#bytes[this.#start + i] : undefined;
+  }
+
+  /** `u16(data, i)` (primitives.ts) without a view; the caller checks that i + 2 <= capturedLength. */
+  u16(i: number): number {
+    const b = this.#bytes;
+    const o = this.#start + i;
+    return (b[o] << 8) | b[o + 1];
+  }
+
+  /** `u32(data, i)` (primitives.ts) without a view; the caller checks that i + 4 <= capturedLength. */
+  u32(i: number): number {
+    return u32(this.#bytes, this.#start + i);
+  }
+
+  /** `toHex(data)` without a view. */
+  hex(): string {
+    return toHex(this.#bytes, this.#start, this.#end - this.#start);
+  }
+
+  /** Whether `hex` is the lowercase hex text of the captured body (`hex === toHex(data)`), compared in place. */
+  sameHex(hex: string): boolean {
+    const n = this.#end - this.#start;
+    if (hex.length !== 2 * n) return false;
+    const b = this.#bytes;
+    const s = this.#start;
+    for (let i = 0; i < n; i++) {
+      const v = b[s + i];
+      if (hex.charCodeAt(2 * i) !== HEX_CHARS[v >> 4] || hex.charCodeAt(2 * i + 1) !== HEX_CHARS[v & 15]) return false;
+    }
+    return true;
+  }
+
+  /** Whether the captured body holds exactly the octets of `bytes` (compared in place). */
+  sameBody(bytes: Uint8Array): boolean {
+    const n = this.#end - this.#start;
+    if (bytes.length !== n) return false;
+    const b = this.#bytes;
+    const s = this.#start;
+    for (let i = 0; i < n; i++) if (b[s + i] !== bytes[i]) return false;
+    return true;
+  }
+}
+
+/** One option object, always in the same shape, over the captured body b[s..e). */
+function newOption(code: number, length: number, b: Uint8Array, s: number, e: number): Dhcpv6Option {
+  return new WireOption(code, length, b, s, e);
 }
 
 function anomaly(opt: Dhcpv6Option, sink: Dhcpv6Anomaly[], name: string, message: string): void {
@@ -387,13 +491,13 @@ function walk(
     const length = (b[o + 2] << 8) | b[o + 3];
     const s = o + 4;
     if (s + length > end) { // RFC 8415 §21.1: option-len runs past the container
-      const opt = newOption(code, length, view(b, s, end));
+      const opt = newOption(code, length, b, s, end);
       anomaly(opt, sink, 'dhcpv6.option.overrun', `option-len ${length} runs ${s + length - end} octet(s) past its container`);
       out.push(opt);
       break;
     }
     o = s + length;
-    const opt = newOption(code, length, view(b, s, o));
+    const opt = newOption(code, length, b, s, o);
     out.push(opt);
     fill(ctx, opt, b, s, o, msgDepth, optDepth, sink);
   }
@@ -411,7 +515,7 @@ function walkClean(ctx: WalkContext, b: Uint8Array, o: number, end: number, msgD
     const code = (b[o] << 8) | b[o + 1];
     const s = o + 4;
     o = s + ((b[o + 2] << 8) | b[o + 3]);
-    const opt = newOption(code, o - s, view(b, s, o));
+    const opt = newOption(code, o - s, b, s, o);
     out.push(opt);
     const sh = shape[code];
     if ((sh & (SH_OPTIONS | SH_MESSAGE)) !== 0) fillClean(ctx, opt, sh, b, s, o, msgDepth);

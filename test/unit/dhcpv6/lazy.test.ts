@@ -8,10 +8,15 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCodec, defaultCodec, type Dhcpv6Codec } from '../../../src/dhcpv6/codec.js';
-import { DecodedMessage, lengthProblem, messageFormat, HEADER_LENGTH } from '../../../src/dhcpv6/message.js';
-import { findOption, hasOption, optionOf, sameOctets } from '../../../src/dhcpv6/helpers.js';
+import { DecodedMessage, WireOption, lengthProblem, messageFormat, HEADER_LENGTH } from '../../../src/dhcpv6/message.js';
+import {
+  bodyHex, duidHex, findOption, hasOption, optionBodyLength, optionOf, optionU16, optionU32, optionU8, sameBody, sameBodyHex,
+  sameOctets,
+} from '../../../src/dhcpv6/helpers.js';
+import { BulkStreamDecoder } from '../../../src/dhcpv6/bulk-stream.js';
 import { formatIpv6, u16, u24, u32 } from '../../../src/dhcpv6/options/primitives.js';
-import type { Dhcpv6Anomaly, Dhcpv6Message, Dhcpv6Option } from '../../../src/dhcpv6/types.js';
+import type { BulkStreamListener, Dhcpv6Anomaly, Dhcpv6Message, Dhcpv6Option, MessageRecord } from '../../../src/dhcpv6/types.js';
+import type { TcpConnection } from '../../../src/net/types.js';
 import { decode } from '../../../src/index.js';
 
 /** A plain, fully built form of a decoded message, for deep comparison. */
@@ -37,6 +42,16 @@ function plainMessage(m: Dhcpv6Message): PlainMessage {
     if (m[k] !== undefined) (p as unknown as Record<string, unknown>)[k] = m[k];
   }
   return p;
+}
+
+/** Visits the lazy tree and the oracle's side by side (options, sub-options, encapsulated messages). */
+function forEachPair(got: readonly Dhcpv6Option[], want: readonly PlainOption[], visit: (o: Dhcpv6Option, p: PlainOption) => void): void {
+  expect(got.length).toBe(want.length);
+  for (let i = 0; i < got.length; i++) {
+    visit(got[i], want[i]);
+    if (want[i].options) forEachPair(got[i].options!, want[i].options!, visit);
+    if (want[i].message) forEachPair(got[i].message!.options, want[i].message!.options, visit);
+  }
 }
 
 // ---- the oracle: the eager one-pass decoder as it was before the lazy tree (same rules, same texts)
@@ -224,6 +239,116 @@ describe('lazy message = eager oracle', () => {
     expect(compared).toBeGreaterThan(100);
     expect(equal).toBeGreaterThan(20);
     expect(compared - equal).toBeGreaterThan(20);
+  });
+
+  test('option bodies: the accessors without a view, then the lazy `data` view, = the oracle octet for octet', () => {
+    fc.assert(fc.property(messages, fc.nat(), (bytes, salt) => {
+      for (const c of CODECS) {
+        const want = oracleMessage(c, bytes, 0);
+        const m = c.decodeMessage(bytes);
+        // 1. before any `data` is read: every accessor against the oracle's body
+        const before: string[] = [];
+        forEachPair(m.options, want.options, (o, p) => {
+          const d = Uint8Array.from(Buffer.from(p.data, 'hex'));
+          expect(o).toBeInstanceOf(WireOption);
+          expect(optionBodyLength(o)).toBe(d.length);
+          for (let i = -1; i <= d.length; i++) expect(optionU8(o, i)).toBe(d[i]);
+          for (let i = 0; i + 2 <= d.length; i++) expect(optionU16(o, i)).toBe(u16(d, i));
+          for (let i = 0; i + 4 <= d.length; i++) expect(optionU32(o, i)).toBe(u32(d, i));
+          expect(bodyHex(o)).toBe(p.data);
+          expect(duidHex(o)).toBe(p.data);
+          expect(sameBodyHex(o, p.data)).toBe(true);
+          expect(sameBody(o, d)).toBe(true);
+          // a body that differs in one octet, or in length, is not the same
+          if (d.length > 0) {
+            const e = Uint8Array.from(d);
+            e[salt % d.length] ^= 1 + (salt % 255);
+            expect(sameBody(o, e)).toBe(false);
+            expect(sameBodyHex(o, hexOf(e))).toBe(false);
+            expect(sameBodyHex(o, p.data.toUpperCase())).toBe(p.data === p.data.toUpperCase());
+          }
+          expect(sameBody(o, Uint8Array.from([...d, 0]))).toBe(false);
+          expect(sameBodyHex(o, `${p.data}00`)).toBe(false);
+          before.push(p.data);
+        });
+        // 2. the lazy view: the oracle's octets, made once and kept
+        const after: string[] = [];
+        forEachPair(m.options, want.options, (o) => {
+          const d = o.data;
+          expect(o.data).toBe(d);
+          after.push(hexOf(d));
+        });
+        expect(after).toEqual(before);
+        // 3. a plain option (tests, encode.ts) answers the same through the generic path
+        forEachPair(m.options, want.options, (o, p) => {
+          const plain: Dhcpv6Option = { code: o.code, length: o.length, data: Uint8Array.from(o.data) };
+          expect(optionBodyLength(plain)).toBe(optionBodyLength(o));
+          expect(bodyHex(plain)).toBe(p.data);
+          expect(sameBodyHex(plain, p.data)).toBe(true);
+          if (plain.data.length >= 2) expect(optionU16(plain, 0)).toBe(optionU16(o, 0));
+          if (plain.data.length >= 4) expect(optionU32(plain, 0)).toBe(optionU32(o, 0));
+          expect(optionU8(plain, 0)).toBe(optionU8(o, 0));
+        });
+      }
+    }), { numRuns: 700 });
+  });
+
+  test('decoded options have one shape and show no more own keys than the contract', () => {
+    const m = defaultCodec.decodeMessage(VALID[0]);
+    const keys = new Set<string>();
+    forEachPair(m.options, oracleMessage(defaultCodec, VALID[0], 0).options, (o) => keys.add(Object.keys(o).join(',')));
+    expect([...keys]).toEqual(['code,length,options,message,anomalies']);
+    const o = m.options[0];
+    const replaced = Uint8Array.from([1, 2, 3]);
+    o.data = replaced; // the contract's `data` stays writable
+    expect(o.data).toBe(replaced);
+    expect(bodyHex(o)).toBe('010203');
+    expect(optionBodyLength(o)).toBe(3);
+  });
+
+  test('messages decoded in place by the bulk stream: lazy bodies read long after = the oracle', () => {
+    // The stream decoder keeps messages in its buffers and never rewrites octets a message holds
+    // (bulk-stream.ts `shared`): bodies read only after the whole stream went through must still be
+    // the captured ones, whether a top-level option was asked for while the message was fresh or not.
+    const framed = messages.filter((b) => b.length >= 4);
+    fc.assert(fc.property(
+      fc.array(framed, { minLength: 1, maxLength: 40 }),
+      fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 1, maxLength: 10 }),
+      fc.array(fc.boolean(), { minLength: 1, maxLength: 7 }),
+      (list, sizes, touch) => {
+        const stream = Uint8Array.from(list.flatMap((m) => [m.length >> 8, m.length & 0xff, ...m]));
+        const records: MessageRecord[] = [];
+        let k = 0;
+        const listener: BulkStreamListener = {
+          open: () => {}, gap: () => {}, desync: () => {}, resync: () => {}, fin: () => {}, rst: () => {}, close: () => {},
+          message: (r) => {
+            if (touch[k++ % touch.length]) for (const code of PROBE) optionOf(r.message, code);
+            records.push(r);
+          },
+        };
+        const dec = new BulkStreamDecoder(defaultCodec, listener, 0);
+        const c: TcpConnection = {
+          id: 1, label: 'c', client: { address: '2001:db8::9', port: 40123 }, server: { address: '2001:db8::1', port: 547 },
+          synSeen: true, midStream: false, detectedBy: 'port', firstFrame: 1, firstTime: 0,
+        };
+        dec.open(c, 1, 0);
+        for (let o = 0, i = 0; o < stream.length; i++) {
+          const n = Math.min(sizes[i % sizes.length], stream.length - o);
+          dec.data(c, 1, stream.slice(o, o + n), i + 2, 0); // a fresh chunk each time, as the capture reader gives
+          o += n;
+        }
+        dec.close(c, 'capture-end', 999, 0);
+        expect(records.length).toBe(list.length);
+        records.forEach((r, i) => {
+          const want = oracleMessage(defaultCodec, list[i], 0);
+          forEachPair(r.message.options, want.options, (o, p) => {
+            expect(bodyHex(o)).toBe(p.data);
+            expect(hexOf(o.data)).toBe(p.data);
+          });
+          expect(plainMessage(r.message)).toEqual(want);
+        });
+      },
+    ), { numRuns: 300 });
   });
 
   test('a clean message shares the empty anomaly list and builds nothing until asked', () => {
