@@ -120,7 +120,7 @@ export async function runInput(run: PipelineRun): Promise<InputSummary> {
 
   const udp = (d: UdpDatagram): FrameClass => {
     if (!DHCPV6_UDP_PORTS.has(d.srcPort) && !DHCPV6_UDP_PORTS.has(d.dstPort)) return 'other';
-    const message = codec.decodeMessage(d.payload);
+    const message = codec.decodeMessageAt(d.buffer, d.payloadStart, d.payloadEnd);
     const record: MessageRecord = {
       input: run.input, frame: d.frame, frames: d.frames, time: d.time, transport: 'udp',
       src: d.src, dst: d.dst, srcPort: d.srcPort, dstPort: d.dstPort, hopLimit: d.hopLimit, message,

@@ -20,6 +20,24 @@ import { decodeUdp, newUdpHeader } from './udp.js';
 
 export { NET_DEFAULTS, type NetOptions, type NetLimitKey } from './options.js';
 
+/**
+ * A UdpDatagram whose payload view is made only when read: the DHCPv6 stage decodes from the buffer
+ * and offsets, so most datagrams never need one (a typed-array view is a costly object per packet).
+ */
+class Datagram implements UdpDatagram {
+  #payload: Uint8Array | undefined = undefined;
+  constructor(
+    readonly frame: number, readonly frames: number[], readonly time: number, readonly ipVersion: 4 | 6,
+    readonly src: string, readonly dst: string, readonly srcPort: number, readonly dstPort: number,
+    readonly hopLimit: number, readonly buffer: Uint8Array, readonly payloadStart: number,
+    readonly payloadEnd: number, readonly truncated: boolean,
+  ) {}
+
+  get payload(): Uint8Array {
+    return this.#payload ??= this.buffer.subarray(this.payloadStart, this.payloadEnd);
+  }
+}
+
 /** Where the network stage's results go. */
 export interface NetOutput {
   /** A UDP datagram; the next stage says how its frame(s) count. */
@@ -239,13 +257,12 @@ export class NetDecoder {
         return;
       }
       const v6 = ip.version === 6;
-      const d: UdpDatagram = {
-        frame, frames: this.framesOf(frame, others), time, ipVersion: ip.version,
-        src: v6 ? formatIpv6(addr, ip.srcOffset) : formatIpv4(addr, ip.srcOffset),
-        dst: v6 ? formatIpv6(addr, ip.dstOffset) : formatIpv4(addr, ip.dstOffset),
-        srcPort: u.srcPort, dstPort: u.dstPort, hopLimit,
-        payload: buf.subarray(u.payloadStart, u.payloadEnd), truncated: u.truncated,
-      };
+      const d = new Datagram(
+        frame, this.framesOf(frame, others), time, ip.version,
+        v6 ? formatIpv6(addr, ip.srcOffset) : formatIpv4(addr, ip.srcOffset),
+        v6 ? formatIpv6(addr, ip.dstOffset) : formatIpv4(addr, ip.dstOffset),
+        u.srcPort, u.dstPort, hopLimit, buf, u.payloadStart, u.payloadEnd, u.truncated,
+      );
       this.settleAll(frame, others, this.out.udp(d));
       return;
     }

@@ -31,8 +31,12 @@ export interface UdpDatagram {
   dstPort: number;
   /** IPv6 hop limit / IPv4 TTL. */
   hopLimit: number;
-  /** UDP payload (captured part). */
-  payload: Uint8Array;
+  /** UDP payload (captured part): `buffer[payloadStart, payloadEnd)`, made into a view when first read. */
+  readonly payload: Uint8Array;
+  /** The buffer the payload lies in (the frame's data, or a reassembled datagram), never rewritten. */
+  buffer: Uint8Array;
+  payloadStart: number;
+  payloadEnd: number;
   /** The UDP length field says more than was captured (snaplen) or than the IP packet holds. */
   truncated: boolean;
 }

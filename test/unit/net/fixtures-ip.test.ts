@@ -16,6 +16,9 @@ describe('links.pcapng', () => {
         truncated: false, frames: [i + 1],
       });
       expect(new Uint8Array(d.payload)).toEqual(solicit(0x0b0001 + i));
+      // The payload is the buffer between the offsets the DHCPv6 stage decodes from, one view per datagram.
+      expect(new Uint8Array(d.buffer.subarray(d.payloadStart, d.payloadEnd))).toEqual(solicit(0x0b0001 + i));
+      expect(d.payload).toBe(d.payload);
     });
   });
 
