@@ -41,75 +41,6 @@ interface OpenTx {
   named: string | undefined;
   /** Has the answer that lets it close after `sessions.answered-timeout`. */
   answered: boolean;
-  /** Slots of its client's DUID and address in the seen-client tables (-1: none), to update them without a lookup. */
-  duidSlot: number;
-  addressSlot: number;
-}
-
-/**
- * Clients seen (a DUID or address text → time of its latest message). The times live in a
- * Float64Array by slot: a Map value would be a fresh heap number per message, and each one, stored
- * into a long-lived table, outlives the young generation. A caller that keeps a key's slot updates
- * its time without hashing the key again (`noteAt`).
- */
-class SeenTimes {
-  private readonly slots = new Map<string, number>();
-  /** Key of each slot (undefined when free): the first text of the key, shared by every holder. */
-  private keys: Array<string | undefined> = [];
-  private times = new Float64Array(1024);
-  private free: number[] = [];
-
-  /** A message of `key` at `time`; returns the key's slot. */
-  note(key: string, time: number): number {
-    let slot = this.slots.get(key);
-    if (slot === undefined) {
-      slot = this.free.length !== 0 ? this.free.pop()! : this.keys.length;
-      if (slot === this.keys.length) this.keys.push(key); else this.keys[slot] = key;
-      if (slot >= this.times.length) {
-        const grown = new Float64Array(2 * this.times.length);
-        grown.set(this.times);
-        this.times = grown;
-      }
-      this.slots.set(key, slot);
-    }
-    this.times[slot] = time;
-    return slot;
-  }
-
-  /** `note(key, time)` when `slot` is still the key's slot (true); false, noting nothing, when it is not. */
-  noteAt(slot: number, key: string, time: number): boolean {
-    if (slot < 0 || this.keys[slot] !== key) return false;
-    this.times[slot] = time;
-    return true;
-  }
-
-  /** The key text kept in `slot` (the first one noted), to share instead of a fresh copy. */
-  keyAt(slot: number): string {
-    return this.keys[slot]!;
-  }
-
-  /** Time of the latest message of `key`, or undefined. */
-  timeOf(key: string): number | undefined {
-    const slot = this.slots.get(key);
-    return slot === undefined ? undefined : this.times[slot];
-  }
-
-  /** Forgets keys whose latest message is more than `timeout` before `time`. */
-  prune(time: number, timeout: number): void {
-    for (const [k, slot] of this.slots) {
-      if (time - this.times[slot] > timeout) {
-        this.slots.delete(k);
-        this.keys[slot] = undefined;
-        this.free.push(slot);
-      }
-    }
-  }
-
-  clear(): void {
-    this.slots.clear();
-    this.keys = [];
-    this.free = [];
-  }
 }
 
 interface OpenSession {
@@ -231,12 +162,11 @@ export class ClientCorrelator {
   private readonly sessionByAddress = new Map<string, OpenSession>();
   /**
    * Clients seen by DUID and by address (text → last time). A text counts as seen while the latest sweep is within
-   * `sessions.idle-timeout` of its time; stale keys are dropped in one pass per idle timeout. A table
-   * keeps the first key string, which transactions share: a fresh one per message would outlive the
-   * young generation.
+   * `sessions.idle-timeout` of its time; stale keys are dropped in one pass per idle timeout. Updating
+   * in place keeps the first key string: a fresh one per message would outlive the young generation.
    */
-  private readonly seenDuids = new SeenTimes();
-  private readonly seenAddresses = new SeenTimes();
+  private readonly seenDuids = new Map<string, number>();
+  private readonly seenAddresses = new Map<string, number>();
   private lastPrune = -Infinity;
   /** Recent orphan responses, oldest first, to merge their copies. */
   private recentOrphans: ServerResponse[] = [];
@@ -292,8 +222,9 @@ export class ClientCorrelator {
     for (const o of due) this.close(o, 'idle', this.lastFrame, time);
     if (time - this.lastPrune >= this.idleTimeout) {
       this.lastPrune = time;
-      this.seenDuids.prune(time, this.idleTimeout);
-      this.seenAddresses.prune(time, this.idleTimeout);
+      for (const seen of [this.seenDuids, this.seenAddresses]) {
+        for (const [k, t] of seen) if (time - t > this.idleTimeout) seen.delete(k);
+      }
     }
     let n = 0;
     while (n < this.recentOrphans.length && time - this.recentOrphans[n].time > this.copyWindow) n++;
@@ -309,8 +240,8 @@ export class ClientCorrelator {
   }
 
   /** Whether a message of this client (DUID or address text) was seen and not yet forgotten by a sweep. */
-  private wasSeen(seen: SeenTimes, key: string): boolean {
-    const t = seen.timeOf(key);
+  private wasSeen(seen: Map<string, number>, key: string): boolean {
+    const t = seen.get(key);
     return t !== undefined && this.lastSweep - t <= this.idleTimeout;
   }
 
@@ -330,40 +261,22 @@ export class ClientCorrelator {
     const relays = s.relays;
     const xid = msg.xid!;
     const duidBody = optionOf(msg, 1)?.data;
-    let address = relays.length ? relays[relays.length - 1].peerAddress : record.src;
+    const address = relays.length ? relays[relays.length - 1].peerAddress : record.src;
     const type = msg.msgType;
     const existing = requestOf(this.byXid.get(xid), type, duidBody, address);
-    const time = record.time;
+    // Found by its DUID, the transaction already holds the text of it.
+    const duid = duidBody === undefined ? undefined : existing ? existing.tx.client.duid : toHex(duidBody);
+    if (duid !== undefined) this.seenDuids.set(duid, record.time);
+    this.seenAddresses.set(address, record.time);
 
     if (existing) {
-      // Found by its DUID (or, without one, by address), the transaction holds the texts of both:
-      // the seen-client times are updated through its slots, without hashing a key.
-      const c = existing.tx.client;
-      if (duidBody !== undefined && !this.seenDuids.noteAt(existing.duidSlot, c.duid!, time)) {
-        existing.duidSlot = this.seenDuids.note(c.duid!, time);
-      }
-      if (address === c.address) {
-        if (!this.seenAddresses.noteAt(existing.addressSlot, c.address, time)) existing.addressSlot = this.seenAddresses.note(c.address, time);
-      } else {
-        this.seenAddresses.note(address, time);
-      }
-      this.touch(existing, time);
+      this.touch(existing, record.time);
       const copy = copyOf(existing.tx.requests, msg, s, this.copyWindow, true, undefined);
       if (copy) addSighting(copy, s);
       else existing.tx.requests = appended(existing.tx.requests, this.transmission(msg, s));
       if (relays.length) existing.tx.relayed = true;
       return;
     }
-
-    // A new transaction: its client's texts are the seen tables' (the first of each), shared.
-    let duid: string | undefined;
-    let duidSlot = -1;
-    if (duidBody !== undefined) {
-      duidSlot = this.seenDuids.note(toHex(duidBody), time);
-      duid = this.seenDuids.keyAt(duidSlot);
-    }
-    const addressSlot = this.seenAddresses.note(address, time);
-    address = this.seenAddresses.keyAt(addressSlot);
 
     const first = this.transmission(msg, s);
     const client = { duid, address };
@@ -372,9 +285,7 @@ export class ClientCorrelator {
       firstMissed: first.elapsed !== undefined && first.elapsed > 0, relayed: relays.length > 0,
       end: 'capture-end', endFrame: record.frame, endTime: record.time,
     };
-    const o: OpenTx = { tx, last: record.time, session: undefined, named: duidHex(optionOf(msg, 2)), answered: false,
-      duidSlot, addressSlot,
-    };
+    const o: OpenTx = { tx, last: record.time, session: undefined, named: duidHex(optionOf(msg, 2)), answered: false };
     const l = this.byXid.get(xid);
     if (l) l.push(o); else this.byXid.set(xid, [o]);
     this.open.set(tx.id, o);
