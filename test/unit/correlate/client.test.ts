@@ -1,6 +1,7 @@
 // The client correlator: transactions by (client, xid) through relays, copies vs retransmissions,
 // server-selection sessions, orphans, leasequery, limits.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { ClientCorrelator } from '../../../src/correlate/client.js';
 import type { ClientSession, OrphanResponse, UdpTransaction } from '../../../src/correlate/client-events.js';
 import type { AnomalyEvent } from '../../../src/correlate/events.js';
@@ -147,5 +148,42 @@ describe('ClientCorrelator', () => {
       .answer(0.02, 'fe80::a', CL, m(10, 0, opt.clientId(C), opt.serverId(S1)));
     const { events } = run(sc);
     expect(events).toEqual([]);
+  });
+
+  it('tells whether an orphan\'s client was seen exactly as a map of last times per DUID and address would', () => {
+    // The seen tables keep times by slot and update a transaction's client through its slots; slots
+    // are freed by the prune pass and reused. Reference: last time per text, judged at the last sweep.
+    const ADDR = ['fe80::1', 'fe80::2', 'fe80::3', '2001:db8::7'];
+    const step = fc.record({
+      dt: fc.oneof(fc.double({ min: 0, max: 3, noNaN: true }), fc.double({ min: 4, max: 12, noNaN: true })),
+      orphan: fc.boolean(), client: fc.integer({ min: 0, max: 3 }), withDuid: fc.boolean(),
+      addr: fc.integer({ min: 0, max: 3 }), xid: fc.integer({ min: 1, max: 6 }),
+    });
+    fc.assert(fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), (steps) => {
+      const sc = new UdpScenario();
+      const idle = 5;
+      let t = 0;
+      let lastSweep = -Infinity;
+      const seen = new Map<string, number>();
+      const expected: boolean[] = [];
+      steps.forEach((st, i) => {
+        t += st.dt;
+        if (t - lastSweep >= 1) lastSweep = t;
+        const duid = duidLL(st.client + 1);
+        const ids = st.withDuid ? [opt.clientId(duid)] : [];
+        const addr = ADDR[st.addr];
+        if (st.orphan) {
+          sc.answer(t, 'fe80::a', addr, m(7, 0x900000 + i, ...ids, opt.serverId(S1)));
+          const was = (k: string) => { const x = seen.get(k); return x !== undefined && lastSweep - x <= idle; };
+          expected.push((st.withDuid && was(duid)) || was(addr));
+        } else {
+          sc.send(t, addr, 'ff02::1:2', m(11, st.xid, ...ids, opt.elapsed(0)));
+          if (st.withDuid) seen.set(duid, t);
+          seen.set(addr, t);
+        }
+      });
+      const { of } = run(sc, { 'sessions.idle-timeout': idle });
+      expect(of<OrphanResponse>('udp:orphan-response').map((o) => o.clientSeen)).toEqual(expected);
+    }), { numRuns: 300 });
   });
 });
