@@ -4,7 +4,7 @@
 
 import type { ClientSession, ServerResponse, Transmission, UdpTransaction } from '../correlate/client-events.js';
 import type { Party, Verdict } from '../engine/types.js';
-import { hasOption, optionOf } from '../dhcpv6/helpers.js';
+import { bodyHex, hasOption, optionOf } from '../dhcpv6/helpers.js';
 import { toHex } from '../dhcpv6/options/primitives.js';
 
 /** RFC 8415 §7.6: SOL_TIMEOUT; the first RT of a Solicit lies in (IRT, 1.1·IRT] (§18.2.1). */
@@ -51,7 +51,7 @@ export function sideOf(tx: UdpTransaction): string {
 /** The DUID (hex) named by a message's Server-ID option (read without the option tree). */
 export function serverIdOf(t: Transmission): string | undefined {
   const o = optionOf(t.message, 2);
-  return o ? toHex(o.data) : undefined;
+  return o ? bodyHex(o) : undefined;
 }
 
 /** Whether the client message carried any IA option (IA_NA, IA_TA, IA_PD). */

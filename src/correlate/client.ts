@@ -2,15 +2,14 @@
 // any number of relay levels (RFC 8415 §9, §15, §16, §18; RFC 5007 §4), and assembles server-selection
 // sessions (Solicit → Advertise* → Request → Reply, RFC 8415 §18.2.1, §18.2.9). State is bounded.
 
-import type { MessageRecord } from '../dhcpv6/types.js';
-import { duidHex, hasOption, optionOf } from '../dhcpv6/helpers.js';
-import { toHex } from '../dhcpv6/options/primitives.js';
+import type { Dhcpv6Option, MessageRecord } from '../dhcpv6/types.js';
+import { bodyHex, duidHex, hasOption, optionOf } from '../dhcpv6/helpers.js';
 import type { Events } from './events.js';
 import type {
   ClientSession, EndReason, OrphanResponse, ServerResponse, Sighting, Transmission, UdpTransaction,
 } from './client-events.js';
 import {
-  CLIENT_TYPES, RESPONSE_TYPES, answers, elapsedOf, offersLeases, preferenceState, sameDuid, sameMessage, unwrap,
+  CLIENT_TYPES, RESPONSE_TYPES, answers, elapsedOf, offersLeases, preferenceState, sameDuidOption, sameMessage, unwrap,
 } from './udp-message.js';
 
 export type ClientEmit = <K extends keyof Events>(name: K, event: Events[K]) => void;
@@ -93,21 +92,21 @@ function addSighting(t: Transmission, s: Sighting): void {
  * The latest open transaction of `type` in `list` (one xid's, short) from this client: by DUID (its
  * Client-ID body) when the message has one, else by address.
  */
-function requestOf(list: readonly OpenTx[] | undefined, type: number, duid: Uint8Array | undefined, address: string): OpenTx | undefined {
+function requestOf(list: readonly OpenTx[] | undefined, type: number, duid: Dhcpv6Option | undefined, address: string): OpenTx | undefined {
   if (!list) return undefined;
   for (let i = list.length - 1; i >= 0; i--) {
     const t = list[i].tx;
-    if (t.msgType === type && (duid !== undefined ? sameDuid(t.client.duid, duid) : t.client.address === address)) return list[i];
+    if (t.msgType === type && (duid !== undefined ? sameDuidOption(t.client.duid, duid) : t.client.address === address)) return list[i];
   }
   return undefined;
 }
 
 /** The latest open transaction in `list` that a response of `type` can answer, from this client DUID (or address). */
-function answeredBy(list: readonly OpenTx[] | undefined, type: number, duid: Uint8Array | undefined, address: string | undefined): OpenTx | undefined {
+function answeredBy(list: readonly OpenTx[] | undefined, type: number, duid: Dhcpv6Option | undefined, address: string | undefined): OpenTx | undefined {
   if (!list) return undefined;
   for (let i = list.length - 1; i >= 0; i--) {
     const t = list[i].tx;
-    if ((duid !== undefined ? sameDuid(t.client.duid, duid) : t.client.address === address) && answers(t.msgType, type)) return list[i];
+    if ((duid !== undefined ? sameDuidOption(t.client.duid, duid) : t.client.address === address) && answers(t.msgType, type)) return list[i];
   }
   return undefined;
 }
@@ -117,11 +116,11 @@ function answeredBy(list: readonly OpenTx[] | undefined, type: number, duid: Uin
  * for responses, only those from the same server (`server`: its DUID; `all` false).
  */
 function copyOf<T extends Transmission>(
-  list: readonly T[], msg: Transmission['message'], s: Sighting, window: number, all: boolean, server: Uint8Array | undefined,
+  list: readonly T[], msg: Transmission['message'], s: Sighting, window: number, all: boolean, server: Dhcpv6Option | undefined,
 ): T | undefined {
   for (let i = list.length - 1; i >= 0; i--) {
     const t = list[i];
-    if (!all && !sameDuid((t as Transmission as ServerResponse).server.duid, server)) continue;
+    if (!all && !sameDuidOption((t as Transmission as ServerResponse).server.duid, server)) continue;
     if (s.time - t.time > window) break;
     // A retransmission updates Elapsed Time (RFC 8415 §21.9) and waits at least ~0.9 s (IRT), so an
     // identical message this soon is the same transmission seen at another hop or capture point.
@@ -260,12 +259,12 @@ export class ClientCorrelator {
   private clientMessage(msg: Transmission['message'], s: Sighting, record: MessageRecord): void {
     const relays = s.relays;
     const xid = msg.xid!;
-    const duidBody = optionOf(msg, 1)?.data;
+    const duidBody = optionOf(msg, 1);
     const address = relays.length ? relays[relays.length - 1].peerAddress : record.src;
     const type = msg.msgType;
     const existing = requestOf(this.byXid.get(xid), type, duidBody, address);
     // Found by its DUID, the transaction already holds the text of it.
-    const duid = duidBody === undefined ? undefined : existing ? existing.tx.client.duid : toHex(duidBody);
+    const duid = duidBody === undefined ? undefined : existing ? existing.tx.client.duid : bodyHex(duidBody);
     if (duid !== undefined) this.seenDuids.set(duid, record.time);
     this.seenAddresses.set(address, record.time);
 
@@ -333,8 +332,8 @@ export class ClientCorrelator {
   private response(msg: Transmission['message'], s: Sighting, record: MessageRecord): void {
     const relays = s.relays;
     const xid = msg.xid!;
-    const clientBody = optionOf(msg, 1)?.data;
-    const serverBody = optionOf(msg, 2)?.data;
+    const clientBody = optionOf(msg, 1);
+    const serverBody = optionOf(msg, 2);
     const clientAddress = relays.length ? relays[relays.length - 1].peerAddress : record.dst;
 
     const type = msg.msgType;
@@ -356,7 +355,7 @@ export class ClientCorrelator {
       const clientId: ServerResponse['clientId'] = byDuid ? 'match'
         : clientBody !== undefined ? (reqDuid !== undefined ? 'mismatch' : 'unexpected')
           : (reqDuid !== undefined ? 'missing' : 'none');
-      const serverDuid = serverBody === undefined ? undefined : toHex(serverBody);
+      const serverDuid = serverBody === undefined ? undefined : bodyHex(serverBody);
       tx.responses = appended(tx.responses, this.serverResponse(msg, s, record.src, serverDuid, clientId));
       // Answered: a Reply to anything but a Solicit (from the server the request named, if it named
       // one: RED-NONSELECTED-DISCARD waits for it), a LEASEQUERY-REPLY; a Solicit's Rapid Commit Reply.
@@ -364,8 +363,8 @@ export class ClientCorrelator {
       return;
     }
 
-    const clientDuid = clientBody === undefined ? undefined : toHex(clientBody);
-    const serverDuid = serverBody === undefined ? undefined : toHex(serverBody);
+    const clientDuid = clientBody === undefined ? undefined : bodyHex(clientBody);
+    const serverDuid = serverBody === undefined ? undefined : bodyHex(serverBody);
 
     // No captured request: an orphan (merged with a copy of itself seen moments ago).
     for (const r of this.recentOrphans) {

@@ -7,7 +7,7 @@
 // offersLeases read the tree and run once per response, when its transaction closes.
 
 import type { Dhcpv6Message, Dhcpv6Option } from '../dhcpv6/types.js';
-import { hasOption, optionOf, sameOctets, statusOf } from '../dhcpv6/helpers.js';
+import { bodyHex, hasOption, optionBodyLength, optionOf, optionU16, sameBodyHex, sameOctets, statusOf } from '../dhcpv6/helpers.js';
 import { toHex, u16 } from '../dhcpv6/options/primitives.js';
 import type { PreferenceState, RelayHop } from './client-events.js';
 
@@ -39,7 +39,7 @@ export function unwrap(message: Dhcpv6Message): { inner: Dhcpv6Message | undefin
     const ifid = optionOf(m, 18);
     const hop: RelayHop = {
       msgType: m.msgType, hopCount: m.hopCount ?? 0, linkAddress: m.linkAddress ?? '::', peerAddress: m.peerAddress ?? '::',
-      interfaceId: ifid ? toHex(ifid.data) : undefined,
+      interfaceId: ifid ? bodyHex(ifid) : undefined,
     };
     // Exact length for the usual one or two levels (push on a short array reserves 16 more slots).
     if (relays.length === 0) relays = [hop];
@@ -75,6 +75,12 @@ export function sameDuid(hex: string | undefined, body: Uint8Array | undefined):
   return true;
 }
 
+/** `sameDuid` for a DUID option (Client-ID, Server-ID), compared in place without a view of its body. */
+export function sameDuidOption(hex: string | undefined, option: Dhcpv6Option | undefined): boolean {
+  if (option === undefined) return hex === undefined;
+  return hex !== undefined && hex.length === 2 * optionBodyLength(option) && sameBodyHex(option, hex);
+}
+
 /** Byte-identical client/server messages (type, xid and every top-level option body). */
 export function sameMessage(a: Dhcpv6Message, b: Dhcpv6Message): boolean {
   // The header scalars first: only a likely copy has its options compared.
@@ -97,8 +103,8 @@ export function sameMessage(a: Dhcpv6Message, b: Dhcpv6Message): boolean {
 /** Elapsed Time in hundredths of a second, when present and well formed (RFC 8415 §21.9). */
 export function elapsedOf(m: Dhcpv6Message): number | undefined {
   const o = optionOf(m, 8);
-  if (!o || o.length !== 2 || o.data.length !== 2 || o.anomalies?.length) return undefined;
-  return (o.data[0] << 8) | o.data[1];
+  if (!o || o.length !== 2 || optionBodyLength(o) !== 2 || o.anomalies?.length) return undefined;
+  return optionU16(o, 0);
 }
 
 /** Preference with absent = 0 (RFC 8415 §18.2.1) and the state of the option (RFC 8415 §21.8). */

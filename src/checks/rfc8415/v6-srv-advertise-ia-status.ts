@@ -2,14 +2,14 @@
 // with the leases it would assign, or empty with NoAddrsAvail/NoPrefixAvail (RFC 8415 §18.3.9).
 import type { Events } from '../../correlate/events.js';
 import type { Dhcpv6Option } from '../../dhcpv6/types.js';
-import { statusOf } from '../../dhcpv6/helpers.js';
+import { optionBodyLength, optionU32, statusOf } from '../../dhcpv6/helpers.js';
 import type { RuleModule } from '../../engine/types.js';
 import { framesOf, partyOf } from '../client-common.js';
 
 const NAMES: Record<number, string> = { 3: 'IA_NA', 4: 'IA_TA', 25: 'IA_PD' };
 
 function iaid(o: Dhcpv6Option): number | undefined {
-  return o.data.length >= 4 ? ((o.data[0] << 24) >>> 0) + ((o.data[1] << 16) | (o.data[2] << 8) | o.data[3]) : undefined;
+  return optionBodyLength(o) >= 4 ? optionU32(o, 0) : undefined;
 }
 
 /** The option of this IA type and IAID in a message's top level. */

@@ -2,7 +2,9 @@
 // (optionOf/hasOption) where they can; on random responses they agree with a walk of the whole tree.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { offersLeases, preferenceState, sameDuid, sameMessage } from '../../../src/correlate/udp-message.js';
+import { elapsedOf, offersLeases, preferenceState, sameDuid, sameDuidOption, sameMessage } from '../../../src/correlate/udp-message.js';
+import { defaultCodec } from '../../../src/dhcpv6/codec.js';
+import { optionOf } from '../../../src/dhcpv6/helpers.js';
 import { toHex } from '../../../src/dhcpv6/options/primitives.js';
 import type { Dhcpv6Message, Dhcpv6Option } from '../../../src/dhcpv6/types.js';
 import type { OptionInput } from '../../../src/dhcpv6/encode.js';
@@ -83,5 +85,22 @@ describe('udp-message fast paths', () => {
     expect(sameDuid(undefined, undefined)).toBe(true);
     expect(sameDuid(undefined, new Uint8Array([1]))).toBe(false);
     expect(sameDuid('01', undefined)).toBe(false);
+  });
+
+  it('sameDuidOption and elapsedOf read decoded options in place as the body view would', () => {
+    // Random Client-ID (1) and Elapsed Time (8) bodies, some of the wrong length, in a Solicit.
+    const body = fc.uint8Array({ maxLength: 6 });
+    fc.assert(fc.property(body, body, fc.boolean(), (a, b, same) => {
+      const duid = same ? a.slice() : b;
+      const msg = Uint8Array.from([1, 0, 0, 7, 0, 1, 0, duid.length, ...duid, 0, 8, 0, a.length, ...a]);
+      const lazy = defaultCodec.decodeMessageAt(msg, 0, msg.length);
+      const viewed = defaultCodec.decodeMessageAt(msg, 0, msg.length);
+      const o = optionOf(lazy, 1);
+      expect(sameDuidOption(toHex(a), o)).toBe(sameDuid(toHex(a), optionOf(viewed, 1)!.data));
+      const e = optionOf(viewed, 8)!;
+      expect(elapsedOf(lazy)).toBe(e.length === 2 ? (e.data[0] << 8) | e.data[1] : undefined);
+    }), { numRuns: 500 });
+    expect(sameDuidOption(undefined, undefined)).toBe(true);
+    expect(sameDuidOption('01', undefined)).toBe(false);
   });
 });
