@@ -35,6 +35,8 @@ export type MessageFormat = 'client-server' | 'relay' | 'dhcpv4-over-dhcpv6' | '
  * `anomalies` is exact from the start (one shared, frozen empty list when there are none), but build
  * `options` only on first access and read the header fields from the octets when asked: hot paths
  * look up top-level options with `optionOf`/`hasOption` (helpers.ts), which build only the option asked for.
+ * Those fields are getters, so a spread or `JSON.stringify` of a decoded message loses them: serialise
+ * with the codec's `toJson`.
  */
 export interface Dhcpv6Message {
   msgType: number;
