@@ -9,7 +9,7 @@ import type {
   ClientSession, EndReason, OrphanResponse, ServerResponse, Sighting, Transmission, UdpTransaction,
 } from './client-events.js';
 import {
-  CLIENT_TYPES, RESPONSE_TYPES, answers, elapsedOf, offersLeases, preferenceState, sameDuidOption, sameMessage, unwrap,
+  CLIENT_TYPES, RESPONSE_TYPES, answers, elapsedOf, offersLeases, preferenceState, sameDuid, sameMessage, unwrap,
 } from './udp-message.js';
 
 export type ClientEmit = <K extends keyof Events>(name: K, event: Events[K]) => void;
@@ -96,7 +96,7 @@ function requestOf(list: readonly OpenTx[] | undefined, type: number, duid: Dhcp
   if (!list) return undefined;
   for (let i = list.length - 1; i >= 0; i--) {
     const t = list[i].tx;
-    if (t.msgType === type && (duid !== undefined ? sameDuidOption(t.client.duid, duid) : t.client.address === address)) return list[i];
+    if (t.msgType === type && (duid !== undefined ? sameDuid(t.client.duid, duid) : t.client.address === address)) return list[i];
   }
   return undefined;
 }
@@ -106,7 +106,7 @@ function answeredBy(list: readonly OpenTx[] | undefined, type: number, duid: Dhc
   if (!list) return undefined;
   for (let i = list.length - 1; i >= 0; i--) {
     const t = list[i].tx;
-    if ((duid !== undefined ? sameDuidOption(t.client.duid, duid) : t.client.address === address) && answers(t.msgType, type)) return list[i];
+    if ((duid !== undefined ? sameDuid(t.client.duid, duid) : t.client.address === address) && answers(t.msgType, type)) return list[i];
   }
   return undefined;
 }
@@ -120,7 +120,7 @@ function copyOf<T extends Transmission>(
 ): T | undefined {
   for (let i = list.length - 1; i >= 0; i--) {
     const t = list[i];
-    if (!all && !sameDuidOption((t as Transmission as ServerResponse).server.duid, server)) continue;
+    if (!all && !sameDuid((t as Transmission as ServerResponse).server.duid, server)) continue;
     if (s.time - t.time > window) break;
     // A retransmission updates Elapsed Time (RFC 8415 §21.9) and waits at least ~0.9 s (IRT), so an
     // identical message this soon is the same transmission seen at another hop or capture point.

@@ -8,7 +8,7 @@
 
 import type { Dhcpv6Message, Dhcpv6Option } from '../dhcpv6/types.js';
 import { bodyHex, hasOption, optionBodyLength, optionOf, optionU16, sameBodyHex, sameOctets, statusOf } from '../dhcpv6/helpers.js';
-import { toHex, u16 } from '../dhcpv6/options/primitives.js';
+import { sameBytes, u16 } from '../dhcpv6/options/primitives.js';
 import type { PreferenceState, RelayHop } from './client-events.js';
 
 /** Client → server message types paired by xid (RFC 8415 §7.3; RFC 5007 LEASEQUERY). */
@@ -52,33 +52,14 @@ export function unwrap(message: Dhcpv6Message): { inner: Dhcpv6Message | undefin
   return { inner: m, relays };
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-const HEX_CHARS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
-
 /**
- * Whether a DUID's hex text (lowercase, as duidHex writes it) and a DUID option body are the same
- * DUID; both absent counts as the same. Compares in place: a copy or a retransmission is matched to
- * its transaction without writing the hex text of its DUIDs again.
+ * Whether a DUID's hex text (lowercase, as duidHex writes it) and a DUID option (Client-ID,
+ * Server-ID) are the same DUID; both absent counts as the same. Compares the body in place: a copy or
+ * a retransmission is matched to its transaction without writing the hex text of its DUID again.
  */
-export function sameDuid(hex: string | undefined, body: Uint8Array | undefined): boolean {
-  if (body === undefined) return hex === undefined;
-  if (hex === undefined || hex.length !== 2 * body.length) return false;
-  for (let i = 0; i < body.length; i++) {
-    const v = body[i];
-    if (hex.charCodeAt(2 * i) !== HEX_CHARS[v >> 4] || hex.charCodeAt(2 * i + 1) !== HEX_CHARS[v & 15]) return false;
-  }
-  return true;
-}
-
-/** `sameDuid` for a DUID option (Client-ID, Server-ID), compared in place without a view of its body. */
-export function sameDuidOption(hex: string | undefined, option: Dhcpv6Option | undefined): boolean {
+export function sameDuid(hex: string | undefined, option: Dhcpv6Option | undefined): boolean {
   if (option === undefined) return hex === undefined;
-  return hex !== undefined && hex.length === 2 * optionBodyLength(option) && sameBodyHex(option, hex);
+  return hex !== undefined && sameBodyHex(option, hex);
 }
 
 /** Byte-identical client/server messages (type, xid and every top-level option body). */

@@ -3,7 +3,7 @@
 
 import type { Dhcpv6Message, Dhcpv6Option } from './types.js';
 import type { OptionValue } from './options/types.js';
-import { toHex, u16, u32 } from './options/primitives.js';
+import { isHexOf, sameBytes, toHex, u16, u32 } from './options/primitives.js';
 import { defaultCodec, type Dhcpv6Codec } from './codec.js';
 import { DecodedMessage, WireOption } from './message.js';
 
@@ -38,11 +38,7 @@ export function optionU32(o: Dhcpv6Option, i: number): number {
 
 /** Whether the captured body is exactly the octets of `bytes`, compared in place. */
 export function sameBody(o: Dhcpv6Option, bytes: Uint8Array): boolean {
-  if (o instanceof WireOption) return o.sameBody(bytes);
-  const d = o.data;
-  if (d.length !== bytes.length) return false;
-  for (let i = 0; i < d.length; i++) if (d[i] !== bytes[i]) return false;
-  return true;
+  return o instanceof WireOption ? o.sameBody(bytes) : sameBytes(o.data, bytes);
 }
 
 /**
@@ -50,7 +46,7 @@ export function sameBody(o: Dhcpv6Option, bytes: Uint8Array): boolean {
  * writes DUIDs), compared in place without a view or a new string.
  */
 export function sameBodyHex(o: Dhcpv6Option, hex: string): boolean {
-  return o instanceof WireOption ? o.sameHex(hex) : hex === toHex(o.data);
+  return o instanceof WireOption ? o.sameHex(hex) : isHexOf(hex, o.data);
 }
 
 /** `toHex(o.data)` (lowercase hex of the captured body), without a view. */

@@ -10,7 +10,7 @@
 
 import type { Dhcpv6Anomaly, Dhcpv6Message, Dhcpv6Option, MessageFormat } from './types.js';
 import type { OptionCodec } from './options/types.js';
-import { formatIpv6, toHex, u24, u32 } from './options/primitives.js';
+import { formatIpv6, isHexOf, sameOctetsAt, toHex, u24, u32 } from './options/primitives.js';
 
 /** What the walker needs from a codec instance. */
 export interface WalkContext {
@@ -223,14 +223,7 @@ export class DecodedMessage implements Dhcpv6Message {
    * clean messages: for them the octets after the header are exactly the option list.
    */
   sameOctets(other: DecodedMessage): boolean {
-    const n = this.length;
-    if (other.length !== n) return false;
-    const a = this.#bytes;
-    const b = other.#bytes;
-    const sa = this.#start;
-    const sb = other.#start;
-    for (let i = 0; i < n; i++) if (a[sa + i] !== b[sb + i]) return false;
-    return true;
+    return other.length === this.length && sameOctetsAt(this.#bytes, this.#start, other.#bytes, other.#start, this.length);
   }
 
   /**
@@ -293,9 +286,6 @@ export function decodeMessage(ctx: WalkContext, bytes: Uint8Array, depth = 0): D
 function view(b: Uint8Array, s: number, e: number): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset + s, e - s);
 }
-
-/** Character codes of lowercase hex digits (toHex's alphabet). */
-const HEX_CHARS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
 /**
  * An option as the decoder builds it (the Dhcpv6Option contract) over b[start, end) of the message's
@@ -375,25 +365,13 @@ export class WireOption implements Dhcpv6Option {
 
   /** Whether `hex` is the lowercase hex text of the captured body (`hex === toHex(data)`), compared in place. */
   sameHex(hex: string): boolean {
-    const n = this.#end - this.#start;
-    if (hex.length !== 2 * n) return false;
-    const b = this.#bytes;
-    const s = this.#start;
-    for (let i = 0; i < n; i++) {
-      const v = b[s + i];
-      if (hex.charCodeAt(2 * i) !== HEX_CHARS[v >> 4] || hex.charCodeAt(2 * i + 1) !== HEX_CHARS[v & 15]) return false;
-    }
-    return true;
+    return isHexOf(hex, this.#bytes, this.#start, this.#end - this.#start);
   }
 
   /** Whether the captured body holds exactly the octets of `bytes` (compared in place). */
   sameBody(bytes: Uint8Array): boolean {
     const n = this.#end - this.#start;
-    if (bytes.length !== n) return false;
-    const b = this.#bytes;
-    const s = this.#start;
-    for (let i = 0; i < n; i++) if (b[s + i] !== bytes[i]) return false;
-    return true;
+    return bytes.length === n && sameOctetsAt(this.#bytes, this.#start, bytes, 0, n);
   }
 }
 

@@ -115,6 +115,19 @@ const hexMemoKeys = new Uint8Array(HEX_MEMO_SLOTS * HEX_MEMO_MAX);
 const hexMemoLength = new Uint8Array(HEX_MEMO_SLOTS);
 const hexMemoText: string[] = new Array<string>(HEX_MEMO_SLOTS).fill('');
 
+/** Character codes of lowercase hex digits (toHex's alphabet). */
+const HEX_CHARS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
+/** Whether `hex` is `toHex(bytes, offset, length)`, compared in place (no text is built). */
+export function isHexOf(hex: string, bytes: Uint8Array, offset = 0, length = bytes.length - offset): boolean {
+  if (hex.length !== 2 * length) return false;
+  for (let i = 0; i < length; i++) {
+    const v = bytes[offset + i];
+    if (hex.charCodeAt(2 * i) !== HEX_CHARS[v >> 4] || hex.charCodeAt(2 * i + 1) !== HEX_CHARS[v & 15]) return false;
+  }
+  return true;
+}
+
 /** Lowercase hex of a byte range, no separators. */
 export function toHex(bytes: Uint8Array, offset = 0, length = bytes.length - offset): string {
   if (length > HEX_MEMO_MAX || length <= 0) {

@@ -4,7 +4,7 @@
 // UnknownQueryType or other refusal waits for the end of the capture; data returned is always a violation.
 import type { Events } from '../../correlate/events.js';
 import type { Party, ReportDescriptor, RuleModule } from '../../engine/types.js';
-import { optionOf, duidHex } from '../../dhcpv6/helpers.js';
+import { optionOf, duidHex, sameBodyHex } from '../../dhcpv6/helpers.js';
 import { framesOf, partyOf } from '../client-common.js';
 import { BULK_ONLY_TYPES, lqQueryOf, topStatus } from '../lq-common.js';
 
@@ -13,12 +13,6 @@ const MAX_SERVERS = 1000;
 
 interface Pending { d: Omit<ReportDescriptor, 'messageId' | 'verdict'>; server: Party; status: number }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 export const blqQtNotOverUdpServer: RuleModule<Events> = {
   create(ctx) {
     const bulkAddresses = new Set<string>();
@@ -26,7 +20,7 @@ export const blqQtNotOverUdpServer: RuleModule<Events> = {
     let pending: Pending[] = [];
     // Hot path (every bulk server message): the last address and Server-ID learnt are not looked up again.
     let lastSrc = '';
-    let lastSid: Uint8Array | undefined;
+    let lastSid: string | undefined; // DUID text of the last Server-ID seen
     const isBulk = (p: Party): boolean => (p.address !== undefined && bulkAddresses.has(p.address)) || (p.duid !== undefined && bulkDuids.has(p.duid));
     const decide = (p: Pending): void => {
       if (isBulk(p.server)) ctx.report({ ...p.d, messageId: p.status === 7 ? 'unknown-query-type' : 'other-status' }); // RFC 5460 §4 MUST NotAllowed
@@ -40,9 +34,10 @@ export const blqQtNotOverUdpServer: RuleModule<Events> = {
           if (bulkAddresses.size < MAX_SERVERS) bulkAddresses.add(r.src);
         }
         const sid = optionOf(r.message, 2);
-        if (sid === undefined || (lastSid !== undefined && sameBytes(sid.data, lastSid))) return;
-        lastSid = sid.data.slice(); // a copy: the capture chunk behind it is not kept alive
-        if (bulkDuids.size < MAX_SERVERS) bulkDuids.add(duidHex(sid)!);
+        // Compared in place with the last DUID text: no view or copy per bulk message.
+        if (sid === undefined || (lastSid !== undefined && sameBodyHex(sid, lastSid))) return;
+        lastSid = duidHex(sid)!;
+        if (bulkDuids.size < MAX_SERVERS) bulkDuids.add(lastSid);
       },
       'lq:transaction-end': (tx) => {
         const q = lqQueryOf(tx.requests[0].message);

@@ -3,15 +3,10 @@ import type { RuleModule } from '../../engine/types.js';
 import type { Events } from '../../correlate/events.js';
 import type { Dhcpv6Option } from '../../dhcpv6/types.js';
 import { at } from '../bulk-util.js';
+import { sameBytes } from '../../dhcpv6/options/primitives.js';
 
 function first(options: Dhcpv6Option[], code: number): Dhcpv6Option | undefined {
   return options.find((o) => o.code === code);
-}
-
-function same(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 export const check: RuleModule<Events> = {
@@ -29,7 +24,7 @@ export const check: RuleModule<Events> = {
         const d = at(e.conn, [q.query.frame, e.frame], e.time, q.xid);
         // RFC 5007 §4.2.2: a requestor discards a REPLY without these.
         if (missing.length) ctx.report({ messageId: 'missing', data: { xid: q.xid, what: missing.join(' and ') }, ...d });
-        else if (askedId && replyId && !same(askedId.data, replyId.data)) ctx.report({ messageId: 'client-id-mismatch', data: { xid: q.xid }, ...d });
+        else if (askedId && replyId && !sameBytes(askedId.data, replyId.data)) ctx.report({ messageId: 'client-id-mismatch', data: { xid: q.xid }, ...d });
       },
     };
   },

@@ -6,6 +6,7 @@ import type { Dhcpv6Message } from '../../dhcpv6/types.js';
 import type { RuleModule } from '../../engine/types.js';
 import type { Transmission } from '../../correlate/client-events.js';
 import { framesOf, partyOf } from '../client-common.js';
+import { sameBytes } from '../../dhcpv6/options/primitives.js';
 
 const CONTENT = new Set([3, 4, 25, 6]);
 const MAX_CLIENTS = 10000;
@@ -32,12 +33,6 @@ function contentOf(m: Dhcpv6Message): Uint8Array {
 
 /** The content of an exchange no later one can be compared with (see `Last.content`). */
 const NO_CONTENT = new Uint8Array(0);
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /** What the rule keeps of a client's latest exchange: numbers and copied bytes only. */
 interface Last {

@@ -1,9 +1,20 @@
 // Byte-level helpers shared by the option codecs: integers, addresses, hex, colon-hex, UTF-8,
 // DNS wire-format names (RFC 1035 §3.1, uncompressed as RFC 8415 §10 requires) and prefix fields.
 
-import { formatIpv4, formatIpv6, parseIpv4, parseIpv6, toHex } from '../../net/address.js';
+import { formatIpv4, formatIpv6, isHexOf, parseIpv4, parseIpv6, toHex } from '../../net/address.js';
 
-export { formatIpv6, toHex };
+export { formatIpv6, isHexOf, toHex };
+
+/** Whether a[aStart, aStart + n) and b[bStart, bStart + n) hold the same octets (compared in place). */
+export function sameOctetsAt(a: Uint8Array, aStart: number, b: Uint8Array, bStart: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (a[aStart + i] !== b[bStart + i]) return false;
+  return true;
+}
+
+/** Whether two byte arrays hold the same octets. */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && sameOctetsAt(a, 0, b, 0, a.length);
+}
 
 export function u16(b: Uint8Array, o: number): number {
   return (b[o] << 8) | b[o + 1];
