@@ -58,8 +58,8 @@ export function onEveryQuery(
       const t = tx.requests[0];
       judge(t.message, { frames: t.frames, time: t.time, xid: tx.xid, client: partyOf(tx.client) });
     },
-    message: (r) => {
-      if (r.transport !== 'tcp' || r.message.msgType !== 14 || r.direction === 1) return;
+    'message:tcp': (r) => {
+      if (r.message.msgType !== 14 || r.direction === 1) return;
       judge(r.message, { frames: r.frames, time: r.time, xid: r.message.xid, ...tcpScope(r) });
     },
   };

@@ -22,8 +22,8 @@ export const lqReplyValidation: RuleModule<Events> = {
         }
       },
       'udp:orphan-response': (o) => { if (o.response.message.msgType === 15) judgeOrphan(ctx, o); },
-      message: (r) => {
-        if (r.transport !== 'udp' || r.message.msgType !== 12) return;
+      'message:udp': (r) => {
+        if (r.message.msgType !== 12) return;
         const { inner, relays } = unwrap(r.message);
         if (!inner || inner.msgType !== 15 || relays.some((h) => h.msgType !== 12)) return;
         const key = `${inner.xid}|${relays[relays.length - 1].peerAddress}`;
