@@ -186,6 +186,7 @@ export function lqExchange(query: MessageJson, ...replies: MessageJson[]): UdpSc
 import { addr, ethernet, ipPacket, udp } from './packets.js';
 import { toRecord, type CaptureRecord } from './tcp-conversation.js';
 import { writePcap, writePcapng } from './pcap-writer.js';
+import { defineFixture, type FixtureGenerator } from './fixture.js';
 
 /** MAC of an address on the capture link: 33:33 + low 32 bits for multicast (RFC 2464 §7), 02:00 + low 32 bits otherwise. */
 export function macFor(address: string): string {
@@ -232,4 +233,16 @@ export function captureBytes(records: CaptureRecord[], format: 'pcapng' | 'pcap'
 /** The scenario rendered as a pcapng capture (see scenarioFrames). */
 export function scenarioPcapng(sc: UdpScenario): Uint8Array {
   return captureBytes(scenarioFrames(sc));
+}
+
+/** A fixture generator that builds a UdpScenario and renders it as an Ethernet pcapng. */
+export function scenarioFixture(file: string, description: string, build: (sc: UdpScenario) => void): FixtureGenerator {
+  return defineFixture({
+    file, description,
+    generate() {
+      const sc = new UdpScenario();
+      build(sc);
+      return scenarioPcapng(sc);
+    },
+  });
 }

@@ -18,6 +18,7 @@ import { formatIpv6, u16, u24, u32 } from '../../../src/dhcpv6/options/primitive
 import type { BulkStreamListener, Dhcpv6Anomaly, Dhcpv6Message, Dhcpv6Option, MessageRecord } from '../../../src/dhcpv6/types.js';
 import type { TcpConnection } from '../../../src/net/types.js';
 import { decode } from '../../../src/index.js';
+import { hex, SAMPLE_MESSAGES } from '../../kit/dhcpv6-samples.js';
 
 /** A plain, fully built form of a decoded message, for deep comparison. */
 interface PlainOption { code: number; length: number; data: string; options?: PlainOption[]; message?: PlainMessage; anomalies?: Dhcpv6Anomaly[] }
@@ -129,12 +130,8 @@ function oracleOptions(c: Dhcpv6Codec, data: Uint8Array, msgDepth: number, optDe
 
 // ---- inputs
 
-const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 const VALID = [
-  hex('0f 123456 0002 000a 0003 0001 665544332211 000d 0002 0000 002d 004f 0001 000a 0003 0001 001122334455 0005 0018 20010db8000000000000000000000005 00000e10 00001c20 001a 0019 00000e10 00001c20 38 20010db8120000000000000000000000 002e 0004 0000003c'),
-  hex('0c 01 00000000000000000000000000000000 20010db8000100000000000000000001 0009 0030 0c 00 20010db8000100000000000000000001 fe80000000000000000000000000000c 0009 000a 01 abcdef 0008 0002 0000'),
-  hex('0e 123456 002c 0023 05 00000000000000000000000000000000 0025 0008 00000de9 0a0b0c0d 0006 0002 002f'),
-  hex('07 000001 0017 0010 20010db8000000000000000000000001 0018 000d 076578616d706c6503636f6d00 0027 0006 01 04686f7374 0038 0014 0001 0010 20010db8000000000000000000000123'),
+  ...SAMPLE_MESSAGES,
   hex('0f 000001 002f 0036 fe800000000000000000000000000001 0c 00 20010db8000100000000000000000001 fe80000000000000000000000000000c 0012 0000 0059 0006 10 08 00 0a000000'),
   hex('18 000102 5f5e1000 007a 0004 00000e10 0011 000a 00000009 0001 0002 abcd'),
 ];

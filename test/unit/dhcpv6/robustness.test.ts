@@ -5,14 +5,9 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { createCodec, defaultCodec } from '../../../src/dhcpv6/codec.js';
 import { walkOptions } from '../../../src/dhcpv6/helpers.js';
+import { SAMPLE_MESSAGES } from '../../kit/dhcpv6-samples.js';
 
-const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
-const VALID = [
-  hex('0f 123456 0002 000a 0003 0001 665544332211 000d 0002 0000 002d 004f 0001 000a 0003 0001 001122334455 0005 0018 20010db8000000000000000000000005 00000e10 00001c20 001a 0019 00000e10 00001c20 38 20010db8120000000000000000000000 002e 0004 0000003c'),
-  hex('0c 01 00000000000000000000000000000000 20010db8000100000000000000000001 0009 0030 0c 00 20010db8000100000000000000000001 fe80000000000000000000000000000c 0009 000a 01 abcdef 0008 0002 0000'),
-  hex('0e 123456 002c 0023 05 00000000000000000000000000000000 0025 0008 00000de9 0a0b0c0d 0006 0002 002f'),
-  hex('07 000001 0017 0010 20010db8000000000000000000000001 0018 000d 076578616d706c6503636f6d00 0027 0006 01 04686f7374 0038 0014 0001 0010 20010db8000000000000000000000123'),
-];
+const VALID = SAMPLE_MESSAGES;
 
 function exercise(bytes: Uint8Array): void {
   for (const codec of [defaultCodec, createCodec({ maxRelayDepth: 2, maxOptionDepth: 3 })]) {
