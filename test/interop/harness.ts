@@ -1,7 +1,7 @@
 // Interop lab: network namespaces joined by veth pairs to Linux bridges (in a namespace of their own),
 // daemons started inside them by PID, tcpdump on a bridge, and a teardown that always runs.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, closeSync, readFileSync, writeFileSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, openSync, closeSync, readFileSync, writeFileSync, mkdirSync, rmSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -71,13 +71,52 @@ export class Proc {
   }
 }
 
-/** A capture in progress: stop() ends tcpdump and returns the file. */
+/** tcpdump's closing counts: what it wrote, what the kernel handed it, what the kernel dropped. */
+export interface CaptureStats { captured: number; received: number; dropped: number }
+
+/** Reads tcpdump's closing counts from its log; undefined when it printed none. */
+export function captureStats(log: string): CaptureStats | undefined {
+  const n = (what: string): number | undefined => {
+    const m = new RegExp(`(\\d+) packets? ${what}`).exec(log);
+    return m ? Number(m[1]) : undefined;
+  };
+  const captured = n('captured');
+  const received = n('received by filter');
+  const dropped = n('dropped by kernel');
+  if (captured === undefined || received === undefined || dropped === undefined) return undefined;
+  return { captured, received, dropped };
+}
+
+/**
+ * A capture in progress: stop() ends tcpdump and returns the file. tcpdump writes each packet as it
+ * takes it from the kernel (-U), but on SIGINT it quits without taking what is still queued, so on a
+ * loaded machine a fixed pause loses the last frames. stop() therefore waits until the file has not
+ * grown for `quietMs`; `stats` then holds tcpdump's counts, for failure messages.
+ */
 export class Capture {
   constructor(readonly proc: Proc, readonly path: string) {}
-  async stop(): Promise<string> {
-    await sleep(300); // let the last frames reach the file (-U flushes per packet)
+  async stop(quietMs = 500, maxMs = 15_000): Promise<string> {
+    const size = (): number => { try { return statSync(this.path).size; } catch { return -1; } };
+    const t0 = Date.now();
+    let last = size();
+    let still = Date.now();
+    while (Date.now() - t0 < maxMs) {
+      await sleep(100);
+      const now = size();
+      if (now !== last) { last = now; still = Date.now(); } else if (Date.now() - still >= quietMs) break;
+    }
     await this.proc.stop('SIGINT');
+    this.stats = captureStats(this.proc.log());
     return this.path;
+  }
+
+  /** tcpdump's closing counts, once stopped. */
+  stats: CaptureStats | undefined;
+
+  /** One line for a failure message: did the file get every packet the kernel queued? */
+  describe(): string {
+    const st = this.stats;
+    return st ? `tcpdump wrote ${st.captured} of ${st.received} packets, ${st.dropped} dropped by kernel` : 'tcpdump printed no counts';
   }
 }
 
