@@ -2,7 +2,7 @@
 // from the profile, message names.
 import type { BulkAnswerEvent, BulkConnection, BulkQuery } from '../correlate/bulk-events.js';
 import type { Dhcpv6Message, Dhcpv6Option } from '../dhcpv6/types.js';
-import { hasOption } from '../dhcpv6/helpers.js';
+import { OptionCursor } from '../dhcpv6/helpers.js';
 import type { Profile, ReportDescriptor, RuleModule } from '../engine/types.js';
 import type { Events } from '../correlate/events.js';
 
@@ -42,12 +42,14 @@ export function withReply(q: BulkQuery, e: BulkAnswerEvent): number[] {
 
 /** Top-level options with this code. */
 export function countTop(m: Dhcpv6Message, code: number): number {
-  if (!hasOption(m, code)) return 0;
-  const options = m.options;
+  const c = countCursor;
+  c.open(m);
   let n = 0;
-  for (let i = 0; i < options.length; i++) if (options[i].code === code) n++;
+  while (c.next()) if (c.code === code) n++;
   return n;
 }
+
+const countCursor = new OptionCursor();
 
 /** Whether a query is an RFC 7653 active query (its DATA follows other rules). */
 export function isActive(q: BulkQuery): boolean {

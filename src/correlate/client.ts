@@ -31,6 +31,9 @@ export const CLIENT_DEFAULTS = {
   'sessions.answered-timeout': 2,
 } as const;
 
+/** Ticks per second of the seen-client times (see ClientCorrelator.seenTick). */
+const SEEN_TICKS = 1024;
+
 interface OpenTx {
   tx: UdpTransaction;
   /** Time of its latest message (or of its session's Request, for a Solicit). */
@@ -160,12 +163,15 @@ export class ClientCorrelator {
   private readonly sessionByDuid = new Map<string, OpenSession>();
   private readonly sessionByAddress = new Map<string, OpenSession>();
   /**
-   * Clients seen by DUID and by address (text → last time). A text counts as seen while the latest sweep is within
-   * `sessions.idle-timeout` of its time; stale keys are dropped in one pass per idle timeout. Updating
-   * in place keeps the first key string: a fresh one per message would outlive the young generation.
+   * Clients seen by DUID and by address (text → last time as a `seenTick`). A text counts as seen while
+   * the latest sweep is within `sessions.idle-timeout` of its time; stale keys are dropped in one pass
+   * per idle timeout. Updating in place keeps the first key string: a fresh one per message would
+   * outlive the young generation.
    */
   private readonly seenDuids = new Map<string, number>();
   private readonly seenAddresses = new Map<string, number>();
+  /** Capture time that `seenTick` counts from (the first message's). */
+  private seenBase = NaN;
   private lastPrune = -Infinity;
   /** Recent orphan responses, oldest first, to merge their copies. */
   private recentOrphans: ServerResponse[] = [];
@@ -221,8 +227,10 @@ export class ClientCorrelator {
     for (const o of due) this.close(o, 'idle', this.lastFrame, time);
     if (time - this.lastPrune >= this.idleTimeout) {
       this.lastPrune = time;
+      const now = this.seenTick(time);
+      const idle = this.idleTimeout * SEEN_TICKS;
       for (const seen of [this.seenDuids, this.seenAddresses]) {
-        for (const [k, t] of seen) if (time - t > this.idleTimeout) seen.delete(k);
+        for (const [k, t] of seen) if (now - t > idle) seen.delete(k);
       }
     }
     let n = 0;
@@ -241,7 +249,17 @@ export class ClientCorrelator {
   /** Whether a message of this client (DUID or address text) was seen and not yet forgotten by a sweep. */
   private wasSeen(seen: Map<string, number>, key: string): boolean {
     const t = seen.get(key);
-    return t !== undefined && this.lastSweep - t <= this.idleTimeout;
+    return t !== undefined && this.seenTick(this.lastSweep) - t <= this.idleTimeout * SEEN_TICKS;
+  }
+
+  /**
+   * A time as whole 1/1024 s since the first message, rounded down (a seen time reads as at most one
+   * tick older than it was). It stays a small integer for twelve days of capture: a fractional time
+   * would be a new heap number per message, kept alive by a map that lives for the whole run.
+   */
+  private seenTick(time: number): number {
+    if (Number.isNaN(this.seenBase)) this.seenBase = time;
+    return Math.floor((time - this.seenBase) * SEEN_TICKS);
   }
 
   /** End of the input: closes everything still open. */
@@ -265,8 +283,9 @@ export class ClientCorrelator {
     const existing = requestOf(this.byXid.get(xid), type, duidBody, address);
     // Found by its DUID, the transaction already holds the text of it.
     const duid = duidBody === undefined ? undefined : existing ? existing.tx.client.duid : bodyHex(duidBody);
-    if (duid !== undefined) this.seenDuids.set(duid, record.time);
-    this.seenAddresses.set(address, record.time);
+    const tick = this.seenTick(record.time);
+    if (duid !== undefined) this.seenDuids.set(duid, tick);
+    this.seenAddresses.set(address, tick);
 
     if (existing) {
       this.touch(existing, record.time);

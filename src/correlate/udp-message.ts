@@ -7,7 +7,7 @@
 // offersLeases read the tree and run once per response, when its transaction closes.
 
 import type { Dhcpv6Message, Dhcpv6Option } from '../dhcpv6/types.js';
-import { bodyHex, hasOption, optionBodyLength, optionOf, optionU16, sameBodyHex, sameOctets, statusOf } from '../dhcpv6/helpers.js';
+import { bodyHex, hasOption, OptionCursor, optionBodyLength, optionOf, optionU16, sameBodyHex, sameOctets, statusOf } from '../dhcpv6/helpers.js';
 import { sameBytes, u16 } from '../dhcpv6/options/primitives.js';
 import type { PreferenceState, RelayHop } from './client-events.js';
 
@@ -29,9 +29,25 @@ const NO_RELAYS: RelayHop[] = Object.freeze([]) as unknown as RelayHop[];
 
 /**
  * Unwraps relay messages: the innermost message (undefined when a level lacks RELAY_MSG) and the chain,
- * outermost first. A bare message gets a shared empty chain (read-only).
+ * outermost first. A bare message gets a shared empty chain. The answer, and its chain, are read-only.
  */
-export function unwrap(message: Dhcpv6Message): { inner: Dhcpv6Message | undefined; relays: RelayHop[] } {
+export function unwrap(message: Dhcpv6Message): Unwrapped {
+  // The correlator and the rules on `message:udp` unwrap the same message one after the other: the
+  // last answer is kept, so its relay hops and inner message are built once.
+  if (message === lastIn) return lastOut!;
+  const out = unwrapNew(message);
+  lastIn = message;
+  lastOut = out;
+  return out;
+}
+
+/** What `unwrap` gives (shared between its callers: read-only). */
+export interface Unwrapped { readonly inner: Dhcpv6Message | undefined; readonly relays: RelayHop[] }
+
+let lastIn: Dhcpv6Message | undefined;
+let lastOut: Unwrapped | undefined;
+
+function unwrapNew(message: Dhcpv6Message): Unwrapped {
   if (message.format !== 'relay') return { inner: message, relays: NO_RELAYS };
   let relays: RelayHop[] = NO_RELAYS;
   let m: Dhcpv6Message = message;
@@ -92,16 +108,26 @@ export function elapsedOf(m: Dhcpv6Message): number | undefined {
 export function preferenceState(m: Dhcpv6Message): { preference: number; state: PreferenceState } {
   // Most responses carry none: answered without the option tree.
   if (!hasOption(m, 7)) return ABSENT;
+  const c = prefCursor;
+  c.open(m);
   let count = 0;
-  let first: Dhcpv6Option | undefined;
-  for (const o of m.options) if (o.code === 7) { count++; first ??= o; }
-  if (!first) return ABSENT;
-  if (count > 1) return { preference: 0, state: 'multiple' };
-  if (first.length !== 1 || first.data.length !== 1 || first.anomalies?.length) return { preference: 0, state: 'malformed' };
-  return { preference: first.data[0], state: 'ok' };
+  let value = -1; // the first one's, or -1 when it is malformed
+  while (c.next()) {
+    if (c.code !== 7 || count++ > 0) continue;
+    value = c.length === 1 && c.end - c.start === 1 && c.ok ? c.u8(0) : -1;
+  }
+  if (count === 0) return ABSENT;
+  if (count > 1) return MULTIPLE;
+  if (value < 0) return MALFORMED;
+  return PREFERENCES[value];
 }
 
 const ABSENT: { preference: number; state: PreferenceState } = Object.freeze({ preference: 0, state: 'absent' });
+const MULTIPLE: { preference: number; state: PreferenceState } = Object.freeze({ preference: 0, state: 'multiple' });
+const MALFORMED: { preference: number; state: PreferenceState } = Object.freeze({ preference: 0, state: 'malformed' });
+/** The answer for each well-formed value, made once. */
+const PREFERENCES: ReadonlyArray<{ preference: number; state: PreferenceState }> = Array.from({ length: 256 }, (_, v) => Object.freeze({ preference: v, state: 'ok' as const }));
+const prefCursor = new OptionCursor();
 
 function iaOffers(ia: Dhcpv6Option, inner: number): boolean {
   if (!ia.options) return false;

@@ -5,7 +5,9 @@ import type { Dhcpv6Message, Dhcpv6Option } from './types.js';
 import type { OptionValue } from './options/types.js';
 import { isHexOf, sameBytes, toHex, u16, u32 } from './options/primitives.js';
 import { defaultCodec, type Dhcpv6Codec } from './codec.js';
-import { DecodedMessage, WireOption } from './message.js';
+import { DecodedMessage, OptionCursor, WireOption } from './message.js';
+
+export { OptionCursor };
 
 /** Well-formed: captured in full and without anomalies of its own. */
 function intact(o: Dhcpv6Option): boolean {
@@ -69,6 +71,34 @@ export function optionOf(msg: Dhcpv6Message, code: number): Dhcpv6Option | undef
   return msg instanceof DecodedMessage ? msg.topOption(code) : findOption(msg.options, code);
 }
 
+/** Cursors by option depth for `containsOption` (grown on demand, reused). */
+const depthCursors: OptionCursor[] = [];
+
+function cursorAt(depth: number): OptionCursor {
+  while (depthCursors.length <= depth) depthCursors.push(new OptionCursor());
+  return depthCursors[depth];
+}
+
+/** Whether the option the cursor at `depth` is on, or any option nested in it, has this code. */
+function nestedHas(depth: number, code: number): boolean {
+  const sub = cursorAt(depth + 1);
+  if (!cursorAt(depth).enter(sub)) return false;
+  while (sub.next()) if (sub.code === code || nestedHas(depth + 1, code)) return true;
+  return false;
+}
+
+/**
+ * Whether an option with this code appears anywhere in a message's options: at the top level or
+ * nested in containers (CLIENT_DATA, IAs, …), not inside encapsulated messages. Read in place (see
+ * OptionCursor) for a clean message.
+ */
+export function containsOption(msg: Dhcpv6Message, code: number): boolean {
+  const top = cursorAt(0);
+  top.open(msg);
+  while (top.next()) if (top.code === code || nestedHas(0, code)) return true;
+  return false;
+}
+
 /** Whether a message has a top-level option with this code (see `optionOf`); builds no option. */
 export function hasOption(msg: Dhcpv6Message, code: number): boolean {
   return msg instanceof DecodedMessage ? msg.hasTopOption(code) : findOption(msg.options, code) !== undefined;
@@ -124,6 +154,18 @@ export function statusOf(options: readonly Dhcpv6Option[]): { code: number; text
   const o = findOption(options, 13);
   if (!o || !intact(o) || o.length < 2) return undefined;
   return { code: optionU16(o, 0), text: UTF8.decode(o.data.subarray(2)) };
+}
+
+/**
+ * `statusOf(level)?.code` for the level a cursor is before, read in place; the cursor is left after
+ * the status option (or at the end of the level).
+ */
+export function statusCodeAt(c: OptionCursor): number | undefined {
+  while (c.next()) {
+    if (c.code !== 13) continue;
+    return c.ok && c.end - c.start === c.length && c.length >= 2 ? c.u16(0) : undefined;
+  }
+  return undefined;
 }
 
 /**

@@ -271,6 +271,17 @@ export class DecodedMessage implements Dhcpv6Message {
     return false;
   }
 
+  /**
+   * Sets `c` before the first top-level option of this message, read in place, and returns true, when
+   * the message is clean (no anomaly at any depth: its octets are exactly its option tree). Returns
+   * false otherwise (OptionCursor.open then reads the tree, where overruns and bad lengths are told).
+   */
+  openCursor(c: OptionCursor): boolean {
+    if (this.anomalies.length !== 0) return false;
+    c.reset(this.#ctx, this.#bytes, this.#start + headerLength(this.msgType), this.#start + this.length);
+    return true;
+  }
+
   /** Whether the option tree has been built (tests and diagnostics). */
   get optionsBuilt(): boolean {
     return this.#options !== undefined;
@@ -561,3 +572,137 @@ export function walkOptions(
 ): Dhcpv6Option[] {
   return walk(ctx, data, 0, data.length, msgDepth, optDepth, sink);
 }
+
+/**
+ * Reads a message's options one at a time, in wire order, with the same codes, bodies and nesting as
+ * its `options` tree. A clean decoded message is read in place from its octets, building nothing; any
+ * other message (one with anomalies, or a plain object) is read from its tree, so callers need one
+ * code path. One cursor per level, reused:
+ *
+ *     top.open(m); while (top.next()) if (top.code === 3 && top.enter(sub)) while (sub.next()) …
+ *
+ * The current option: `code`, `length` (its option-len), `ok` (no anomaly of its own), and its body
+ * as captured, bytes[start..end) (shorter than `length` only when the option overran its container).
+ */
+export class OptionCursor {
+  bytes: Uint8Array = NO_OCTETS;
+  code = 0;
+  length = 0;
+  start = 0;
+  end = 0;
+  ok = true;
+  #ctx: WalkContext | undefined = undefined;
+  #pos = 0;
+  #limit = 0;
+  /** Tree mode: the option list and the current option (null in place). */
+  #tree: readonly Dhcpv6Option[] | null = null;
+  #opt: Dhcpv6Option | undefined = undefined;
+
+  /** Before the first top-level option of `m`. */
+  open(m: Dhcpv6Message): void {
+    if (m instanceof DecodedMessage && m.openCursor(this)) return;
+    this.over(m.options);
+  }
+
+  /** Before the first option of a built list (tree mode). */
+  over(options: readonly Dhcpv6Option[]): void {
+    this.#tree = options;
+    this.#opt = undefined;
+    this.#pos = 0;
+    this.#limit = options.length;
+    this.bytes = NO_OCTETS;
+    this.code = 0;
+    this.length = 0;
+    this.start = 0;
+    this.end = 0;
+    this.ok = true;
+  }
+
+  /** Before the first option in b[from..to), octets the validation walk found clean (in place). */
+  reset(ctx: WalkContext, b: Uint8Array, from: number, to: number): void {
+    this.#ctx = ctx;
+    this.#tree = null;
+    this.#opt = undefined;
+    this.bytes = b;
+    this.#pos = from;
+    this.#limit = to;
+    this.code = 0;
+    this.length = 0;
+    this.start = from;
+    this.end = from;
+    this.ok = true;
+  }
+
+  /** Moves to the next option; false at the end of the level. */
+  next(): boolean {
+    const o = this.#pos;
+    if (o >= this.#limit) return false;
+    const tree = this.#tree;
+    if (tree !== null) {
+      const opt = tree[o];
+      this.#pos = o + 1;
+      this.#opt = opt;
+      this.code = opt.code;
+      this.length = opt.length;
+      this.bytes = opt.data;
+      this.start = 0;
+      this.end = opt.data.length;
+      this.ok = opt.anomalies === undefined || opt.anomalies.length === 0;
+      return true;
+    }
+    const b = this.bytes;
+    this.code = (b[o] << 8) | b[o + 1];
+    this.length = (b[o + 2] << 8) | b[o + 3];
+    this.start = o + 4;
+    this.end = o + 4 + this.length;
+    this.#pos = this.end;
+    return true;
+  }
+
+  /** Body octet i of the current option (the caller keeps i < end - start). */
+  u8(i: number): number {
+    return this.bytes[this.start + i];
+  }
+
+  /** Big-endian 16 bits at body offset i (the caller keeps i + 2 <= end - start). */
+  u16(i: number): number {
+    const b = this.bytes;
+    const o = this.start + i;
+    return (b[o] << 8) | b[o + 1];
+  }
+
+  /** Big-endian 32 bits at body offset i (the caller keeps i + 4 <= end - start). */
+  u32(i: number): number {
+    return u32(this.bytes, this.start + i);
+  }
+
+  /** Whether the captured body holds exactly the octets b[s..e), compared in place. */
+  sameBodyAs(b: Uint8Array, s: number, e: number): boolean {
+    const n = this.end - this.start;
+    return e - s === n && sameOctetsAt(this.bytes, this.start, b, s, n);
+  }
+
+  /**
+   * Sets `into` before the first sub-option of the current option and returns true, when it carries
+   * sub-options (after its fixed fields); false when it carries none (its `options` is undefined).
+   */
+  enter(into: OptionCursor): boolean {
+    if (this.#tree !== null) {
+      const sub = this.#opt!.options;
+      if (sub === undefined) return false;
+      into.over(sub);
+      return true;
+    }
+    const ctx = this.#ctx!;
+    const code = this.code;
+    const sh = ctx.rules.shape[code];
+    if ((sh & SH_OPTIONS) === 0) return false;
+    const prefix = (sh & SH_DYNAMIC) !== 0
+      ? (ctx.codecFor(code).body!.prefix as (d: Uint8Array) => number)(view(this.bytes, this.start, this.end))
+      : ctx.rules.prefix[code];
+    into.reset(ctx, this.bytes, this.start + prefix, this.end);
+    return true;
+  }
+}
+
+const NO_OCTETS = new Uint8Array(0);

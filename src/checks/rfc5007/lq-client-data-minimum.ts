@@ -1,12 +1,12 @@
 // LQ-CLIENT-DATA-MINIMUM: every OPTION_CLIENT_DATA holds the client's DUID, at least one IAADDR or
 // IAPREFIX (directly, not inside an IA_NA/IA_PD), and a 4-octet CLT_TIME (RFC 5007 §4.4.2, §4.1.2.2,
 // §4.1.2.3). Checked in UDP LEASEQUERY-REPLYs and in TCP LEASEQUERY-REPLY/-DATA.
-// Hot path: every bulk DATA message. One pass over each CLIENT_DATA's sub-options, no allocation
-// unless a finding is made.
+// Hot path: every bulk DATA message. One pass over the octets (OptionCursor), no option tree and no
+// allocation unless a finding is made.
 import type { Events } from '../../correlate/events.js';
-import type { Dhcpv6Message, Dhcpv6Option } from '../../dhcpv6/types.js';
+import type { Dhcpv6Message } from '../../dhcpv6/types.js';
 import type { RuleModule } from '../../engine/types.js';
-import { hasOption } from '../../dhcpv6/helpers.js';
+import { OptionCursor } from '../../dhcpv6/helpers.js';
 import { partyOf } from '../client-common.js';
 
 const OPTION_CLIENTID = 1;
@@ -24,53 +24,47 @@ export interface ClientDataDefect {
   data: Record<string, string | number>;
 }
 
-function holdsLease(o: Dhcpv6Option): boolean {
-  const sub = o.options;
-  if (sub === undefined) return false;
-  for (let i = 0; i < sub.length; i++) {
-    const c = sub[i].code;
-    if (c === OPTION_IAADDR || c === OPTION_IAPREFIX) return true;
-  }
-  return false;
-}
+// One cursor per level (message, CLIENT_DATA, IA), reused: the rule allocates nothing unless it reports.
+const top = new OptionCursor();
+const inCd = new OptionCursor();
+const inIa = new OptionCursor();
 
-/** One CLIENT_DATA judged (RFC 5007 §4.4.2 MUST), or undefined when it is complete. */
-function judgeClientData(cd: Dhcpv6Option): ClientDataDefect | undefined {
-  const sub = cd.options;
+/** The CLIENT_DATA `top` is on, judged (RFC 5007 §4.4.2 MUST), or undefined when it is complete. */
+function judgeClientData(): ClientDataDefect | undefined {
   let clientId = false;
   let leases = false;
   let wrapped = false;
-  let clt: Dhcpv6Option | undefined;
-  if (sub !== undefined) {
-    for (let i = 0; i < sub.length; i++) {
-      const o = sub[i];
-      const c = o.code;
+  let clt = -1; // option-len of the first CLT_TIME
+  if (top.enter(inCd)) {
+    while (inCd.next()) {
+      const c = inCd.code;
       if (c === OPTION_CLIENTID) clientId = true;
       else if (c === OPTION_IAADDR || c === OPTION_IAPREFIX) leases = true;
-      else if (c === OPTION_CLT_TIME) { if (clt === undefined) clt = o; }
-      else if ((c === OPTION_IA_NA || c === OPTION_IA_TA || c === OPTION_IA_PD) && !wrapped) wrapped = holdsLease(o);
+      else if (c === OPTION_CLT_TIME) { if (clt < 0) clt = inCd.length; }
+      else if ((c === OPTION_IA_NA || c === OPTION_IA_TA || c === OPTION_IA_PD) && !wrapped && inCd.enter(inIa)) {
+        while (inIa.next()) if (inIa.code === OPTION_IAADDR || inIa.code === OPTION_IAPREFIX) { wrapped = true; break; }
+      }
     }
   }
   const nested = !leases && wrapped;
-  if (!clientId || (!leases && !nested) || clt === undefined) {
+  if (!clientId || (!leases && !nested) || clt < 0) {
     const missing: string[] = [];
     if (!clientId) missing.push('OPTION_CLIENTID');
     if (!leases && !nested) missing.push('OPTION_IAADDR or OPTION_IAPREFIX');
-    if (clt === undefined) missing.push('OPTION_CLT_TIME');
+    if (clt < 0) missing.push('OPTION_CLT_TIME');
     return { messageId: 'incomplete', data: { missing: missing.join(', ') } };
   }
   if (nested) return { messageId: 'nested', data: {} };
-  if (clt.length !== 4) return { messageId: 'bad-clt-time', data: { length: clt.length } };
+  if (clt !== 4) return { messageId: 'bad-clt-time', data: { length: clt } };
   return undefined;
 }
 
 /** The first defective OPTION_CLIENT_DATA of a message, in wire order, or undefined. */
 export function clientDataDefect(m: Dhcpv6Message): ClientDataDefect | undefined {
-  if (!hasOption(m, OPTION_CLIENT_DATA)) return undefined;
-  const options = m.options;
-  for (let i = 0; i < options.length; i++) {
-    if (options[i].code !== OPTION_CLIENT_DATA) continue;
-    const d = judgeClientData(options[i]);
+  top.open(m);
+  while (top.next()) {
+    if (top.code !== OPTION_CLIENT_DATA) continue;
+    const d = judgeClientData();
     if (d !== undefined) return d;
   }
   return undefined;

@@ -4,22 +4,22 @@
 // Hot path: every bulk REPLY/DATA; messages without the option cost a top-level scan and no allocation.
 import type { Events } from '../../correlate/events.js';
 import type { Dhcpv6Message, Dhcpv6Option } from '../../dhcpv6/types.js';
-import { findOption, hasOption } from '../../dhcpv6/helpers.js';
+import { findOption, OptionCursor } from '../../dhcpv6/helpers.js';
 import type { Party, RuleModule } from '../../engine/types.js';
 import { partyOf } from '../client-common.js';
 import { lqQueryOf } from '../lq-common.js';
 
 interface Where { frames: number[]; time: number; xid?: number; client?: Party; server?: Party; connection?: string }
 
-/** Whether a message carries OPTION_LQ_RELAY_DATA at the top level or inside a CLIENT_DATA. */
+const top = new OptionCursor();
+const sub = new OptionCursor();
+
+/** Whether a message carries OPTION_LQ_RELAY_DATA at the top level or inside a CLIENT_DATA (read in place). */
 function hasRelayData(m: Dhcpv6Message): boolean {
-  if (hasOption(m, 47)) return true;
-  if (!hasOption(m, 45)) return false;
-  const options = m.options;
-  for (let i = 0; i < options.length; i++) {
-    const o = options[i];
-    if (o.code !== 45 || o.options === undefined) continue;
-    for (let j = 0; j < o.options.length; j++) if (o.options[j].code === 47) return true;
+  top.open(m);
+  while (top.next()) {
+    if (top.code === 47) return true;
+    if (top.code === 45 && top.enter(sub)) while (sub.next()) if (sub.code === 47) return true;
   }
   return false;
 }

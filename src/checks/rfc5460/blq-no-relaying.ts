@@ -1,13 +1,10 @@
 // BLQ-NO-RELAYING: bulk leasequery runs over direct TCP and is never relayed (RFC 5460 §3). Flags the
 // bulk-only messages (LEASEQUERY-DATA, LEASEQUERY-DONE) inside UDP relay messages. A relayed UDP
 // LEASEQUERY of a bulk-only type is BLQ-QT-NOT-OVER-UDP-REQUESTOR's (one defect, the requestor's).
-// Hot path (every UDP message): the format first, then the relay chain by OPTION_RELAY_MSG only.
+// Hot path (every UDP message): the format first, then the relay chain as the correlator unwraps it.
 import type { Events } from '../../correlate/events.js';
-import type { Dhcpv6Message } from '../../dhcpv6/types.js';
-import { optionOf } from '../../dhcpv6/helpers.js';
+import { unwrap } from '../../correlate/udp-message.js';
 import type { RuleModule } from '../../engine/types.js';
-
-const OPTION_RELAY_MSG = 9;
 
 export const blqNoRelaying: RuleModule<Events> = {
   create(ctx) {
@@ -17,16 +14,11 @@ export const blqNoRelaying: RuleModule<Events> = {
     return {
       'message:udp': (r) => {
         if (r.message.format !== 'relay') return;
-        // The innermost message and the innermost relay (as correlate/udp-message unwrap finds them).
-        let relay: Dhcpv6Message = r.message;
-        let inner: Dhcpv6Message | undefined = r.message;
-        while (inner.format === 'relay') {
-          relay = inner;
-          inner = optionOf(inner, OPTION_RELAY_MSG)?.message;
-          if (inner === undefined) return;
-        }
+        // The innermost message and relay (unwrap's answer is shared with the correlator: built once).
+        const { inner, relays } = unwrap(r.message);
+        if (inner === undefined) return;
         if (inner.msgType !== done && inner.msgType !== data) return;
-        const peer = relay.peerAddress ?? '::';
+        const peer = relays[relays.length - 1].peerAddress;
         const key = `${inner.msgType}|${inner.xid}|${peer}`;
         if (reported.has(key)) return; // the same message one relay hop further
         reported.add(key);

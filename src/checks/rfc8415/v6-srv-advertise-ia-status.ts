@@ -1,27 +1,36 @@
 // V6-SRV-ADVERTISE-IA-STATUS: an Advertise answers every IA of the Solicit: the same IA type and IAID
 // with the leases it would assign, or empty with NoAddrsAvail/NoPrefixAvail (RFC 8415 §18.3.9).
 import type { Events } from '../../correlate/events.js';
-import type { Dhcpv6Option } from '../../dhcpv6/types.js';
-import { optionBodyLength, optionU32, statusOf } from '../../dhcpv6/helpers.js';
+import { OptionCursor, statusCodeAt } from '../../dhcpv6/helpers.js';
 import type { RuleModule } from '../../engine/types.js';
 import { framesOf, partyOf } from '../client-common.js';
 
 const NAMES: Record<number, string> = { 3: 'IA_NA', 4: 'IA_TA', 25: 'IA_PD' };
 
-function iaid(o: Dhcpv6Option): number | undefined {
-  return optionBodyLength(o) >= 4 ? optionU32(o, 0) : undefined;
-}
+// Cursors (Solicit, Advertise, inside an IA) and the Solicit's IAs as numbers, reused: nothing is
+// built per transaction unless the rule reports.
+const sol = new OptionCursor();
+const adv = new OptionCursor();
+const inIa = new OptionCursor();
+const iaCodes: number[] = [];
+const iaIds: number[] = [];
 
-/** The option of this IA type and IAID in a message's top level. */
-function findIa(options: readonly Dhcpv6Option[], code: number, id: number): Dhcpv6Option | undefined {
-  for (const o of options) if (o.code === code && iaid(o) === id) return o;
-  return undefined;
-}
-
-/** Whether an IA's sub-options hold an address or a prefix. */
-function hasLeases(sub: readonly Dhcpv6Option[]): boolean {
-  for (const o of sub) if (o.code === 5 || o.code === 26) return true;
+/**
+ * Moves `adv` (opened on a message) to its first top-level IA of this type and IAID (RFC 8415 §21.4:
+ * the IAID is the body's first 4 octets); false when there is none.
+ */
+function findIa(code: number, id: number): boolean {
+  while (adv.next()) if (adv.code === code && adv.end - adv.start >= 4 && adv.u32(0) === id) return true;
   return false;
+}
+
+/** Whether the IA `adv` is on answers: it holds an address or a prefix, or a failing status says why not. */
+function iaAnswered(): boolean {
+  if (!adv.enter(inIa)) return false;
+  while (inIa.next()) if (inIa.code === 5 || inIa.code === 26) return true;
+  adv.enter(inIa);
+  const st = statusCodeAt(inIa);
+  return st !== undefined && st !== 0; // empty, but says why (NoAddrsAvail, NoPrefixAvail, …)
 }
 
 export const v6SrvAdvertiseIaStatus: RuleModule<Events> = {
@@ -32,35 +41,36 @@ export const v6SrvAdvertiseIaStatus: RuleModule<Events> = {
         let advertised = false;
         for (const r of tx.responses) if (r.message.msgType === 2) { advertised = true; break; }
         if (!advertised) return;
-        const sol = tx.requests[0];
-        const ias: Dhcpv6Option[] = [];
-        for (const o of sol.message.options) if (NAMES[o.code] !== undefined && iaid(o) !== undefined) ias.push(o);
-        if (ias.length === 0) return;
+        const first = tx.requests[0];
+        iaCodes.length = 0;
+        iaIds.length = 0;
+        sol.open(first.message);
+        while (sol.next()) {
+          if (NAMES[sol.code] !== undefined && sol.end - sol.start >= 4) { iaCodes.push(sol.code); iaIds.push(sol.u32(0)); }
+        }
+        if (iaCodes.length === 0) return;
         for (const r of tx.responses) {
           if (r.message.msgType !== 2) continue;
-          const options = r.message.options;
-          const top = statusOf(options);
-          if (top && top.code !== 0) continue; // RFC 3315-style top-level NoAddrsAvail, UnspecFail, UseMulticast (Q12)
-          for (const ia of ias) {
-            const id = iaid(ia)!;
-            const found = findIa(options, ia.code, id);
+          adv.open(r.message);
+          const top = statusCodeAt(adv);
+          if (top !== undefined && top !== 0) continue; // RFC 3315-style top-level NoAddrsAvail, UnspecFail, UseMulticast (Q12)
+          for (let i = 0; i < iaCodes.length; i++) {
+            const code = iaCodes[i];
+            const id = iaIds[i];
+            adv.open(r.message);
             let messageId: string | undefined;
             let inconclusive = false;
-            if (!found) {
+            if (!findIa(code, id)) {
               // RFC 8415 §18.3.9. IA_TA (obsoleted by 8415bis) and IA_PD (RFC 3633, optional) may be unknown to the server.
-              if (ia.code === 3) messageId = 'missing-ia';
+              if (code === 3) messageId = 'missing-ia';
               else { messageId = 'missing-optional-ia'; inconclusive = true; }
-            } else {
-              const sub = found.options ?? [];
-              if (!hasLeases(sub)) {
-                const st = statusOf(sub);
-                if (!st || st.code === 0) messageId = 'empty-no-status';
-              }
+            } else if (!iaAnswered()) {
+              messageId = 'empty-no-status';
             }
             if (messageId === undefined) continue;
             const d = {
-              frames: framesOf(sol, r), time: r.time, xid: tx.xid, client: partyOf(tx.client), server: partyOf(r.server),
-              data: { ia: NAMES[ia.code], iaid: id },
+              frames: framesOf(first, r), time: r.time, xid: tx.xid, client: partyOf(tx.client), server: partyOf(r.server),
+              data: { ia: NAMES[code], iaid: id },
             };
             if (inconclusive) ctx.report({ ...d, messageId, verdict: 'inconclusive' });
             else ctx.report({ ...d, messageId });

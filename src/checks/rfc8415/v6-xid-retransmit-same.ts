@@ -7,9 +7,16 @@ import type { RuleModule } from '../../engine/types.js';
 import type { Transmission } from '../../correlate/client-events.js';
 import { framesOf, partyOf } from '../client-common.js';
 import { sameBytes } from '../../dhcpv6/options/primitives.js';
+import { OptionCursor } from '../../dhcpv6/helpers.js';
 
-const CONTENT = new Set([3, 4, 25, 6]);
 const MAX_CLIENTS = 10000;
+
+/** IA_NA, IA_TA, IA_PD and ORO: what a retransmission repeats. */
+function isContent(code: number): boolean {
+  return code === 3 || code === 4 || code === 25 || code === 6;
+}
+
+const cur = new OptionCursor();
 
 /**
  * The IA and ORO options of a message (code, option-len, body length, body), copied into one small array: the rule
@@ -17,15 +24,20 @@ const MAX_CLIENTS = 10000;
  */
 function contentOf(m: Dhcpv6Message): Uint8Array {
   let n = 0;
-  for (const o of m.options) if (CONTENT.has(o.code)) n += 6 + o.data.length;
+  cur.open(m);
+  while (cur.next()) if (isContent(cur.code)) n += 6 + cur.end - cur.start;
   const out = new Uint8Array(n);
   let k = 0;
-  for (const o of m.options) {
-    if (!CONTENT.has(o.code)) continue;
-    const d = o.data.length;
-    out[k] = o.code >> 8; out[k + 1] = o.code & 0xff; out[k + 2] = o.length >> 8; out[k + 3] = o.length & 0xff;
+  cur.open(m);
+  while (cur.next()) {
+    const code = cur.code;
+    if (!isContent(code)) continue;
+    const b = cur.bytes;
+    const s = cur.start;
+    const d = cur.end - s;
+    out[k] = code >> 8; out[k + 1] = code & 0xff; out[k + 2] = cur.length >> 8; out[k + 3] = cur.length & 0xff;
     out[k + 4] = d >> 8; out[k + 5] = d & 0xff;
-    out.set(o.data, k + 6);
+    for (let i = 0; i < d; i++) out[k + 6 + i] = b[s + i];
     k += 6 + d;
   }
   return out;

@@ -4,6 +4,9 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import type { Dhcpv6Message, Dhcpv6Option } from '../../../src/dhcpv6/types.js';
 import { clientDataDefect } from '../../../src/checks/rfc5007/lq-client-data-minimum.js';
+import { defaultCodec } from '../../../src/dhcpv6/codec.js';
+import type { DecodedMessage } from '../../../src/dhcpv6/message.js';
+import { cleanOptionTrees } from '../../kit/dhcpv6-samples.js';
 
 /** The rule as first written: several passes, closures and arrays (the reference). */
 function reference(m: Dhcpv6Message): { messageId: string; data: Record<string, string | number> } | undefined {
@@ -51,5 +54,22 @@ describe('LQ-CLIENT-DATA-MINIMUM clientDataDefect', () => {
       expect(clientDataDefect(m)).toEqual(want);
     }), { numRuns: 3000 });
     expect([...seen].sort()).toEqual(['bad-clt-time', 'complete', 'incomplete', 'nested']);
+  });
+
+  test('read in place from decoded octets: the same verdict as the general formulation on the tree', () => {
+    const seen = new Set<string>();
+    let inPlace = 0;
+    fc.assert(fc.property(cleanOptionTrees(fc), fc.constantFrom(15, 17), (body, type) => {
+      const bytes = Uint8Array.from([type, 0, 0, 7, ...body]);
+      const fast = defaultCodec.decodeMessage(bytes) as DecodedMessage;
+      if (fast.anomalies.length === 0) inPlace++;
+      const got = clientDataDefect(fast);
+      expect(fast.optionsBuilt).toBe(fast.anomalies.length !== 0); // the clean ones were read without a tree
+      const want = reference(defaultCodec.decodeMessage(bytes));
+      seen.add(want?.messageId ?? 'complete');
+      expect(got).toEqual(want);
+    }), { numRuns: 3000 });
+    expect(inPlace).toBe(3000);
+    expect([...seen].sort()).toEqual(['complete', 'incomplete', 'nested']);
   });
 });

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCodec, defaultCodec, type Dhcpv6Codec } from '../../../src/dhcpv6/codec.js';
-import { DecodedMessage, WireOption, lengthProblem, messageFormat, HEADER_LENGTH } from '../../../src/dhcpv6/message.js';
+import { DecodedMessage, OptionCursor, WireOption, lengthProblem, messageFormat, HEADER_LENGTH } from '../../../src/dhcpv6/message.js';
 import {
   bodyHex, duidHex, findOption, hasOption, optionBodyLength, optionOf, optionU16, optionU32, optionU8, sameBody, sameBodyHex,
   sameOctets,
@@ -18,7 +18,7 @@ import { formatIpv6, u16, u24, u32 } from '../../../src/dhcpv6/options/primitive
 import type { BulkStreamListener, Dhcpv6Anomaly, Dhcpv6Message, Dhcpv6Option, MessageRecord } from '../../../src/dhcpv6/types.js';
 import type { TcpConnection } from '../../../src/net/types.js';
 import { decode } from '../../../src/index.js';
-import { hex, SAMPLE_MESSAGES } from '../../kit/dhcpv6-samples.js';
+import { cleanOptionTrees, hex, SAMPLE_MESSAGES } from '../../kit/dhcpv6-samples.js';
 
 /** A plain, fully built form of a decoded message, for deep comparison. */
 interface PlainOption { code: number; length: number; data: string; options?: PlainOption[]; message?: PlainMessage; anomalies?: Dhcpv6Anomaly[] }
@@ -174,7 +174,62 @@ const messages: fc.Arbitrary<Uint8Array> = fc.oneof(
 const CODECS = [defaultCodec, createCodec({ maxRelayDepth: 1, maxOptionDepth: 2 }), createCodec({ codes: { OPTION_RELAY_ID: 300 } })];
 const PROBE = [1, 2, 3, 5, 7, 9, 13, 17, 18, 25, 39, 44, 45, 46, 47, 53, 89, 300, 65000, 4242];
 
+/**
+ * What OptionCursors read from a message, in the PlainOption shape: code, option-len and captured body
+ * of every option, sub-options where `enter` says there are some (a fresh cursor per level), and
+ * whether the option has anomalies of its own.
+ */
+function cursorLevel(c: OptionCursor): Array<PlainOption & { ok: boolean }> {
+  const out: Array<PlainOption & { ok: boolean }> = [];
+  while (c.next()) {
+    const n = c.end - c.start;
+    const p: PlainOption & { ok: boolean } = { code: c.code, length: c.length, data: hexOf(c.bytes.subarray(c.start, c.end)), ok: c.ok };
+    if (n >= 1) expect(c.u8(n - 1)).toBe(c.bytes[c.end - 1]);
+    if (n >= 2) expect(c.u16(0)).toBe(u16(c.bytes, c.start));
+    if (n >= 4) expect(c.u32(n - 4)).toBe(u32(c.bytes, c.end - 4));
+    expect(c.sameBodyAs(c.bytes, c.start, c.end)).toBe(true);
+    if (n >= 1) expect(c.sameBodyAs(c.bytes, c.start, c.end - 1)).toBe(false);
+    const sub = new OptionCursor();
+    if (c.enter(sub)) p.options = cursorLevel(sub);
+    out.push(p);
+  }
+  return out;
+}
+
+/** The tree as a cursor tells it: no encapsulated messages, anomalies as `ok`. */
+function treeLevel(options: readonly PlainOption[]): Array<PlainOption & { ok: boolean }> {
+  return options.map((o) => ({
+    code: o.code, length: o.length, data: o.data, ok: !o.anomalies?.length, ...(o.options ? { options: treeLevel(o.options) } : {}),
+  }));
+}
+
 describe('lazy message = eager oracle', () => {
+  test('OptionCursor = the option tree; a clean message is read in place, building nothing', () => {
+    let clean = 0;
+    let nested = 0;
+    let anomalous = 0;
+    const leases = cleanOptionTrees(fc).map((body) => Uint8Array.from([17, 1, 2, 3, ...body])); // LEASEQUERY-DATA
+    fc.assert(fc.property(fc.oneof(messages, leases), (bytes) => {
+      for (const c of CODECS) {
+        const m = c.decodeMessage(bytes) as DecodedMessage;
+        const want = oracleMessage(c, bytes, 0);
+        const top = new OptionCursor();
+        top.open(m);
+        expect(cursorLevel(top)).toEqual(treeLevel(want.options));
+        if (want.anomalies.length === 0) {
+          clean++;
+          expect(m.optionsBuilt).toBe(false); // read in place
+          if (want.options.some((o) => o.options?.some((x) => x.options))) nested++;
+        } else {
+          anomalous++;
+        }
+      }
+    }), { numRuns: 1500 });
+    expect(clean).toBeGreaterThan(300);
+    expect(anomalous).toBeGreaterThan(300);
+    expect(nested).toBeGreaterThan(100); // options three levels deep, read through two cursors
+  });
+
   test('the whole tree, the anomalies and the header fields', () => {
     fc.assert(fc.property(messages, (bytes) => {
       for (const c of CODECS) {
