@@ -63,13 +63,23 @@ function appended<T extends object>(list: T[], x: T): T[] {
   return list.concat([x]);
 }
 
-/** Two frame lists merged: ascending, without repeats, in a new array. */
-function mergedFrames(a: readonly number[], b: readonly number[]): number[] {
-  const out = a.concat(b);
-  out.sort((x, y) => x - y);
-  let n = 0;
-  for (let i = 0; i < out.length; i++) if (n === 0 || out[i] !== out[n - 1]) out[n++] = out[i];
-  out.length = n;
+/** Two ascending frame lists merged: ascending, without repeats, in a new array of the exact length. */
+export function mergedFrames(a: readonly number[], b: readonly number[]): number[] {
+  let n = 0; // the merged length, counted first so the array is made once at its size
+  for (let i = 0, j = 0; i < a.length || j < b.length; n++) {
+    const x = i < a.length ? a[i] : Infinity;
+    const y = j < b.length ? b[j] : Infinity;
+    if (x <= y) i++;
+    if (y <= x) j++;
+  }
+  const out = new Array<number>(n);
+  for (let i = 0, j = 0, k = 0; k < n; k++) {
+    const x = i < a.length ? a[i] : Infinity;
+    const y = j < b.length ? b[j] : Infinity;
+    out[k] = x <= y ? x : y;
+    if (x <= y) i++;
+    if (y <= x) j++;
+  }
   return out;
 }
 

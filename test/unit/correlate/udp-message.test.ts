@@ -2,7 +2,8 @@
 // (optionOf/hasOption) where they can; on random responses they agree with a walk of the whole tree.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { elapsedOf, offersLeases, preferenceState, sameDuid, sameMessage } from '../../../src/correlate/udp-message.js';
+import { elapsedOf, offersLeases, preferenceState, sameDuid, sameMessage, unwrap } from '../../../src/correlate/udp-message.js';
+import { hex } from '../../kit/dhcpv6-samples.js';
 import { defaultCodec } from '../../../src/dhcpv6/codec.js';
 import { optionOf } from '../../../src/dhcpv6/helpers.js';
 import { toHex } from '../../../src/dhcpv6/options/primitives.js';
@@ -103,5 +104,24 @@ describe('udp-message fast paths', () => {
     }), { numRuns: 500 });
     expect(sameDuid(undefined, undefined)).toBe(true);
     expect(sameDuid('01', undefined)).toBe(false);
+  });
+});
+
+describe('unwrap', () => {
+  // A RELAY-FORW (hop 1, link 2001:db8:1::1, peer fe80::c) around a Solicit with xid 0x0a0b0c.
+  const relayed = hex('0c 01 20010db8000100000000000000000001 fe80000000000000000000000000000c 0012 0002 6966 0009 0008 01 0a0b0c 0008 0002 0000');
+  it('reads the chain once per message: the same answer for the same message, a new one for the next', () => {
+    const a = defaultCodec.decodeMessage(relayed);
+    const b = defaultCodec.decodeMessage(relayed);
+    const first = unwrap(a);
+    expect(first.inner?.msgType).toBe(1);
+    expect(first.inner?.xid).toBe(0x0a0b0c);
+    expect(first.relays).toEqual([{ msgType: 12, hopCount: 1, linkAddress: '2001:db8:1::1', peerAddress: 'fe80::c', interfaceId: '6966' }]);
+    expect(unwrap(a)).toBe(first);
+    const second = unwrap(b);
+    expect(second).not.toBe(first);
+    expect(second).toEqual(first);
+    expect(unwrap(a)).not.toBe(first); // only the last message's answer is kept
+    expect(unwrap(a)).toEqual(first);
   });
 });
