@@ -6,9 +6,10 @@ import type { Dhcpv6Message } from '../../dhcpv6/types.js';
 import type { RuleModule } from '../../engine/types.js';
 import type { Transmission } from '../../correlate/client-events.js';
 import { framesOf, partyOf } from '../client-common.js';
-import { sameBytes } from '../../dhcpv6/options/primitives.js';
+import { sameOctetsAt } from '../../dhcpv6/options/primitives.js';
 import { OptionCursor } from '../../dhcpv6/helpers.js';
 
+/** Clients remembered (their latest exchange of each message type); the least recently active is forgotten first. */
 const MAX_CLIENTS = 10000;
 
 /** IA_NA, IA_TA, IA_PD and ORO: what a retransmission repeats. */
@@ -19,14 +20,11 @@ function isContent(code: number): boolean {
 const cur = new OptionCursor();
 
 /**
- * The IA and ORO options of a message (code, option-len, body length, body), copied into one small array: the rule
- * remembers up to MAX_CLIENTS of them, and a view into the capture would pin the reader's chunk.
+ * Writes the IA and ORO options of a message (code, option-len, body length, body, in wire order) into
+ * `out` from its start when they fit, and returns their length either way (a second call with a larger
+ * `out` then writes them).
  */
-function contentOf(m: Dhcpv6Message): Uint8Array {
-  let n = 0;
-  cur.open(m);
-  while (cur.next()) if (isContent(cur.code)) n += 6 + cur.end - cur.start;
-  const out = new Uint8Array(n);
+function contentInto(m: Dhcpv6Message, out: Uint8Array): number {
   let k = 0;
   cur.open(m);
   while (cur.next()) {
@@ -35,36 +33,56 @@ function contentOf(m: Dhcpv6Message): Uint8Array {
     const b = cur.bytes;
     const s = cur.start;
     const d = cur.end - s;
-    out[k] = code >> 8; out[k + 1] = code & 0xff; out[k + 2] = cur.length >> 8; out[k + 3] = cur.length & 0xff;
-    out[k + 4] = d >> 8; out[k + 5] = d & 0xff;
-    for (let i = 0; i < d; i++) out[k + 6 + i] = b[s + i];
+    if (k + 6 + d <= out.length) {
+      out[k] = code >> 8; out[k + 1] = code & 0xff; out[k + 2] = cur.length >> 8; out[k + 3] = cur.length & 0xff;
+      out[k + 4] = d >> 8; out[k + 5] = d & 0xff;
+      for (let i = 0; i < d; i++) out[k + 6 + i] = b[s + i];
+    }
     k += 6 + d;
   }
-  return out;
+  return k;
 }
 
-/** The content of an exchange no later one can be compared with (see `Last.content`). */
-const NO_CONTENT = new Uint8Array(0);
+/** Scratch space for the content of the exchange being compared (grown when needed). */
+let scratch = new Uint8Array(256);
 
-/** What the rule keeps of a client's latest exchange: numbers and copied bytes only. */
+/** The content of `m` in `scratch` (grown to fit); returns its length. */
+function scratchContent(m: Dhcpv6Message): number {
+  let n = contentInto(m, scratch);
+  if (n > scratch.length) {
+    scratch = new Uint8Array(n * 2);
+    n = contentInto(m, scratch);
+  }
+  return n;
+}
+
+/**
+ * What the rule keeps of a client's latest exchange of one message type: numbers and copied octets,
+ * updated in place for each new exchange (a view into the capture would pin the reader's chunk, and a
+ * new object per exchange would outlive the young generation).
+ */
 interface Last {
+  msgType: number;
   xid: number;
   firstResponse: number;
-  /** The exchange's last transmission: time, Elapsed Time, frames, and its IA/ORO content. */
+  /** The exchange's last transmission: time, Elapsed Time (-1 when absent), frames, and its IA/ORO content. */
   time: number;
-  elapsed: number | undefined;
+  elapsed: number;
   frames: number[];
   /**
-   * Only copied when a later exchange could be compared with it: one starting after `time` and before
-   * `firstResponse`, with `elapsed` known. Otherwise NO_CONTENT (never compared).
+   * content[0..contentLength): only copied when a later exchange could be compared with it: one
+   * starting after `time` and before `firstResponse`, with `elapsed` known. Otherwise contentLength
+   * is -1 (never compared).
    */
   content: Uint8Array;
+  contentLength: number;
 }
 
 export const v6XidRetransmitSame: RuleModule<Events> = {
   create(ctx) {
     const slack = typeof ctx.options.slack === 'number' ? ctx.options.slack : 0.1;
-    const previous = new Map<string, Last>();
+    /** By client (its DUID text, else its address), least recently active first. */
+    const previous = new Map<string, Last[]>();
     // A live iterator over `previous` yields its oldest entry: everything before its position was
     // evicted or moved to the end by a delete + set. Asking a fresh iterator each time would walk over
     // the deleted slots V8 leaves at the front of the table until it rehashes (thousands per call).
@@ -76,29 +94,64 @@ export const v6XidRetransmitSame: RuleModule<Events> = {
     };
     return {
       'udp:transaction-end': (tx) => {
-        const key = `${tx.client.duid ?? tx.client.address}|${tx.msgType}`;
-        const prev = previous.get(key);
+        const key = tx.client.duid ?? tx.client.address ?? '';
+        let lasts = previous.get(key);
+        if (lasts === undefined) {
+          lasts = [];
+          previous.set(key, lasts);
+          if (previous.size > MAX_CLIENTS) evictOldest();
+        } else {
+          previous.delete(key); // most recently active last
+          previous.set(key, lasts);
+        }
+        let prev: Last | undefined;
+        for (let i = 0; i < lasts.length; i++) if (lasts[i].msgType === tx.msgType) { prev = lasts[i]; break; }
         const first = tx.requests[0];
         const last = tx.requests[tx.requests.length - 1];
         const firstResponse = tx.responses.length ? tx.responses[0].time : Infinity;
+        const finding = prev !== undefined && continues(prev, tx.xid, first);
+        const old = finding ? { xid: prev!.xid, frames: prev!.frames } : undefined;
+        // Remember this exchange (in place: the entry, its frame list and its content buffer are reused).
         const comparable = last.elapsed !== undefined && firstResponse > last.time;
-        previous.delete(key);
-        previous.set(key, {
-          xid: tx.xid, firstResponse, time: last.time, elapsed: last.elapsed, frames: last.frames,
-          content: comparable ? contentOf(last.message) : NO_CONTENT,
-        });
-        if (previous.size > MAX_CLIENTS) evictOldest();
-        if (!prev || prev.xid === tx.xid || prev.time >= first.time || prev.firstResponse <= first.time) return;
-        if (first.elapsed === undefined || first.elapsed === 0 || first.elapsed === 0xffff || prev.elapsed === undefined) return;
-        if (!sameBytes(prev.content, contentOf(first.message))) return;
-        // Elapsed Time continuity (RFC 8415 §21.9): a restarted exchange would begin again near 0.
-        const expected = prev.elapsed / 100 + (first.time - prev.time);
-        if (Math.abs(first.elapsed / 100 - expected) > slack + 0.05 * expected) return;
+        if (prev === undefined) {
+          prev = { msgType: tx.msgType, xid: 0, firstResponse: 0, time: 0, elapsed: -1, frames: [], content: NO_CONTENT, contentLength: -1 };
+          lasts.push(prev);
+        }
+        prev.xid = tx.xid;
+        prev.firstResponse = firstResponse;
+        prev.time = last.time;
+        prev.elapsed = last.elapsed ?? -1;
+        prev.frames = last.frames;
+        prev.contentLength = -1;
+        if (comparable) {
+          let n = contentInto(last.message, prev.content);
+          if (n > prev.content.length) {
+            prev.content = new Uint8Array(Math.max(n, 64));
+            n = contentInto(last.message, prev.content);
+          }
+          prev.contentLength = n;
+        }
+        if (old === undefined) return;
         ctx.report({
-          messageId: 'new-xid', frames: framesOf({ frames: prev.frames } as Transmission, first), time: first.time, xid: tx.xid,
-          client: partyOf(tx.client), data: { old: prev.xid, new: tx.xid, elapsed: first.elapsed },
+          messageId: 'new-xid', frames: framesOf({ frames: old.frames } as Transmission, first), time: first.time, xid: tx.xid,
+          client: partyOf(tx.client), data: { old: old.xid, new: tx.xid, elapsed: first.elapsed! },
         });
       },
     };
+
+    /** Whether exchange `xid` starting with `first` continues `prev` under a new xid (read before `prev` is updated). */
+    function continues(prev: Last, xid: number, first: Transmission): boolean {
+      if (prev.xid === xid || prev.time >= first.time || prev.firstResponse <= first.time) return false;
+      if (first.elapsed === undefined || first.elapsed === 0 || first.elapsed === 0xffff || prev.elapsed < 0) return false;
+      if (prev.contentLength < 0) return false;
+      const n = scratchContent(first.message);
+      if (n !== prev.contentLength || !sameOctetsAt(prev.content, 0, scratch, 0, n)) return false;
+      // Elapsed Time continuity (RFC 8415 §21.9): a restarted exchange would begin again near 0.
+      const expected = prev.elapsed / 100 + (first.time - prev.time);
+      return Math.abs(first.elapsed / 100 - expected) <= slack + 0.05 * expected;
+    }
   },
 };
+
+/** An empty content buffer (grown on first use). */
+const NO_CONTENT = new Uint8Array(0);

@@ -1,7 +1,7 @@
 // V6-XID-RETRANSMIT-SAME: a new xid carrying on the Elapsed Time of an unanswered exchange; a restart.
 import { describe, expect, it } from 'vitest';
 import { runRule } from '../../kit/rule-harness.js';
-import { SRV_A, UdpScenario, fromClient, fromServer, scenarioEvents, sel } from '../../kit/udp-scenario.js';
+import { CLIENT, SRV_A, UdpScenario, fromClient, fromServer, m, opt, scenarioEvents, sel } from '../../kit/udp-scenario.js';
 
 const ID = 'V6-XID-RETRANSMIT-SAME';
 const run = (sc: UdpScenario) => runRule(ID, scenarioEvents(sc)).map((f) => [f.ruleId, f.verdict, f.severity, f.frames, f.xid]);
@@ -31,5 +31,23 @@ describe(ID, () => {
     fromClient(sc, 0, sel.request(0x20, SRV_A, 0));
     fromClient(sc, 10, sel.request(0x21, SRV_A, 50));
     expect(run(sc)).toEqual([]);
+  });
+
+  it('compares IA and ORO content: a different IA is another exchange; content that grows is remembered whole', () => {
+    // A Request for IA_NA 1 and IA_NA 2 (a longer content than the first exchange's).
+    const two = (xid: number, elapsed: number) => m(3, xid, opt.clientId(CLIENT), opt.serverId(SRV_A), opt.elapsed(elapsed), opt.iaNa(1), opt.iaNa(2));
+    const sc = new UdpScenario();
+    fromClient(sc, 0, sel.request(0x20, SRV_A, 0)); // frame 1
+    fromClient(sc, 1.05, two(0x21, 105)); // frame 2: Elapsed Time continues, but the IAs differ
+    fromClient(sc, 2.1, two(0x22, 210)); // frame 3: the same IAs as frame 2, continuing it
+    expect(run(sc)).toEqual([[ID, 'violation', 'error', [2, 3], 0x22]]);
+  });
+
+  it('keeps each message type of a client apart: a Renew in between does not hide a Request under a new xid', () => {
+    const sc = new UdpScenario();
+    fromClient(sc, 0, sel.request(0x20, SRV_A, 0)); // frame 1
+    fromClient(sc, 0.5, m(5, 0x30, opt.clientId(CLIENT), opt.serverId(SRV_A), opt.elapsed(0), opt.iaNa(1))); // frame 2
+    fromClient(sc, 1.05, sel.request(0x21, SRV_A, 105)); // frame 3
+    expect(run(sc)).toEqual([[ID, 'violation', 'error', [1, 3], 0x21]]);
   });
 });
