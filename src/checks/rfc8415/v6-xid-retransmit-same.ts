@@ -9,8 +9,11 @@ import { framesOf, partyOf } from '../client-common.js';
 import { sameOctetsAt } from '../../dhcpv6/options/primitives.js';
 import { OptionCursor } from '../../dhcpv6/helpers.js';
 
-/** Clients remembered (their latest exchange of each message type); the least recently active is forgotten first. */
-const MAX_CLIENTS = 10000;
+/**
+ * Exchanges remembered (a client's latest of each message type); beyond it, the least recently active
+ * clients are forgotten first.
+ */
+const MAX_EXCHANGES = 10000;
 
 /** IA_NA, IA_TA, IA_PD and ORO: what a retransmission repeats. */
 function isContent(code: number): boolean {
@@ -87,10 +90,14 @@ export const v6XidRetransmitSame: RuleModule<Events> = {
     // evicted or moved to the end by a delete + set. Asking a fresh iterator each time would walk over
     // the deleted slots V8 leaves at the front of the table until it rehashes (thousands per call).
     let oldest = previous.keys();
+    /** Entries over all clients (bounded by MAX_EXCHANGES). */
+    let exchanges = 0;
     const evictOldest = (): void => {
       let k = oldest.next();
       if (k.done) { oldest = previous.keys(); k = oldest.next(); }
-      if (!k.done) previous.delete(k.value);
+      if (k.done) return;
+      exchanges -= previous.get(k.value)!.length;
+      previous.delete(k.value);
     };
     return {
       'udp:transaction-end': (tx) => {
@@ -99,7 +106,6 @@ export const v6XidRetransmitSame: RuleModule<Events> = {
         if (lasts === undefined) {
           lasts = [];
           previous.set(key, lasts);
-          if (previous.size > MAX_CLIENTS) evictOldest();
         } else {
           previous.delete(key); // most recently active last
           previous.set(key, lasts);
@@ -116,6 +122,8 @@ export const v6XidRetransmitSame: RuleModule<Events> = {
         if (prev === undefined) {
           prev = { msgType: tx.msgType, xid: 0, firstResponse: 0, time: 0, elapsed: -1, frames: [], content: NO_CONTENT, contentLength: -1 };
           lasts.push(prev);
+          exchanges++;
+          while (exchanges > MAX_EXCHANGES && previous.size > 1) evictOldest();
         }
         prev.xid = tx.xid;
         prev.firstResponse = firstResponse;
@@ -126,7 +134,7 @@ export const v6XidRetransmitSame: RuleModule<Events> = {
         if (comparable) {
           let n = contentInto(last.message, prev.content);
           if (n > prev.content.length) {
-            prev.content = new Uint8Array(Math.max(n, 64));
+            prev.content = new Uint8Array(n);
             n = contentInto(last.message, prev.content);
           }
           prev.contentLength = n;
