@@ -3,11 +3,12 @@
 //
 // Per-message paths (unwrap, elapsedOf, the DUID reads in client.ts) look options up with
 // optionOf/hasOption, which may answer from the message's octets: they never touch `message.options`,
-// so a message kept by an open transaction does not carry a built option tree. preferenceState and
-// offersLeases read the tree and run once per response, when its transaction closes.
+// so a message kept by an open transaction does not carry a built option tree. preferenceState (an
+// OptionCursor) and offersLeases (optionOf first, the tree only for a later IA of a type) run once
+// per response, when its transaction closes.
 
 import type { Dhcpv6Message, Dhcpv6Option } from '../dhcpv6/types.js';
-import { bodyHex, hasOption, OptionCursor, optionBodyLength, optionOf, optionU16, sameBodyHex, sameOctets, statusOf } from '../dhcpv6/helpers.js';
+import { bodyHex, OptionCursor, optionBodyLength, optionOf, optionU16, sameBodyHex, sameOctets, statusOf } from '../dhcpv6/helpers.js';
 import { sameBytes, u16 } from '../dhcpv6/options/primitives.js';
 import type { PreferenceState, RelayHop } from './client-events.js';
 
@@ -106,8 +107,7 @@ export function elapsedOf(m: Dhcpv6Message): number | undefined {
 
 /** Preference with absent = 0 (RFC 8415 §18.2.1) and the state of the option (RFC 8415 §21.8). */
 export function preferenceState(m: Dhcpv6Message): { preference: number; state: PreferenceState } {
-  // Most responses carry none: answered without the option tree.
-  if (!hasOption(m, 7)) return ABSENT;
+  // Read in place (most responses carry none): no option tree.
   const c = prefCursor;
   c.open(m);
   let count = 0;

@@ -24,8 +24,7 @@ const cur = new OptionCursor();
 
 /**
  * Writes the IA and ORO options of a message (code, option-len, body length, body, in wire order) into
- * `out` from its start when they fit, and returns their length either way (a second call with a larger
- * `out` then writes them).
+ * `out` from its start when they fit, and returns their length either way.
  */
 function contentInto(m: Dhcpv6Message, out: Uint8Array): number {
   let k = 0;
@@ -46,10 +45,10 @@ function contentInto(m: Dhcpv6Message, out: Uint8Array): number {
   return k;
 }
 
-/** Scratch space for the content of the exchange being compared (grown when needed). */
+/** Where a message's content is written (grown when needed): compared from here, or copied into an entry. */
 let scratch = new Uint8Array(256);
 
-/** The content of `m` in `scratch` (grown to fit); returns its length. */
+/** The content of `m` in scratch[0..n); returns n. */
 function scratchContent(m: Dhcpv6Message): number {
   let n = contentInto(m, scratch);
   if (n > scratch.length) {
@@ -115,9 +114,11 @@ export const v6XidRetransmitSame: RuleModule<Events> = {
         const first = tx.requests[0];
         const last = tx.requests[tx.requests.length - 1];
         const firstResponse = tx.responses.length ? tx.responses[0].time : Infinity;
+        // Judged before the entry is overwritten with this exchange: its xid and frames are the finding's.
         const finding = prev !== undefined && continues(prev, tx.xid, first);
-        const old = finding ? { xid: prev!.xid, frames: prev!.frames } : undefined;
-        // Remember this exchange (in place: the entry, its frame list and its content buffer are reused).
+        const oldXid = prev?.xid ?? 0;
+        const oldFrames = prev?.frames ?? [];
+        // Remember this exchange in place (the entry and its content buffer are reused).
         const comparable = last.elapsed !== undefined && firstResponse > last.time;
         if (prev === undefined) {
           prev = { msgType: tx.msgType, xid: 0, firstResponse: 0, time: 0, elapsed: -1, frames: [], content: NO_CONTENT, contentLength: -1 };
@@ -132,17 +133,15 @@ export const v6XidRetransmitSame: RuleModule<Events> = {
         prev.frames = last.frames;
         prev.contentLength = -1;
         if (comparable) {
-          let n = contentInto(last.message, prev.content);
-          if (n > prev.content.length) {
-            prev.content = new Uint8Array(n);
-            n = contentInto(last.message, prev.content);
-          }
+          const n = scratchContent(last.message);
+          if (n > prev.content.length) prev.content = new Uint8Array(n);
+          prev.content.set(scratch.subarray(0, n));
           prev.contentLength = n;
         }
-        if (old === undefined) return;
+        if (!finding) return;
         ctx.report({
-          messageId: 'new-xid', frames: framesOf({ frames: old.frames } as Transmission, first), time: first.time, xid: tx.xid,
-          client: partyOf(tx.client), data: { old: old.xid, new: tx.xid, elapsed: first.elapsed! },
+          messageId: 'new-xid', frames: framesOf({ frames: oldFrames } as Transmission, first), time: first.time, xid: tx.xid,
+          client: partyOf(tx.client), data: { old: oldXid, new: tx.xid, elapsed: first.elapsed! },
         });
       },
     };
