@@ -3,7 +3,7 @@
 // sessions (Solicit → Advertise* → Request → Reply, RFC 8415 §18.2.1, §18.2.9). State is bounded.
 
 import type { Dhcpv6Option, MessageRecord } from '../dhcpv6/types.js';
-import { bodyHex, duidHex, hasOption, optionOf } from '../dhcpv6/helpers.js';
+import { bodyHex, duidHex, hasOption, MessageStore, optionOf } from '../dhcpv6/helpers.js';
 import type { Events } from './events.js';
 import type {
   ClientSession, EndReason, OrphanResponse, ServerResponse, Sighting, Transmission, UdpTransaction,
@@ -11,6 +11,7 @@ import type {
 import {
   CLIENT_TYPES, RESPONSE_TYPES, answers, elapsedOf, offersLeases, preferenceState, sameDuid, sameMessage, unwrap,
 } from './udp-message.js';
+import { SeenTable } from './seen.js';
 
 export type ClientEmit = <K extends keyof Events>(name: K, event: Events[K]) => void;
 
@@ -43,6 +44,44 @@ interface OpenTx {
   named: string | undefined;
   /** Has the answer that lets it close after `sessions.answered-timeout`. */
   answered: boolean;
+  /** Its place in an activity list (ClientCorrelator.recent or .waiting). */
+  list: ActivityList | undefined;
+  prev: OpenTx | undefined;
+  next: OpenTx | undefined;
+}
+
+/**
+ * Open transactions by last activity, oldest first, linked through the transactions themselves: a
+ * message moves its transaction to the back without allocating anything (a Map re-insertion per
+ * message grows and rebuilds its table).
+ */
+class ActivityList {
+  head: OpenTx | undefined = undefined;
+  private tail: OpenTx | undefined = undefined;
+
+  push(o: OpenTx): void {
+    o.list = this;
+    o.prev = this.tail;
+    o.next = undefined;
+    if (this.tail) this.tail.next = o;
+    else this.head = o;
+    this.tail = o;
+  }
+
+  remove(o: OpenTx): void {
+    if (o.list !== this) return;
+    if (o.prev) o.prev.next = o.next;
+    else this.head = o.next;
+    if (o.next) o.next.prev = o.prev;
+    else this.tail = o.prev;
+    o.list = undefined;
+    o.prev = undefined;
+    o.next = undefined;
+  }
+
+  clear(): void {
+    while (this.head) this.remove(this.head);
+  }
 }
 
 interface OpenSession {
@@ -163,23 +202,28 @@ export class ClientCorrelator {
   /** Open transactions in creation order (for limits and the end of the capture). */
   private readonly open = new Map<number, OpenTx>();
   /**
-   * Open transactions with a message in the last `sessions.answered-timeout`, by last activity (oldest
-   * first: a touch deletes and re-inserts), so a sweep stops at the first recent one.
+   * Open transactions with a message in the last `sessions.answered-timeout`, by last activity
+   * (oldest first), so a sweep stops at the first recent one.
    */
-  private readonly recent = new Map<number, OpenTx>();
+  private readonly recent = new ActivityList();
   /** Unanswered transactions quiet for longer than that, by last activity, waiting for `sessions.idle-timeout`. */
-  private readonly waiting = new Map<number, OpenTx>();
+  private readonly waiting = new ActivityList();
   /** Latest session per client (by DUID, or by address for a client without one) that can still take a Request. */
   private readonly sessionByDuid = new Map<string, OpenSession>();
   private readonly sessionByAddress = new Map<string, OpenSession>();
   /**
    * Clients seen by DUID and by address (text → last time as a `seenTick`). A text counts as seen while
    * the latest sweep is within `sessions.idle-timeout` of its time; stale keys are dropped in one pass
-   * per idle timeout. Updating in place keeps the first key string: a fresh one per message would
-   * outlive the young generation.
+   * per idle timeout. A table of fingerprints keeps no key string (one per client would outlive the
+   * young generation).
    */
-  private readonly seenDuids = new Map<string, number>();
-  private readonly seenAddresses = new Map<string, number>();
+  private readonly seenDuids = new SeenTable();
+  private readonly seenAddresses = new SeenTable();
+  /**
+   * Copies of the messages transmissions keep: an open transaction holds them for seconds, and the
+   * decoded message itself would keep the capture's read buffer and the options built from it.
+   */
+  private readonly store = new MessageStore();
   /** Capture time that `seenTick` counts from (the first message's). */
   private seenBase = NaN;
   private lastPrune = -Infinity;
@@ -220,28 +264,24 @@ export class ClientCorrelator {
   /** Closes transactions idle for longer than `sessions.idle-timeout` (live mode calls this on a clock). */
   advance(time: number): void {
     this.lastSweep = time;
-    // Both maps are ordered by last activity: stop at the first entry still inside its timeout.
+    // Both lists are ordered by last activity: stop at the first entry still inside its timeout.
     const due: OpenTx[] = [];
-    for (const o of this.recent.values()) {
-      if (time - o.last <= this.answeredTimeout) break;
-      this.recent.delete(o.tx.id);
+    for (let o = this.recent.head; o !== undefined && time - o.last > this.answeredTimeout; o = this.recent.head) {
+      this.recent.remove(o);
       if (o.answered || time - o.last > this.idleTimeout) due.push(o);
-      else this.waiting.set(o.tx.id, o);
+      else this.waiting.push(o);
     }
-    for (const o of this.waiting.values()) {
-      if (time - o.last <= this.idleTimeout) break;
-      this.waiting.delete(o.tx.id);
+    for (let o = this.waiting.head; o !== undefined && time - o.last > this.idleTimeout; o = this.waiting.head) {
+      this.waiting.remove(o);
       due.push(o);
     }
     if (due.length > 1) due.sort((a, b) => a.tx.id - b.tx.id); // close in creation order
     for (const o of due) this.close(o, 'idle', this.lastFrame, time);
     if (time - this.lastPrune >= this.idleTimeout) {
       this.lastPrune = time;
-      const now = this.seenTick(time);
-      const idle = this.idleTimeout * SEEN_TICKS;
-      for (const seen of [this.seenDuids, this.seenAddresses]) {
-        for (const [k, t] of seen) if (now - t > idle) seen.delete(k);
-      }
+      const oldest = this.seenTick(time) - this.idleTimeout * SEEN_TICKS;
+      this.seenDuids.dropBelow(oldest);
+      this.seenAddresses.dropBelow(oldest);
     }
     let n = 0;
     while (n < this.recentOrphans.length && time - this.recentOrphans[n].time > this.copyWindow) n++;
@@ -251,13 +291,12 @@ export class ClientCorrelator {
   /** A message for `o` at `time`: it moves to the back of the activity order. */
   private touch(o: OpenTx, time: number): void {
     o.last = time;
-    this.waiting.delete(o.tx.id);
-    this.recent.delete(o.tx.id);
-    this.recent.set(o.tx.id, o);
+    if (o.list !== undefined) o.list.remove(o);
+    this.recent.push(o);
   }
 
   /** Whether a message of this client (DUID or address text) was seen and not yet forgotten by a sweep. */
-  private wasSeen(seen: Map<string, number>, key: string): boolean {
+  private wasSeen(seen: SeenTable, key: string): boolean {
     const t = seen.get(key);
     return t !== undefined && this.seenTick(this.lastSweep) - t <= this.idleTimeout * SEEN_TICKS;
   }
@@ -313,11 +352,14 @@ export class ClientCorrelator {
       firstMissed: first.elapsed !== undefined && first.elapsed > 0, relayed: relays.length > 0,
       end: 'capture-end', endFrame: record.frame, endTime: record.time,
     };
-    const o: OpenTx = { tx, last: record.time, session: undefined, named: duidHex(optionOf(msg, 2)), answered: false };
+    const o: OpenTx = {
+      tx, last: record.time, session: undefined, named: duidHex(optionOf(msg, 2)), answered: false,
+      list: undefined, prev: undefined, next: undefined,
+    };
     const l = this.byXid.get(xid);
     if (l) l.push(o); else this.byXid.set(xid, [o]);
     this.open.set(tx.id, o);
-    this.recent.set(tx.id, o);
+    this.recent.push(o);
     this.transactions++;
 
     const sessions = duid !== undefined ? this.sessionByDuid : this.sessionByAddress;
@@ -422,7 +464,7 @@ export class ClientCorrelator {
 
   private transmission(msg: Transmission['message'], s: Sighting): Transmission {
     return {
-      message: msg, frame: s.frame, time: s.time, frames: s.frames,
+      message: this.store.keep(msg), frame: s.frame, time: s.time, frames: s.frames,
       sightings: [s], minDepth: s.relays.length, elapsed: elapsedOf(msg),
     };
   }
@@ -436,7 +478,7 @@ export class ClientCorrelator {
   ): ServerResponse {
     const hasServerId = serverDuid !== undefined;
     return {
-      message: msg, frame: s.frame, time: s.time, frames: s.frames,
+      message: this.store.keep(msg), frame: s.frame, time: s.time, frames: s.frames,
       sightings: [s], minDepth: s.relays.length, elapsed: elapsedOf(msg),
       server: { duid: serverDuid, address: from }, hasServerId, clientId,
       valid: hasServerId && (clientId === 'match' || clientId === 'none'),
@@ -446,8 +488,7 @@ export class ClientCorrelator {
 
   private close(o: OpenTx, reason: EndReason, frame: number, time: number): void {
     if (!this.open.delete(o.tx.id)) return;
-    this.recent.delete(o.tx.id);
-    this.waiting.delete(o.tx.id);
+    if (o.list !== undefined) o.list.remove(o);
     const xid = o.tx.xid;
     const l = this.byXid.get(xid);
     if (l) {

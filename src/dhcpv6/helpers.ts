@@ -114,6 +114,34 @@ export function sameOctets(a: Dhcpv6Message, b: Dhcpv6Message): boolean | undefi
   return a.sameOctets(b);
 }
 
+/** Octets per slab of a MessageStore: a slab is freed once no kept message reads from it. */
+const STORE_SLAB = 64 * 1024;
+
+/**
+ * Keeps messages that must outlive their packet (an open transaction's) as copies of their octets,
+ * packed into shared slabs: a kept message holds neither the capture's read buffer nor any option
+ * object built from it, and the slabs live outside the JavaScript heap. A message with anomalies, or
+ * one that is not a decoded message, is kept as it is.
+ */
+export class MessageStore {
+  #slab = new Uint8Array(STORE_SLAB);
+  #used = 0;
+
+  /** The message to keep in place of `m`: it reads exactly as `m`. */
+  keep(m: Dhcpv6Message): Dhcpv6Message {
+    if (!(m instanceof DecodedMessage) || m.anomalies.length !== 0) return m;
+    const n = m.length;
+    if (n > STORE_SLAB / 8) return m.relocate(new Uint8Array(n), 0) ?? m;
+    if (this.#used + n > STORE_SLAB) {
+      this.#slab = new Uint8Array(STORE_SLAB);
+      this.#used = 0;
+    }
+    const kept = m.relocate(this.#slab, this.#used) ?? m;
+    this.#used += n;
+    return kept;
+  }
+}
+
 /** All options with this code at this level, in order. */
 export function findOptions(options: readonly Dhcpv6Option[], code: number): Dhcpv6Option[] {
   return options.filter((o) => o.code === code);

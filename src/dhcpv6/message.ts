@@ -282,6 +282,22 @@ export class DecodedMessage implements Dhcpv6Message {
     return true;
   }
 
+  /**
+   * Copies the octets of this clean message to `b` at `at` and returns the message read from there:
+   * the same context and depth, so it reads exactly as this one, but it keeps only `b` alive (not
+   * the capture's read buffer, nor any option this one built). Asked only of messages without
+   * anomalies (`undefined` otherwise): their octets are the whole of what they say.
+   */
+  relocate(b: Uint8Array, at: number): DecodedMessage | undefined {
+    if (this.anomalies.length !== 0) return undefined;
+    const n = this.length;
+    const src = this.#bytes;
+    const s = this.#start;
+    if (n <= 64) for (let i = 0; i < n; i++) b[at + i] = src[s + i];
+    else b.set(src.subarray(s, s + n), at);
+    return new DecodedMessage(this.#ctx, b, at, at + n, this.#depth, true);
+  }
+
   /** Whether the option tree has been built (tests and diagnostics). */
   get optionsBuilt(): boolean {
     return this.#options !== undefined;
