@@ -22,6 +22,12 @@ function fingerprint(key: string): void {
   hashLo = (b ^ (b >>> 13)) | 0;
 }
 
+/** The slot where `key`'s probe starts in a table of `slots` slots (tests build wrapping runs with it). */
+export function homeSlot(key: string, slots: number): number {
+  fingerprint(key);
+  return (hashHi ^ Math.imul(hashLo, 0x27d4eb2d)) & (slots - 1);
+}
+
 /**
  * Last-seen values by key. Keys are compared by a 64-bit fingerprint: two different keys share one
  * with a chance of about n²/2⁶⁵ (below 10⁻⁹ for 100 000 live clients).
@@ -41,7 +47,7 @@ export class SeenTable {
   /** The slot holding the current fingerprint, or the empty slot where it would go. */
   private slot(): number {
     const mask = this.used.length - 1;
-    let i = (hashHi ^ Math.imul(hashLo, 0x27d4eb2d)) & mask;
+    let i = (hashHi ^ Math.imul(hashLo, 0x27d4eb2d)) & mask; // its home slot (see delete)
     while (this.used[i] !== 0 && (this.hi[i] !== hashHi || this.lo[i] !== hashLo)) i = (i + 1) & mask;
     return i;
   }
@@ -64,6 +70,27 @@ export class SeenTable {
     fingerprint(key);
     const i = this.slot();
     return this.used[i] !== 0 ? this.value[i] : undefined;
+  }
+
+  /** Removes `key`; returns whether it was there. */
+  delete(key: string): boolean {
+    fingerprint(key);
+    let i = this.slot();
+    if (this.used[i] === 0) return false;
+    // Linear probing: close the gap by moving back each later entry of the run that may sit in it.
+    const mask = this.used.length - 1;
+    for (let j = (i + 1) & mask; this.used[j] !== 0; j = (j + 1) & mask) {
+      const home = (this.hi[j] ^ Math.imul(this.lo[j], 0x27d4eb2d)) & mask;
+      // The entry at j may move to i unless its home lies cyclically in (i, j].
+      if (i <= j ? home > i && home <= j : home > i || home <= j) continue;
+      this.hi[i] = this.hi[j];
+      this.lo[i] = this.lo[j];
+      this.value[i] = this.value[j];
+      i = j;
+    }
+    this.used[i] = 0;
+    this.count--;
+    return true;
   }
 
   /** Drops every entry whose value is below `min` (one pass, the table rebuilt). */

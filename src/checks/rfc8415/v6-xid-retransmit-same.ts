@@ -6,8 +6,8 @@ import type { Dhcpv6Message } from '../../dhcpv6/types.js';
 import type { RuleModule } from '../../engine/types.js';
 import type { Transmission } from '../../correlate/client-events.js';
 import { framesOf, partyOf } from '../client-common.js';
-import { sameOctetsAt } from '../../dhcpv6/options/primitives.js';
 import { OptionCursor } from '../../dhcpv6/helpers.js';
+import { SeenTable } from '../../correlate/seen.js';
 
 /**
  * Exchanges remembered (a client's latest of each message type); beyond it, the least recently active
@@ -45,7 +45,7 @@ function contentInto(m: Dhcpv6Message, out: Uint8Array): number {
   return k;
 }
 
-/** Where a message's content is written (grown when needed): compared from here, or copied into an entry. */
+/** Where a message's content is written (grown when needed), to be measured and hashed. */
 let scratch = new Uint8Array(256);
 
 /** The content of `m` in scratch[0..n); returns n. */
@@ -58,107 +58,224 @@ function scratchContent(m: Dhcpv6Message): number {
   return n;
 }
 
-/**
- * What the rule keeps of a client's latest exchange of one message type: numbers and copied octets,
- * updated in place for each new exchange (a view into the capture would pin the reader's chunk, and a
- * new object per exchange would outlive the young generation).
- */
-interface Last {
-  msgType: number;
-  xid: number;
-  firstResponse: number;
-  /** The exchange's last transmission: time, Elapsed Time (-1 when absent), frames, and its IA/ORO content. */
-  time: number;
-  elapsed: number;
-  frames: number[];
-  /**
-   * content[0..contentLength): only copied when a later exchange could be compared with it: one
-   * starting after `time` and before `firstResponse`, with `elapsed` known. Otherwise contentLength
-   * is -1 (never compared).
-   */
-  content: Uint8Array;
-  contentLength: number;
+/** Frames of an exchange's last transmission kept in place; longer lists (many hops) go to a map. */
+const INLINE_FRAMES = 4;
+
+/** Two independent 32-bit hashes of scratch[0..n) (FNV-1a and a multiply-xorshift), one pass. */
+let sumA = 0;
+let sumB = 0;
+function hashScratch(n: number): void {
+  let a = 0x811c9dc5 ^ n;
+  let b = 0x9747b28c;
+  for (let i = 0; i < n; i++) {
+    const c = scratch[i];
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  sumA = a | 0;
+  sumB = (b ^ (b >>> 13)) | 0;
 }
+
+/**
+ * The latest exchange of each message type per client, for at most MAX_EXCHANGES exchanges; beyond
+ * it the least recently active clients are forgotten first. Everything is kept in typed arrays,
+ * allocated once: an object, a key string and a content buffer per exchange would each outlive V8's
+ * young generation. An exchange's IA/ORO content is kept as its length and a 64-bit fingerprint,
+ * so telling a retransmission's content from a new one's errs only on a hash collision (a chance
+ * of about 2^-64 per comparison), and only then for the same client, type and Elapsed Time.
+ */
+class Exchanges {
+  /** Client key (DUID text, else address) → client slot. */
+  private readonly byKey = new SeenTable();
+  private readonly keyOf: Array<string | undefined>;
+  /** Each client's first exchange, and the clients from least to most recently active. */
+  private readonly firstOf: Int32Array;
+  private readonly older: Int32Array;
+  private readonly newer: Int32Array;
+  private oldest = NONE;
+  private newest = NONE;
+  private freeClients: number[] = [];
+  clients = 0;
+  /** Exchanges held over all clients. */
+  count = 0;
+
+  // One exchange per slot: a client's are chained through `next`.
+  readonly msgType: Int32Array;
+  readonly xid: Int32Array;
+  readonly next: Int32Array;
+  readonly firstResponse: Float64Array;
+  readonly time: Float64Array;
+  /** Elapsed Time of the last transmission, -1 when absent. */
+  readonly elapsed: Int32Array;
+  /** Content length, -1 when the exchange can never be compared with a later one. */
+  readonly contentLength: Int32Array;
+  readonly hashA: Int32Array;
+  readonly hashB: Int32Array;
+  readonly frameCount: Int32Array;
+  readonly frames: Float64Array;
+  private readonly longFrames = new Map<number, readonly number[]>();
+  private freeExchanges: number[] = [];
+
+  constructor(capacity: number) {
+    this.keyOf = new Array<string | undefined>(capacity).fill(undefined);
+    this.firstOf = new Int32Array(capacity);
+    this.older = new Int32Array(capacity);
+    this.newer = new Int32Array(capacity);
+    this.msgType = new Int32Array(capacity);
+    this.xid = new Int32Array(capacity);
+    this.next = new Int32Array(capacity);
+    this.firstResponse = new Float64Array(capacity);
+    this.time = new Float64Array(capacity);
+    this.elapsed = new Int32Array(capacity);
+    this.contentLength = new Int32Array(capacity);
+    this.hashA = new Int32Array(capacity);
+    this.hashB = new Int32Array(capacity);
+    this.frameCount = new Int32Array(capacity);
+    this.frames = new Float64Array(capacity * INLINE_FRAMES);
+    for (let i = capacity - 1; i >= 0; i--) {
+      this.freeClients.push(i);
+      this.freeExchanges.push(i);
+    }
+  }
+
+  /** The client's slot, now the most recently active (added when new). */
+  client(key: string): number {
+    const known = this.byKey.get(key);
+    let c: number;
+    if (known !== undefined) {
+      c = known;
+      this.unlink(c);
+    } else {
+      c = this.freeClients.pop()!;
+      this.byKey.set(key, c);
+      this.keyOf[c] = key;
+      this.firstOf[c] = NONE;
+      this.clients++;
+    }
+    this.older[c] = this.newest;
+    this.newer[c] = NONE;
+    if (this.newest !== NONE) this.newer[this.newest] = c;
+    else this.oldest = c;
+    this.newest = c;
+    return c;
+  }
+
+  /** The client's exchange of this message type, or NONE. */
+  find(c: number, msgType: number): number {
+    for (let e = this.firstOf[c]; e !== NONE; e = this.next[e]) if (this.msgType[e] === msgType) return e;
+    return NONE;
+  }
+
+  /** A new exchange of this type for client `c`. */
+  add(c: number, msgType: number): number {
+    const e = this.freeExchanges.pop()!;
+    this.msgType[e] = msgType;
+    this.next[e] = this.firstOf[c];
+    this.firstOf[c] = e;
+    this.count++;
+    return e;
+  }
+
+  /** Forgets the least recently active client and its exchanges. */
+  evictOldest(): void {
+    const c = this.oldest;
+    if (c === NONE) return;
+    this.unlink(c);
+    for (let e = this.firstOf[c]; e !== NONE; e = this.next[e]) {
+      this.longFrames.delete(e);
+      this.freeExchanges.push(e);
+      this.count--;
+    }
+    this.byKey.delete(this.keyOf[c]!);
+    this.keyOf[c] = undefined;
+    this.freeClients.push(c);
+    this.clients--;
+  }
+
+  setFrames(e: number, frames: readonly number[]): void {
+    this.frameCount[e] = frames.length;
+    if (frames.length > INLINE_FRAMES) { this.longFrames.set(e, frames); return; }
+    this.longFrames.delete(e);
+    for (let i = 0; i < frames.length; i++) this.frames[e * INLINE_FRAMES + i] = frames[i];
+  }
+
+  framesOf(e: number): number[] {
+    const n = this.frameCount[e];
+    if (n > INLINE_FRAMES) return [...this.longFrames.get(e)!];
+    const out = new Array<number>(n);
+    for (let i = 0; i < n; i++) out[i] = this.frames[e * INLINE_FRAMES + i];
+    return out;
+  }
+
+  private unlink(c: number): void {
+    const o = this.older[c];
+    const n = this.newer[c];
+    if (o !== NONE) this.newer[o] = n; else this.oldest = n;
+    if (n !== NONE) this.older[n] = o; else this.newest = o;
+  }
+}
+
+const NONE = -1;
 
 export const v6XidRetransmitSame: RuleModule<Events> = {
   create(ctx) {
     const slack = typeof ctx.options.slack === 'number' ? ctx.options.slack : 0.1;
-    /** By client (its DUID text, else its address), least recently active first. */
-    const previous = new Map<string, Last[]>();
-    // A live iterator over `previous` yields its oldest entry: everything before its position was
-    // evicted or moved to the end by a delete + set. Asking a fresh iterator each time would walk over
-    // the deleted slots V8 leaves at the front of the table until it rehashes (thousands per call).
-    let oldest = previous.keys();
-    /** Entries over all clients (bounded by MAX_EXCHANGES). */
-    let exchanges = 0;
-    const evictOldest = (): void => {
-      let k = oldest.next();
-      if (k.done) { oldest = previous.keys(); k = oldest.next(); }
-      if (k.done) return;
-      exchanges -= previous.get(k.value)!.length;
-      previous.delete(k.value);
-    };
+    // At most MAX_EXCHANGES + 1 exchanges and clients at once (one is added before the oldest go).
+    const ex = new Exchanges(MAX_EXCHANGES + 2);
     return {
       'udp:transaction-end': (tx) => {
-        const key = tx.client.duid ?? tx.client.address ?? '';
-        let lasts = previous.get(key);
-        if (lasts === undefined) {
-          lasts = [];
-          previous.set(key, lasts);
-        } else {
-          previous.delete(key); // most recently active last
-          previous.set(key, lasts);
-        }
-        let prev: Last | undefined;
-        for (let i = 0; i < lasts.length; i++) if (lasts[i].msgType === tx.msgType) { prev = lasts[i]; break; }
+        const c = ex.client(tx.client.duid ?? tx.client.address ?? '');
+        let e = ex.find(c, tx.msgType);
         const first = tx.requests[0];
         const last = tx.requests[tx.requests.length - 1];
         const firstResponse = tx.responses.length ? tx.responses[0].time : Infinity;
-        // Judged before the entry is overwritten with this exchange: its xid and frames are the finding's.
-        const finding = prev !== undefined && continues(prev, tx.xid, first);
-        const oldXid = prev?.xid ?? 0;
-        const oldFrames = prev?.frames ?? [];
-        // Remember this exchange in place (the entry and its content buffer are reused).
-        const comparable = last.elapsed !== undefined && firstResponse > last.time;
-        if (prev === undefined) {
-          prev = { msgType: tx.msgType, xid: 0, firstResponse: 0, time: 0, elapsed: -1, frames: [], content: NO_CONTENT, contentLength: -1 };
-          lasts.push(prev);
-          exchanges++;
-          while (exchanges > MAX_EXCHANGES && previous.size > 1) evictOldest();
+        // Judged before the exchange is overwritten with this one: its xid and frames are the finding's.
+        const finding = e !== NONE && continues(e, tx.xid, first);
+        const oldXid = finding ? ex.xid[e] : 0;
+        const oldFrames = finding ? ex.framesOf(e) : [];
+        // Remember this exchange in place.
+        if (e === NONE) {
+          e = ex.add(c, tx.msgType);
+          while (ex.count > MAX_EXCHANGES && ex.clients > 1) ex.evictOldest();
         }
-        prev.xid = tx.xid;
-        prev.firstResponse = firstResponse;
-        prev.time = last.time;
-        prev.elapsed = last.elapsed ?? -1;
-        prev.frames = last.frames;
-        prev.contentLength = -1;
-        if (comparable) {
+        ex.xid[e] = tx.xid;
+        ex.firstResponse[e] = firstResponse;
+        ex.time[e] = last.time;
+        ex.elapsed[e] = last.elapsed ?? -1;
+        ex.setFrames(e, last.frames);
+        ex.contentLength[e] = -1;
+        // Only an exchange a later one could be compared with keeps its content: one whose last
+        // transmission has Elapsed Time and came before any response.
+        if (last.elapsed !== undefined && firstResponse > last.time) {
           const n = scratchContent(last.message);
-          if (n > prev.content.length) prev.content = new Uint8Array(n);
-          prev.content.set(scratch.subarray(0, n));
-          prev.contentLength = n;
+          hashScratch(n);
+          ex.contentLength[e] = n;
+          ex.hashA[e] = sumA;
+          ex.hashB[e] = sumB;
         }
         if (!finding) return;
         ctx.report({
-          messageId: 'new-xid', frames: framesOf({ frames: oldFrames } as Transmission, first), time: first.time, xid: tx.xid,
+          messageId: 'new-xid', frames: framesOf({ frames: oldFrames } as unknown as Transmission, first), time: first.time, xid: tx.xid,
           client: partyOf(tx.client), data: { old: oldXid, new: tx.xid, elapsed: first.elapsed! },
         });
       },
     };
 
-    /** Whether exchange `xid` starting with `first` continues `prev` under a new xid (read before `prev` is updated). */
-    function continues(prev: Last, xid: number, first: Transmission): boolean {
-      if (prev.xid === xid || prev.time >= first.time || prev.firstResponse <= first.time) return false;
-      if (first.elapsed === undefined || first.elapsed === 0 || first.elapsed === 0xffff || prev.elapsed < 0) return false;
-      if (prev.contentLength < 0) return false;
+    /** Whether exchange `xid` starting with `first` continues exchange `e` under a new xid (read before `e` is updated). */
+    function continues(e: number, xid: number, first: Transmission): boolean {
+      const time = ex.time[e];
+      const elapsed = ex.elapsed[e];
+      if (ex.xid[e] === xid || time >= first.time || ex.firstResponse[e] <= first.time) return false;
+      if (first.elapsed === undefined || first.elapsed === 0 || first.elapsed === 0xffff || elapsed < 0) return false;
+      if (ex.contentLength[e] < 0) return false;
       const n = scratchContent(first.message);
-      if (n !== prev.contentLength || !sameOctetsAt(prev.content, 0, scratch, 0, n)) return false;
+      if (n !== ex.contentLength[e]) return false;
+      hashScratch(n);
+      if (sumA !== ex.hashA[e] || sumB !== ex.hashB[e]) return false;
       // Elapsed Time continuity (RFC 8415 §21.9): a restarted exchange would begin again near 0.
-      const expected = prev.elapsed / 100 + (first.time - prev.time);
+      const expected = elapsed / 100 + (first.time - time);
       return Math.abs(first.elapsed / 100 - expected) <= slack + 0.05 * expected;
     }
   },
 };
-
-/** An empty content buffer (grown on first use). */
-const NO_CONTENT = new Uint8Array(0);

@@ -1,6 +1,7 @@
 // V6-XID-RETRANSMIT-SAME: a new xid carrying on the Elapsed Time of an unanswered exchange; a restart.
 import { describe, expect, it } from 'vitest';
-import { runRule } from '../../kit/rule-harness.js';
+import { runRule, type EventTuple } from '../../kit/rule-harness.js';
+import type { UdpTransaction } from '../../../src/correlate/client-events.js';
 import { CLIENT, SRV_A, UdpScenario, fromClient, fromServer, m, opt, scenarioEvents, sel } from '../../kit/udp-scenario.js';
 
 const ID = 'V6-XID-RETRANSMIT-SAME';
@@ -50,4 +51,25 @@ describe(ID, () => {
     fromClient(sc, 1.05, sel.request(0x21, SRV_A, 105)); // frame 3
     expect(run(sc)).toEqual([[ID, 'violation', 'error', [1, 3], 0x21]]);
   });
+
+  it('remembers at most 10 000 exchanges, forgetting the least recently active clients first', () => {
+    const sc = new UdpScenario();
+    fromClient(sc, 0, sel.request(0x20, SRV_A, 0));
+    fromClient(sc, 1.05, sel.request(0x21, SRV_A, 105));
+    const ends = scenarioEvents(sc).filter(([name]) => name === 'udp:transaction-end') as Array<['udp:transaction-end', UdpTransaction]>;
+    expect(ends.length).toBe(2);
+    const [before, after] = ends;
+    const other = (i: number): ['udp:transaction-end', UdpTransaction] =>
+      ['udp:transaction-end', { ...before[1], xid: 0x30, client: { duid: `0003ff${i.toString(16).padStart(8, '0')}`, address: `fe80::${i.toString(16)}` } }];
+    const others = (from: number, n: number) => Array.from({ length: n }, (_, i) => other(from + i));
+    const findings = (events: EventTuple[]) => runRule(ID, events).length;
+    // The client's Request and 9 999 other clients' exchanges: 10 000 remembered, the retransmission is caught.
+    expect(findings([before, ...others(0, 9999), after])).toBe(1);
+    // One more client: the least recently active one (ours) is forgotten.
+    expect(findings([before, ...others(0, 10000), after])).toBe(0);
+    // Active again (a Renew) halfway: others are forgotten instead.
+    const renew: ['udp:transaction-end', UdpTransaction] = ['udp:transaction-end', { ...before[1], msgType: 5, xid: 0x40 }];
+    expect(findings([before, ...others(0, 5000), renew, ...others(5000, 5001), after])).toBe(1);
+  });
 });
+

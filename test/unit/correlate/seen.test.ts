@@ -2,9 +2,9 @@
 // sequence of sets, lookups, drops of stale entries and clears gives the same answers, across growth.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { SeenTable } from '../../../src/correlate/seen.js';
+import { homeSlot, SeenTable } from '../../../src/correlate/seen.js';
 
-type Op = { op: 'set'; key: string; value: number } | { op: 'get'; key: string } | { op: 'drop'; min: number } | { op: 'clear' };
+type Op = { op: 'set'; key: string; value: number } | { op: 'get'; key: string } | { op: 'delete'; key: string } | { op: 'drop'; min: number } | { op: 'clear' };
 
 const key = fc.oneof(
   fc.integer({ min: 0, max: 3000 }).map((n) => `fe80::${n.toString(16)}`),
@@ -14,18 +14,20 @@ const key = fc.oneof(
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 10, arbitrary: fc.record({ op: fc.constant('set' as const), key, value: fc.integer({ min: 0, max: 1000 }) }) },
   { weight: 6, arbitrary: fc.record({ op: fc.constant('get' as const), key }) },
+  { weight: 4, arbitrary: fc.record({ op: fc.constant('delete' as const), key }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('drop' as const), min: fc.integer({ min: 0, max: 1000 }) }) },
   { weight: 1, arbitrary: fc.constant({ op: 'clear' as const }) },
 );
 
 describe('SeenTable', () => {
-  it('= a Map under any sequence of set, get, drop-below and clear', () => {
+  it('= a Map under any sequence of set, get, delete, drop-below and clear', () => {
     fc.assert(fc.property(fc.array(op, { maxLength: 3000 }), (ops) => {
       const t = new SeenTable();
       const m = new Map<string, number>();
       for (const o of ops) {
         if (o.op === 'set') { t.set(o.key, o.value); m.set(o.key, o.value); }
         else if (o.op === 'get') expect(t.get(o.key)).toBe(m.get(o.key));
+        else if (o.op === 'delete') expect(t.delete(o.key)).toBe(m.delete(o.key));
         else if (o.op === 'drop') { t.dropBelow(o.min); for (const [k, v] of m) if (v < o.min) m.delete(k); }
         else { t.clear(); m.clear(); }
         expect(t.size).toBe(m.size);
@@ -44,5 +46,29 @@ describe('SeenTable', () => {
     expect(t.size).toBe(50000);
     expect(t.get('2001:db8::0')).toBeUndefined();
     expect(t.get(`2001:db8::${(50000).toString(16)}`)).toBe(50000);
+  });
+
+  it('deletes from crowded runs: every other key gone, the rest still found (backward shift)', () => {
+    const t = new SeenTable();
+    for (let i = 0; i < 400; i++) t.set(`k${i}`, i); // 1024 slots: long probe runs
+    for (let i = 0; i < 400; i += 2) expect(t.delete(`k${i}`)).toBe(true);
+    expect(t.delete('k0')).toBe(false);
+    for (let i = 0; i < 400; i++) expect(t.get(`k${i}`)).toBe(i % 2 ? i : undefined);
+    expect(t.size).toBe(200);
+  });
+
+  it('deletes inside a probe run that wraps from the last slot to the first', () => {
+    // Keys whose probes start in the last two slots or the first one, so their run crosses the end.
+    const keys: string[] = [];
+    for (let i = 0; keys.length < 12; i++) {
+      const h = homeSlot(`w${i}`, 1024);
+      if (h >= 1022 || h === 0) keys.push(`w${i}`);
+    }
+    for (let d = 0; d < keys.length; d++) {
+      const t = new SeenTable();
+      keys.forEach((k, i) => t.set(k, i));
+      expect(t.delete(keys[d])).toBe(true);
+      keys.forEach((k, i) => expect(t.get(k)).toBe(i === d ? undefined : i));
+    }
   });
 });
