@@ -3,13 +3,13 @@
 //
 // Per-message paths (unwrap, elapsedOf, the DUID reads in client.ts) look options up with
 // optionOf/hasOption, which may answer from the message's octets: they never touch `message.options`,
-// so a message kept by an open transaction does not carry a built option tree. preferenceState (an
-// OptionCursor) and offersLeases (optionOf first, the tree only for a later IA of a type) run once
-// per response, when its transaction closes.
+// so a message kept by an open transaction does not carry a built option tree. preferenceState and
+// offersLeases run once per response, when its transaction closes, with OptionCursors: a response a
+// session keeps for seconds builds no option objects for them either.
 
 import type { Dhcpv6Message, Dhcpv6Option } from '../dhcpv6/types.js';
-import { bodyHex, OptionCursor, optionBodyLength, optionOf, optionU16, sameBodyHex, sameOctets, statusOf } from '../dhcpv6/helpers.js';
-import { sameBytes, u16 } from '../dhcpv6/options/primitives.js';
+import { bodyHex, OptionCursor, optionBodyLength, optionOf, optionU16, sameBodyHex, sameOctets } from '../dhcpv6/helpers.js';
+import { sameBytes } from '../dhcpv6/options/primitives.js';
 import type { PreferenceState, RelayHop } from './client-events.js';
 
 /** Client → server message types paired by xid (RFC 8415 §7.3; RFC 5007 LEASEQUERY). */
@@ -129,41 +129,55 @@ const MALFORMED: { preference: number; state: PreferenceState } = Object.freeze(
 const PREFERENCES: ReadonlyArray<{ preference: number; state: PreferenceState }> = Array.from({ length: 256 }, (_, v) => Object.freeze({ preference: v, state: 'ok' as const }));
 const prefCursor = new OptionCursor();
 
-function iaOffers(ia: Dhcpv6Option, inner: number): boolean {
-  if (!ia.options) return false;
-  const st = statusOf(ia.options);
-  if (st && st.code !== 0) return false;
-  for (const o of ia.options) if (o.code === inner && !o.anomalies?.length) return true;
-  return false;
-}
-
 /** The lease option an IA of this code holds: IAADDR in IA_NA/IA_TA, IAPREFIX in IA_PD; 0 for other codes. */
 function leaseCode(code: number): number {
   return code === 3 || code === 4 ? 5 : code === 25 ? 26 : 0;
 }
 
-/**
- * Whether a response offers addresses or prefixes (RFC 8415 §18.2.9): an IAADDR inside an IA_NA or
- * IA_TA, or an IAPREFIX inside an IA_PD, in an IA without a failing status, and no failing top-level status.
- */
-export function offersLeases(m: Dhcpv6Message): boolean {
-  const top = optionOf(m, 13);
-  if (top && !top.anomalies?.length && top.data.length === top.length && top.length >= 2 && u16(top.data, 0) !== 0) return false;
-  // The first IA of each type, read without the option tree: an offer in one of them settles it.
-  let ias = false;
-  for (const code of IA_CODES) {
-    const ia = optionOf(m, code);
-    if (!ia) continue;
-    ias = true;
-    if (iaOffers(ia, leaseCode(code))) return true;
-  }
-  if (!ias) return false;
-  // Only a later IA of a type can still offer (RFC 8415 §21.4 allows several IA_NAs): the full list.
-  for (const o of m.options) {
-    const inner = leaseCode(o.code);
-    if (inner !== 0 && iaOffers(o, inner)) return true;
-  }
-  return false;
+/** A Status Code option the cursor is on that tells a failure: whole, well formed, code not Success. */
+function failing(c: OptionCursor): boolean {
+  return c.ok && c.end - c.start === c.length && c.length >= 2 && c.u16(0) !== 0;
 }
 
-const IA_CODES: readonly number[] = [3, 4, 25];
+const offerTop = new OptionCursor();
+const offerIa = new OptionCursor();
+
+/** Whether the IA the cursor is on offers `inner` (IAADDR or IAPREFIX) without a failing status of its own. */
+function iaOffers(ia: OptionCursor, inner: number): boolean {
+  const c = offerIa;
+  if (!ia.enter(c)) return false;
+  let statusSeen = false;
+  let lease = false;
+  while (c.next()) {
+    if (c.code === 13 && !statusSeen) {
+      statusSeen = true; // only the IA's first Status Code counts (statusOf)
+      if (failing(c)) return false;
+    } else if (c.code === inner && c.ok) {
+      lease = true;
+    }
+  }
+  return lease;
+}
+
+/**
+ * Whether a response offers addresses or prefixes (RFC 8415 §18.2.9): an IAADDR inside an IA_NA or
+ * IA_TA, or an IAPREFIX inside an IA_PD, in an IA without a failing status, and no failing top-level
+ * status. Read with cursors: a response kept by a session builds no option objects for it.
+ */
+export function offersLeases(m: Dhcpv6Message): boolean {
+  const c = offerTop;
+  c.open(m);
+  let statusSeen = false;
+  let offers = false;
+  while (c.next()) {
+    const code = c.code;
+    if (code === 13 && !statusSeen) {
+      statusSeen = true; // only the first top-level Status Code counts
+      if (failing(c)) return false;
+    } else if (!offers) {
+      const inner = leaseCode(code);
+      if (inner !== 0 && iaOffers(c, inner)) offers = true;
+    }
+  }
+  return offers;
+}

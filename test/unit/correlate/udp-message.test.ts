@@ -1,5 +1,6 @@
-// udp-message fast paths: preferenceState and offersLeases answer from the first options of a kind
-// (optionOf/hasOption) where they can; on random responses they agree with a walk of the whole tree.
+// udp-message fast paths: preferenceState and offersLeases read with OptionCursors (in place for a
+// clean message, the tree otherwise); on random responses, malformed ones included, they agree with
+// a walk of the whole tree.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { elapsedOf, offersLeases, preferenceState, sameDuid, sameMessage, unwrap } from '../../../src/correlate/udp-message.js';
