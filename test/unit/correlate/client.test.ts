@@ -186,4 +186,27 @@ describe('ClientCorrelator', () => {
       expect(of<OrphanResponse>('udp:orphan-response').map((o) => o.clientSeen)).toEqual(expected);
     }), { numRuns: 300 });
   });
+
+  it('thousands open at once, xids sharing buckets: each answer finds its own transaction, in creation order', () => {
+    // 3 000 clients; xids i * 1024 (one bucket while there are 1 024) and one xid shared by two
+    // clients. Every Solicit is answered after all are open, newest first.
+    const n = 3000;
+    const xidOf = (i: number) => (i === n - 1 ? 0 : (i * 1024) & 0xffffff);
+    const sc = new UdpScenario();
+    for (let i = 0; i < n; i++) sc.send(i * 0.0001, `fe80::${(i + 1).toString(16)}`, 'ff02::1:2', m(1, xidOf(i), opt.clientId(duidLL(i + 1)), opt.elapsed(0)));
+    for (let i = n - 1; i >= 0; i--) {
+      sc.answer(0.5 + (n - i) * 0.0001, 'fe80::a', `fe80::${(i + 1).toString(16)}`, m(2, xidOf(i), opt.clientId(duidLL(i + 1)), opt.serverId(S1)));
+    }
+    const { of } = run(sc);
+    expect(of<OrphanResponse>('udp:orphan-response')).toEqual([]);
+    const txs = of<UdpTransaction>('udp:transaction-end');
+    expect(txs).toHaveLength(n);
+    expect(txs.map((t) => t.client.address)).toEqual(Array.from({ length: n }, (_, i) => `fe80::${(i + 1).toString(16)}`));
+    for (const t of txs) {
+      expect(t.responses).toHaveLength(1);
+      expect(t.responses[0].clientId).toBe('match');
+      expect(t.responses[0].time).toBeGreaterThan(0.5);
+    }
+  });
 });
+
