@@ -303,8 +303,8 @@ export class ClientCorrelator {
 
   /**
    * A time as whole 1/1024 s since the first message, rounded down (a seen time reads as at most one
-   * tick older than it was). It stays a small integer for twelve days of capture: a fractional time
-   * would be a new heap number per message, kept alive by a map that lives for the whole run.
+   * tick older than it was). The seen tables were maps of these small integers; the ticks are kept so
+   * a client counts as seen exactly as long as before.
    */
   private seenTick(time: number): number {
     if (Number.isNaN(this.seenBase)) this.seenBase = time;

@@ -1,7 +1,8 @@
-// The clients the client correlator has seen lately (by DUID text or address text), each with the
-// time it was last seen, in typed arrays: an open-addressing table of 64-bit key fingerprints. A map
-// of strings would keep one key string and one entry per client for the idle timeout, long enough
-// to outlive V8's young generation; these arrays live outside the JavaScript heap.
+// Numbers by key text (a DUID or an address), in typed arrays: an open-addressing table of 64-bit
+// key fingerprints. The client correlator keeps the clients it has seen lately (with the time) in
+// two, and V6-XID-RETRANSMIT-SAME its client slots in one. A Map of strings would keep a key string
+// and an entry per client for seconds to minutes, long enough to outlive V8's young generation;
+// these arrays live outside the JavaScript heap.
 
 /** Initial slots (a power of two); the table doubles when half full. */
 const INITIAL_SLOTS = 1024;
@@ -29,7 +30,7 @@ export function homeSlot(key: string, slots: number): number {
 }
 
 /**
- * Last-seen values by key. Keys are compared by a 64-bit fingerprint: two different keys share one
+ * Values by key. Keys are compared by a 64-bit fingerprint: two different keys share one
  * with a chance of about n²/2⁶⁵ (below 10⁻⁹ for 100 000 live clients).
  */
 export class SeenTable {

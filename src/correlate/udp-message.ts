@@ -26,7 +26,7 @@ export function answers(req: number, resp: number): boolean {
 }
 
 /** The relay chain of a message sent bare: shared, never written to. */
-export const NO_RELAYS: RelayHop[] = Object.freeze([]) as unknown as RelayHop[];
+const NO_RELAYS: RelayHop[] = Object.freeze([]) as unknown as RelayHop[];
 
 /**
  * Unwraps relay messages: the innermost message (undefined when a level lacks RELAY_MSG) and the chain,
