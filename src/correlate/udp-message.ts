@@ -8,7 +8,7 @@
 // session keeps for seconds builds no option objects for them either.
 
 import type { Dhcpv6Message, Dhcpv6Option } from '../dhcpv6/types.js';
-import { bodyHex, OptionCursor, optionBodyLength, optionOf, optionU16, sameBodyHex, sameOctets } from '../dhcpv6/helpers.js';
+import { bodyHex, OptionCursor, optionBodyLength, optionOf, optionU16, sameBodyHex, sameOctets, statusCodeHere } from '../dhcpv6/helpers.js';
 import { sameBytes } from '../dhcpv6/options/primitives.js';
 import type { PreferenceState, RelayHop } from './client-events.js';
 
@@ -134,9 +134,10 @@ function leaseCode(code: number): number {
   return code === 3 || code === 4 ? 5 : code === 25 ? 26 : 0;
 }
 
-/** A Status Code option the cursor is on that tells a failure: whole, well formed, code not Success. */
+/** A Status Code option the cursor is on that tells a failure: well formed (statusOf) and not Success. */
 function failing(c: OptionCursor): boolean {
-  return c.ok && c.end - c.start === c.length && c.length >= 2 && c.u16(0) !== 0;
+  const code = statusCodeHere(c);
+  return code !== undefined && code !== 0;
 }
 
 const offerTop = new OptionCursor();

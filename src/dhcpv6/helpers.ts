@@ -189,11 +189,16 @@ export function statusOf(options: readonly Dhcpv6Option[]): { code: number; text
  * the status option (or at the end of the level).
  */
 export function statusCodeAt(c: OptionCursor): number | undefined {
-  while (c.next()) {
-    if (c.code !== 13) continue;
-    return c.ok && c.end - c.start === c.length && c.length >= 2 ? c.u16(0) : undefined;
-  }
+  while (c.next()) if (c.code === 13) return statusCodeHere(c);
   return undefined;
+}
+
+/**
+ * The code of the Status Code option the cursor is on, as `statusOf` reads one: undefined unless it is
+ * whole (captured in full, no anomaly) and at least 2 octets long.
+ */
+export function statusCodeHere(c: OptionCursor): number | undefined {
+  return c.ok && c.end - c.start === c.length && c.length >= 2 ? c.u16(0) : undefined;
 }
 
 /**
