@@ -7,9 +7,11 @@
 /** Initial slots (a power of two); the table doubles when half full. */
 const INITIAL_SLOTS = 1024;
 
-/** Two independent 32-bit hashes of a string (FNV-1a and a multiply-xorshift), one pass. */
+// A 64-bit fingerprint is two independent 32-bit hashes (FNV-1a and a multiply-xorshift) taken in one
+// pass, of a string's character codes or of octets; the last one taken is in hashHi / hashLo.
 let hashHi = 0;
 let hashLo = 0;
+
 function fingerprint(key: string): void {
   let a = 0x811c9dc5 ^ key.length;
   let b = 0x9747b28c;
@@ -19,6 +21,25 @@ function fingerprint(key: string): void {
     b = Math.imul(b ^ c, 0x5bd1e995);
     b ^= b >>> 15;
   }
+  settle(a, b);
+}
+
+/** The 64-bit fingerprint of bytes[0..n), written to out[0] and out[1]. */
+export function fingerprintOctets(bytes: Uint8Array, n: number, out: Int32Array): void {
+  let a = 0x811c9dc5 ^ n;
+  let b = 0x9747b28c;
+  for (let i = 0; i < n; i++) {
+    const c = bytes[i];
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  settle(a, b);
+  out[0] = hashHi;
+  out[1] = hashLo;
+}
+
+function settle(a: number, b: number): void {
   hashHi = a | 0;
   hashLo = (b ^ (b >>> 13)) | 0;
 }

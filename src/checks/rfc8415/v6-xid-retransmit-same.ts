@@ -7,7 +7,7 @@ import type { RuleModule } from '../../engine/types.js';
 import type { Transmission } from '../../correlate/client-events.js';
 import { framesOf, partyOf } from '../client-common.js';
 import { OptionCursor } from '../../dhcpv6/helpers.js';
-import { SeenTable } from '../../correlate/seen.js';
+import { fingerprintOctets, SeenTable } from '../../correlate/seen.js';
 
 /**
  * Exchanges remembered (a client's latest of each message type); beyond it, the least recently active
@@ -61,21 +61,8 @@ function scratchContent(m: Dhcpv6Message): number {
 /** Frames of an exchange's last transmission kept in place; longer lists (many hops) go to a map. */
 const INLINE_FRAMES = 4;
 
-/** Two independent 32-bit hashes of scratch[0..n) (FNV-1a and a multiply-xorshift), one pass. */
-let sumA = 0;
-let sumB = 0;
-function hashScratch(n: number): void {
-  let a = 0x811c9dc5 ^ n;
-  let b = 0x9747b28c;
-  for (let i = 0; i < n; i++) {
-    const c = scratch[i];
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-    b ^= b >>> 15;
-  }
-  sumA = a | 0;
-  sumB = (b ^ (b >>> 13)) | 0;
-}
+/** The fingerprint of the content in scratch (see fingerprintOctets). */
+const sum = new Int32Array(2);
 
 /**
  * The latest exchange of each message type per client, for at most MAX_EXCHANGES exchanges; beyond
@@ -249,10 +236,10 @@ export const v6XidRetransmitSame: RuleModule<Events> = {
         // transmission has Elapsed Time and came before any response.
         if (last.elapsed !== undefined && firstResponse > last.time) {
           const n = scratchContent(last.message);
-          hashScratch(n);
+          fingerprintOctets(scratch, n, sum);
           ex.contentLength[e] = n;
-          ex.hashA[e] = sumA;
-          ex.hashB[e] = sumB;
+          ex.hashA[e] = sum[0];
+          ex.hashB[e] = sum[1];
         }
         if (!finding) return;
         ctx.report({
@@ -271,8 +258,8 @@ export const v6XidRetransmitSame: RuleModule<Events> = {
       if (ex.contentLength[e] < 0) return false;
       const n = scratchContent(first.message);
       if (n !== ex.contentLength[e]) return false;
-      hashScratch(n);
-      if (sumA !== ex.hashA[e] || sumB !== ex.hashB[e]) return false;
+      fingerprintOctets(scratch, n, sum);
+      if (sum[0] !== ex.hashA[e] || sum[1] !== ex.hashB[e]) return false;
       // Elapsed Time continuity (RFC 8415 §21.9): a restarted exchange would begin again near 0.
       const expected = elapsed / 100 + (first.time - time);
       return Math.abs(first.elapsed / 100 - expected) <= slack + 0.05 * expected;
