@@ -17,6 +17,7 @@ import type { Report } from '../engine/types.js';
 import { ProgressLine } from './progress.js';
 import { PassThrough } from 'node:stream';
 import { renderRules, RuleNotFoundError } from './rules-command.js';
+import { heapGrowth, limitHeapGrowth } from './heap.js';
 
 /** A user-facing failure: printed as one line, exit code 2. */
 export class UsageError extends Error {}
@@ -188,6 +189,12 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     throw e;
   }
   if (!invocation) return 0;
+  const growth = heapGrowth(io.env);
+  if (typeof growth === 'string') {
+    io.stderr.write(`dhcp6audit: ${growth}\n`);
+    return 2;
+  }
+  limitHeapGrowth(growth);
   try {
     return await run(invocation, io);
   } catch (e) {

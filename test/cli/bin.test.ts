@@ -27,7 +27,11 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function run(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+  return runWith({}, ...args);
+}
+
+function runWith(env: Record<string, string>, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -91,6 +95,21 @@ describe('exit codes of the built bin', () => {
       const r = run(...args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(oneLine(r.stderr)).toMatch(re);
+    }
+  });
+
+  it('DHCP6AUDIT_HEAP_GROWTH: a whole percent changes nothing in the report; anything else is exit 2 with one line', () => {
+    const base = run('check', 'fixtures/sample/sample.pcapng', '-f', 'json');
+    expect(base.code).toBe(1);
+    for (const v of ['0', '30', '400', ' 100 ']) {
+      const r = runWith({ DHCP6AUDIT_HEAP_GROWTH: v }, 'check', 'fixtures/sample/sample.pcapng', '-f', 'json');
+      expect(r.code, v).toBe(1);
+      expect(r.stdout, v).toBe(base.stdout); // the report has no times of its own
+    }
+    for (const v of ['abc', '-5', '1.5', '1001']) {
+      const r = runWith({ DHCP6AUDIT_HEAP_GROWTH: v }, 'check', 'fixtures/sample/sample.pcapng');
+      expect(r.code, v).toBe(2);
+      expect(oneLine(r.stderr)).toContain(`DHCP6AUDIT_HEAP_GROWTH must be a whole percent from 0 to 1000`);
     }
   });
 
