@@ -113,6 +113,27 @@ describe('exit codes of the built bin', () => {
     }
   });
 
+  it('loads ajv only for a --config (the bundled rule files are validated by the catalog test, not on every start)', () => {
+    const config = join(dir, 'config.json');
+    writeFileSync(config, JSON.stringify({ rules: { 'BLQ-NO-DONE-AFTER-EMPTY': { severity: 'warning' }, 'V6-PREF-COLLECT-FIRST-RT': 'off' } }));
+    const script = (args: string[]): string => [
+      "import { createRequire } from 'node:module';",
+      `import { main } from ${JSON.stringify(join(process.cwd(), 'dist/cli/main.js'))};`,
+      "const io = { stdout: { write: () => true }, stderr: { write: (s) => process.stderr.write(s) }, env: {} };",
+      `const code = await main(${JSON.stringify(args)}, io);`,
+      "const ajv = Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('/node_modules/ajv/'));",
+      'console.log(JSON.stringify({ code, ajv }));',
+    ].join('\n');
+    const probe = (args: string[]): unknown => {
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script(args)], { encoding: 'utf8', timeout: 60_000 });
+      expect(r.stderr).toBe('');
+      return JSON.parse(r.stdout);
+    };
+    expect(probe(['check', '-f', 'json', 'fixtures/sample/sample.pcapng'])).toEqual({ code: 1, ajv: false });
+    // The config is validated, and applied: it lowers one of the sample's two errors and turns off the other (exit 0).
+    expect(probe(['check', '-f', 'json', '--config', config, 'fixtures/sample/sample.pcapng'])).toEqual({ code: 0, ajv: true });
+  });
+
   it('--version and --help exit 0', () => {
     expect(run('--version')).toMatchObject({ code: 0, stdout: '0.1.0\n' });
     const help = run('check', '--help');
