@@ -142,7 +142,6 @@ export class TcpReassembler {
   private nextId = 1;
   private lightLimitReported = false;
   private connLimitReported = false;
-  private readonly seg: { seq: number; len: number } = { seq: 0, len: 0 };
   /** Recently seen connections by a hash of their endpoints (see recentSlot), for the fast path of segment(). */
   private readonly recent: (Conn | null)[] = new Array<Conn | null>(RECENT_SLOTS).fill(null);
 
