@@ -44,10 +44,15 @@ function settle(a: number, b: number): void {
   hashLo = (b ^ (b >>> 13)) | 0;
 }
 
+/** The slot where the probe of fingerprint (hi, lo) starts, in a table of mask + 1 slots. */
+function home(hi: number, lo: number, mask: number): number {
+  return (hi ^ Math.imul(lo, 0x27d4eb2d)) & mask;
+}
+
 /** The slot where `key`'s probe starts in a table of `slots` slots (tests build wrapping runs with it). */
 export function homeSlot(key: string, slots: number): number {
   fingerprint(key);
-  return (hashHi ^ Math.imul(hashLo, 0x27d4eb2d)) & (slots - 1);
+  return home(hashHi, hashLo, slots - 1);
 }
 
 /**
@@ -69,7 +74,7 @@ export class SeenTable {
   /** The slot holding the current fingerprint, or the empty slot where it would go. */
   private slot(): number {
     const mask = this.used.length - 1;
-    let i = (hashHi ^ Math.imul(hashLo, 0x27d4eb2d)) & mask; // its home slot (see delete)
+    let i = home(hashHi, hashLo, mask);
     while (this.used[i] !== 0 && (this.hi[i] !== hashHi || this.lo[i] !== hashLo)) i = (i + 1) & mask;
     return i;
   }
@@ -102,9 +107,9 @@ export class SeenTable {
     // Linear probing: close the gap by moving back each later entry of the run that may sit in it.
     const mask = this.used.length - 1;
     for (let j = (i + 1) & mask; this.used[j] !== 0; j = (j + 1) & mask) {
-      const home = (this.hi[j] ^ Math.imul(this.lo[j], 0x27d4eb2d)) & mask;
+      const h = home(this.hi[j], this.lo[j], mask);
       // The entry at j may move to i unless its home lies cyclically in (i, j].
-      if (i <= j ? home > i && home <= j : home > i || home <= j) continue;
+      if (i <= j ? h > i && h <= j : h > i || h <= j) continue;
       this.hi[i] = this.hi[j];
       this.lo[i] = this.lo[j];
       this.value[i] = this.value[j];
