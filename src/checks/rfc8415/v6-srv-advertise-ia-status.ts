@@ -1,7 +1,7 @@
 // V6-SRV-ADVERTISE-IA-STATUS: an Advertise answers every IA of the Solicit: the same IA type and IAID
 // with the leases it would assign, or empty with NoAddrsAvail/NoPrefixAvail (RFC 8415 §18.3.9).
 import type { Events } from '../../correlate/events.js';
-import { OptionCursor, statusCodeAt } from '../../dhcpv6/helpers.js';
+import { OptionCursor, statusCodeAt, statusCodeHere } from '../../dhcpv6/helpers.js';
 import type { RuleModule } from '../../engine/types.js';
 import { framesOf, partyOf } from '../client-common.js';
 
@@ -24,12 +24,21 @@ function findIa(code: number, id: number): boolean {
   return false;
 }
 
-/** Whether the IA `adv` is on answers: it holds an address or a prefix, or a failing status says why not. */
+/**
+ * Whether the IA `adv` is on answers: it holds an address or a prefix, or its first Status Code (as
+ * statusCodeAt reads it) is a failure that says why not. One pass over the IA's sub-options.
+ */
 function iaAnswered(): boolean {
   if (!adv.enter(inIa)) return false;
-  while (inIa.next()) if (inIa.code === 5 || inIa.code === 26) return true;
-  adv.enter(inIa);
-  const st = statusCodeAt(inIa);
+  let statusSeen = false;
+  let st: number | undefined;
+  while (inIa.next()) {
+    if (inIa.code === 5 || inIa.code === 26) return true;
+    if (inIa.code === 13 && !statusSeen) {
+      statusSeen = true;
+      st = statusCodeHere(inIa);
+    }
+  }
   return st !== undefined && st !== 0; // empty, but says why (NoAddrsAvail, NoPrefixAvail, …)
 }
 

@@ -28,6 +28,17 @@ describe(ID, () => {
     expect(run(sc)).toEqual([]);
   });
 
+  it("judges an empty IA by its first Status Code only: Success first is no reason, a failure first is one", () => {
+    const a = new UdpScenario();
+    fromClient(a, 0, solicit([1]));
+    fromServer(a, 0.01, SRV_A, adv(opt.iaNa(1, opt.status(0), opt.status(2))));
+    expect(run(a).map((r) => r.slice(0, 5))).toEqual([[ID, 'violation', 'error', [1, 2], 0x10]]);
+    const b = new UdpScenario();
+    fromClient(b, 0, solicit([1]));
+    fromServer(b, 0.01, SRV_A, adv(opt.iaNa(1, opt.status(2), opt.status(0))));
+    expect(run(b)).toEqual([]);
+  });
+
   it('is inconclusive when an IA_PD is left out (the server may not do PD)', () => {
     const sc = new UdpScenario();
     fromClient(sc, 0, m(1, 0x10, opt.clientId(CLIENT), opt.elapsed(0), opt.iaNa(1), opt.iaPd(7)));
