@@ -2,7 +2,7 @@
 // config (--config, validated with ajv). An invalid config or profile choice is the user's
 // (ConfigError: one readable line, exit 2). The rule files ship with the code: test/catalog.test.ts
 // validates each against rules/rule.schema.json (and its option schema and defaults), so a run only
-// parses them; ajv is loaded when a config needs it, not on every start (it was a quarter of the
+// parses them; ajv is loaded when a config needs it, not on every start (it was a third of the
 // start-up time, bench/README.md "Sixth pass").
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
