@@ -187,9 +187,9 @@ describe('ClientCorrelator', () => {
     }), { numRuns: 300 });
   });
 
-  it('thousands open at once, xids sharing buckets: each answer finds its own transaction, in creation order', () => {
-    // 3 000 clients; xids i * 1024 (one bucket while there are 1 024) and one xid shared by two
-    // clients. Every Solicit is answered after all are open, newest first.
+  it('thousands open at once, xids alike in their low bits and one shared: each answer finds its own transaction, in creation order', () => {
+    // 3 000 clients; xids i * 1024 (equal low 10 bits: the worst case for a table hashed on them)
+    // and one xid shared by two clients. Every Solicit is answered after all are open, newest first.
     const n = 3000;
     const xidOf = (i: number) => (i === n - 1 ? 0 : (i * 1024) & 0xffffff);
     const sc = new UdpScenario();
@@ -209,4 +209,3 @@ describe('ClientCorrelator', () => {
     }
   });
 });
-
