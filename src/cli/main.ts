@@ -5,6 +5,7 @@ import { Chalk } from 'chalk';
 import { buildProgram, type Invocation } from './program.js';
 import { colorLevel, processIo, type CliIo } from './io.js';
 import { openTextSink } from './output.js';
+import { JsonLineWriter } from './json-bytes.js';
 import { analyze, decode } from '../index.js';
 import { InputError } from '../capture/source.js';
 import { ConfigError, loadConfig, loadProfile, loadRules, type UserConfig } from '../engine/load.js';
@@ -38,17 +39,18 @@ async function run(inv: Invocation, io: CliIo): Promise<number> {
 
   if (inv.command === 'decode') {
     const sink = openTextSink(inv.options.output, io);
+    const lines = new JsonLineWriter((octets) => sink.writeBytes(octets));
     try {
       const result = await decode(inv.files, (record, codec) => {
-        const line = {
+        // One line: the capture fields, then the message's JSON form (DESIGN.md `decode`).
+        lines.merged({
           input: record.input, frame: record.frame, time: Number(record.time.toFixed(6)),
           src: record.src, dst: record.dst, srcPort: record.srcPort, dstPort: record.dstPort, transport: record.transport,
-          ...codec.toJson(record.message),
-        };
-        sink.write(`${JSON.stringify(line)}\n`);
+        }, codec.toJson(record.message));
       }, { profile: inv.options.profile, config, bulkPorts: inv.options.bulkPort });
       failIfNothingRead(result.inputs);
     } finally {
+      lines.flush();
       sink.close();
     }
     return 0;

@@ -1,17 +1,24 @@
 // Output sinks for the CLI: a buffered, synchronous line writer for large outputs (decode), so that
 // writing never piles up unbounded in memory while the synchronous pipeline runs.
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import type { CliIo } from './io.js';
 
 export interface TextSink {
   write(text: string): void;
+  /** UTF-8 octets, written (or copied) before it returns: the caller may reuse the buffer. */
+  writeBytes(octets: Buffer): void;
   close(): void;
 }
 
 const FLUSH_AT = 1 << 16;
 
 function writeAllSync(fd: number, text: string): void {
-  let buf = Buffer.from(text, 'utf8');
+  writeBytesSync(fd, Buffer.from(text, 'utf8'));
+}
+
+function writeBytesSync(fd: number, octets: Buffer): void {
+  let buf = octets;
   while (buf.length > 0) {
     try {
       const n = writeSync(fd, buf);
@@ -29,6 +36,7 @@ export function openTextSink(path: string | undefined, io: CliIo): TextSink {
   let pending = '';
   let fd: number | undefined;
   let direct: ((s: string) => void) | undefined;
+  let utf8: StringDecoder | undefined; // octets for a stream that takes text (a chunk may end inside a character)
   if (path) fd = openSync(path, 'w');
   else if (io.stdout === process.stdout) fd = 1;
   else direct = (s) => { io.stdout.write(s); };
@@ -43,8 +51,21 @@ export function openTextSink(path: string | undefined, io: CliIo): TextSink {
       pending += text;
       if (pending.length >= FLUSH_AT) flush();
     },
+    writeBytes(octets) {
+      flush();
+      if (direct) {
+        const text = (utf8 ??= new StringDecoder('utf8')).write(octets);
+        if (text) direct(text);
+      } else {
+        writeBytesSync(fd!, octets);
+      }
+    },
     close() {
       flush();
+      if (direct && utf8) {
+        const rest = utf8.end();
+        if (rest) direct(rest);
+      }
       if (path && fd !== undefined) closeSync(fd);
     },
   };
