@@ -21,7 +21,8 @@ const SHORT_ESCAPE: ReadonlyMap<number, number> = new Map([
  * Writes values as JSON lines into a reused buffer and hands full chunks to `sink` (which must
  * consume the octets before it returns). Plain objects, arrays, strings, finite and non-finite
  * numbers, booleans, null and undefined are written here; anything else (an object with `toJSON`, a
- * typed array, a Map, a bigint) is written by JSON.stringify, so the text is always what it writes.
+ * typed array, a Map, a bigint) is written by JSON.stringify. The one difference: a `toJSON` is
+ * called with the key '' rather than its member's name (the decode lines hold no such objects).
  */
 export class JsonLineWriter {
   #buf = Buffer.allocUnsafe(CHUNK);
@@ -230,11 +231,15 @@ export class JsonLineWriter {
       if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
       const v = o[k];
       if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue; // omitted, as JSON.stringify does
+      // An exotic value is written by JSON.stringify, and omitted when that writes nothing (toJSON → undefined).
+      const text = typeof v === 'object' && v !== null && !Array.isArray(v) && !isPlain(v) ? JSON.stringify(v) : '';
+      if (text === undefined) continue;
       if (!first) this.#byte(0x2c);
       first = false;
       this.#string(k);
       this.#byte(0x3a);
-      this.#value(v, false);
+      if (text !== '') this.#utf8(text);
+      else this.#value(v, false);
     }
     return first;
   }

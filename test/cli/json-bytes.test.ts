@@ -38,6 +38,7 @@ describe('JsonLineWriter', () => {
       { a: undefined, b: () => 1, c: Symbol('s'), d: 1 }, [undefined, () => 1, Symbol('s')],
       { when: new Date(0) }, { bytes: new Uint8Array([1, 2]) }, { m: new Map([[1, 2]]) },
       { toJSON: () => ({ replaced: true }) }, Object.assign(Object.create(null) as object, { x: 1 }),
+      { gone: { toJSON: () => undefined }, kept: 1 }, [{ toJSON: () => undefined }],
       { 2: 'b', 1: 'a', z: 0 }, [], {}, [[[]]], null, true, false,
     ];
     for (const v of values) expect(line(v)).toBe(`${JSON.stringify(v)}\n`);
