@@ -33,8 +33,7 @@ export class JsonLineWriter {
   /** Writes `JSON.stringify(value)` and a newline. */
   line(value: unknown): void {
     this.#value(value, false);
-    this.#byte(0x0a);
-    if (this.#n >= CHUNK - 4096) this.flush();
+    this.#endLine();
   }
 
   /**
@@ -52,6 +51,11 @@ export class JsonLineWriter {
     first = this.#fields(head, first);
     this.#fields(b, first);
     this.#byte(0x7d);
+    this.#endLine();
+  }
+
+  /** The newline after a line; whole lines are handed on once a chunk is nearly full. */
+  #endLine(): void {
     this.#byte(0x0a);
     if (this.#n >= CHUNK - 4096) this.flush();
   }
@@ -83,30 +87,29 @@ export class JsonLineWriter {
     this.#n = n;
   }
 
-  /** Writes a value; `inArray` says how undefined (and functions, symbols) are written: null there. */
-  #value(v: unknown, inArray: boolean): boolean {
+  /** Writes a value; `inArray` says how undefined (and functions, symbols) are written: null there, nothing elsewhere. */
+  #value(v: unknown, inArray: boolean): void {
     switch (typeof v) {
       case 'string':
         this.#string(v);
-        return true;
+        return;
       case 'number':
         this.#number(v);
-        return true;
+        return;
       case 'boolean':
         this.#ascii(v ? 'true' : 'false');
-        return true;
+        return;
       case 'object':
         if (v === null) this.#ascii('null');
         else if (Array.isArray(v)) this.#array(v);
         else if (isPlain(v)) this.#object(v as Record<string, unknown>);
         else this.#other(v);
-        return true;
+        return;
       case 'bigint':
         this.#other(v); // throws, as JSON.stringify does
-        return true;
+        return;
       default: // undefined, function, symbol
         if (inArray) this.#ascii('null');
-        return false;
     }
   }
 
@@ -232,13 +235,14 @@ export class JsonLineWriter {
       const v = o[k];
       if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue; // omitted, as JSON.stringify does
       // An exotic value is written by JSON.stringify, and omitted when that writes nothing (toJSON → undefined).
-      const text = typeof v === 'object' && v !== null && !Array.isArray(v) && !isPlain(v) ? JSON.stringify(v) : '';
-      if (text === undefined) continue;
+      const exotic = typeof v === 'object' && v !== null && !Array.isArray(v) && !isPlain(v);
+      const text = exotic ? JSON.stringify(v) : undefined;
+      if (exotic && text === undefined) continue;
       if (!first) this.#byte(0x2c);
       first = false;
       this.#string(k);
       this.#byte(0x3a);
-      if (text !== '') this.#utf8(text);
+      if (text !== undefined) this.#utf8(text);
       else this.#value(v, false);
     }
     return first;
