@@ -5,6 +5,18 @@ import type { Dhcpv6Message, Dhcpv6Option } from '../../src/dhcpv6/index.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
+/** One relay level (Relay-forward or Relay-reply header) of a relayed message. */
+export interface RelayLevel {
+  msgType: number;
+  hopCount: number;
+  linkAddress: string;
+  peerAddress: string;
+  /** Interface-ID (18) of this level, hex; undefined when absent. */
+  interfaceId?: string;
+  /** Option codes of this level, in wire order. */
+  codes: number[];
+}
+
 /** One DHCPv6 message as seen on the wire, reduced to what the expectations need. */
 export interface Seen {
   frame: number;
@@ -20,6 +32,10 @@ export interface Seen {
   preference?: number;
   /** For relay messages: the innermost message's type. */
   inner?: number;
+  /** For relay messages: the innermost message's transaction-id. */
+  innerXid?: number;
+  /** For relay messages: every relay level, the outermost first. */
+  relays?: RelayLevel[];
   /** Option codes at the message's top level. */
   codes: number[];
   /** Addresses in IA_NA (3) / IAADDR (5) options of the (innermost) message. */
@@ -34,6 +50,23 @@ function addr(b: Uint8Array): string {
   return parts.join(':').replace(/(^|:)0(:0)+(:|$)/, '::');
 }
 
+const find = (opts: Dhcpv6Option[], code: number): Dhcpv6Option | undefined => opts.find((o) => o.code === code);
+
+/** The relay levels around a message, the outermost first (empty for a client/server message). */
+function relayLevels(m: Dhcpv6Message): RelayLevel[] {
+  const out: RelayLevel[] = [];
+  let cur: Dhcpv6Message | undefined = m;
+  for (let i = 0; i < 8 && cur?.format === 'relay'; i++) {
+    const ifid = find(cur.options, 18);
+    out.push({
+      msgType: cur.msgType, hopCount: cur.hopCount ?? -1, linkAddress: cur.linkAddress ?? '', peerAddress: cur.peerAddress ?? '',
+      interfaceId: ifid ? hex(ifid.data) : undefined, codes: cur.options.map((o) => o.code),
+    });
+    cur = find(cur.options, 9)?.message;
+  }
+  return out;
+}
+
 function innermost(m: Dhcpv6Message): Dhcpv6Message {
   let cur = m;
   for (let i = 0; i < 8 && cur.format === 'relay'; i++) {
@@ -43,8 +76,6 @@ function innermost(m: Dhcpv6Message): Dhcpv6Message {
   }
   return cur;
 }
-
-const find = (opts: Dhcpv6Option[], code: number): Dhcpv6Option | undefined => opts.find((o) => o.code === code);
 
 /** Every DHCPv6 message of the capture, in frame order. */
 export async function messages(file: string, bulkPorts?: number[]): Promise<Seen[]> {
@@ -61,6 +92,8 @@ export async function messages(file: string, bulkPorts?: number[]): Promise<Seen
       clientId: cid ? hex(cid.data) : undefined,
       preference: pref && pref.data.length === 1 ? pref.data[0] : undefined,
       inner: r.message.format === 'relay' ? inner.msgType : undefined,
+      innerXid: r.message.format === 'relay' ? inner.xid : undefined,
+      relays: r.message.format === 'relay' ? relayLevels(r.message) : undefined,
       codes: r.message.options.map((o) => o.code),
       iaAddrs: inner.options.filter((o) => o.code === 3).flatMap((o) => (o.options ?? []).filter((x) => x.code === 5 && x.data.length >= 16).map((x) => addr(x.data))),
       status: ((st) => (st && st.data.length >= 2 ? (st.data[0] << 8) | st.data[1] : undefined))(find(inner.options, 13)),
