@@ -43,7 +43,8 @@ export function kea(lab: Lab, host: string, ifname: string, o: ServerOptions): P
   const dir = lab.subdir(`${host}-kea`);
   const cfg = {
     Dhcp6: {
-      'interfaces-config': { interfaces: [ifname] },
+      // Serving a remote link: also listen on the unicast address the relay forwards to.
+      'interfaces-config': { interfaces: [o.subnet ? `${ifname}/${o.addr}` : ifname] },
       'lease-database': { type: 'memfile', persist: false },
       'server-id': { type: 'LL', persist: false },
       'data-directory': dir,
@@ -90,10 +91,78 @@ export function dhcp6s(lab: Lab, host: string, ifname: string, o: ServerOptions)
   });
 }
 
-export type ServerKind = 'dhcpd' | 'kea' | 'dibbler' | 'dhcp6s';
-export const SERVERS: Record<ServerKind, typeof dhcpd> = { dhcpd, kea, dibbler: dibblerServer, dhcp6s };
+/**
+ * dnsmasq (dnsmasq-base) as a DHCPv6 server only: in the foreground, DNS off, no /etc/dnsmasq.conf,
+ * hosts or resolv.conf, lease and pid files in the lab. A relayed message is matched to a range by
+ * its link-address, so serving a remote link needs only that link's range.
+ */
+export function dnsmasq(lab: Lab, host: string, ifname: string, o: ServerOptions): Proc {
+  const dir = lab.subdir(`${host}-dnsmasq`);
+  const args = [
+    '--keep-in-foreground', '--log-facility=-', '--log-dhcp', '--conf-file=/dev/null', '--no-hosts', '--no-resolv', '--port=0',
+    // Stay root: the lab directory (mode 0700) holds the lease file.
+    '--user=root',
+    `--pid-file=${join(dir, 'dnsmasq.pid')}`, `--dhcp-leasefile=${join(dir, 'dnsmasq.leases')}`,
+    `--interface=${ifname}`, `--dhcp-range=${o.pool[0]},${o.pool[1]},64,1h`,
+  ];
+  // dnsmasq writes its own Preference option into every Advertise: 255 with --dhcp-authoritative, else 0
+  // (so undefined still sends 0, as dibbler-server does). No other value can be configured: 2.90 leaves
+  // a dhcp-option=option6:7 out of the Advertise, and dhcp-option-force adds a second Preference option
+  // beside its own (and encoded 100 as 8192 octets). Other values are refused rather than ignored.
+  if (o.preference === 255) args.push('--dhcp-authoritative');
+  else if (o.preference !== undefined && o.preference !== 0) throw new Error(`dnsmasq sends Preference 0 or 255 only, not ${o.preference}`);
+  return lab.spawn(host, `${host}-dnsmasq`, 'dnsmasq', args);
+}
+
+export type ServerKind = 'dhcpd' | 'kea' | 'dibbler' | 'dhcp6s' | 'dnsmasq';
+export const SERVERS: Record<ServerKind, typeof dhcpd> = { dhcpd, kea, dibbler: dibblerServer, dhcp6s, dnsmasq };
 /** The Debian package of each server kind. */
-export const SERVER_PKG: Record<ServerKind, string> = { dhcpd: 'isc-dhcp-server', kea: 'kea-dhcp6-server', dibbler: 'dibbler-server', dhcp6s: 'wide-dhcpv6-server' };
+export const SERVER_PKG: Record<ServerKind, string> = { dhcpd: 'isc-dhcp-server', kea: 'kea-dhcp6-server', dibbler: 'dibbler-server', dhcp6s: 'wide-dhcpv6-server', dnsmasq: 'dnsmasq-base' };
+
+/** Where a relay sits: its interface on the clients' link and the one towards the server. */
+export interface RelayOptions {
+  /** Interface on the clients' link; the relay takes their multicast there. */
+  down: string;
+  /** Interface towards the server (or the next relay). */
+  up: string;
+  /** Unicast address the relay forwards to, on the `up` link. */
+  server: string;
+}
+
+/** isc-dhcp-relay: dhcrelay -6 in the foreground, adding Interface-ID (-I) and Subscriber-ID (-s). */
+export function dhcrelay(lab: Lab, host: string, o: RelayOptions & { subscriberId?: string }): Proc {
+  const args = ['-6', '-d', '--no-pid', '-I', ...(o.subscriberId ? ['-s', o.subscriberId] : []), '-l', o.down, '-u', `${o.server}%${o.up}`];
+  return lab.spawn(host, `${host}-dhcrelay`, 'dhcrelay', args);
+}
+
+/**
+ * dibbler-relay: /etc/dibbler/relay.conf and its state directories bind-mounted per instance. Every
+ * Relay-forward carries Interface-ID `interfaceId` (written as a 32-bit number); `global` adds
+ * relay.conf lines such as `option remote-id 5-0x01020304`.
+ */
+export function dibblerRelay(
+  lab: Lab, host: string,
+  o: RelayOptions & { interfaceId: number; global?: string[]; /** Also listen on this address of `down` (a relay below). */ downUnicast?: string },
+): Proc {
+  const etc = lab.subdir(`${host}-dibbler-relay/etc`);
+  const conf = [
+    'log-level 8',
+    'log-mode short',
+    ...(o.global ?? []),
+    `iface "${o.up}" {`,
+    `  server unicast ${o.server}`,
+    '}',
+    `iface "${o.down}" {`,
+    '  client multicast yes',
+    o.downUnicast ? `  client unicast ${o.downUnicast}` : '',
+    `  interface-id ${o.interfaceId}`,
+    '}',
+  ].join('\n');
+  writeFileSync(join(etc, 'relay.conf'), conf + '\n');
+  return lab.spawn(host, `${host}-dibbler-relay`, 'dibbler-relay', ['run'], {
+    binds: { '/etc/dibbler': etc, '/var/lib/dibbler': lab.subdir(`${host}-dibbler-relay/lib`), '/var/log/dibbler': lab.subdir(`${host}-dibbler-relay/log`) },
+  });
+}
 
 /** isc-dhcp-client: dhclient -6 with its own lease, pid and (no-op) script files. */
 export function dhclient(lab: Lab, host: string, ifname: string): Proc {
@@ -134,4 +203,4 @@ export const CLIENTS: Record<ClientKind, typeof dhclient> = { dhclient, dhcpcd, 
 export const CLIENT_PKG: Record<ClientKind, string> = { dhclient: 'isc-dhcp-client', dhcpcd: 'dhcpcd-base', dhcp6c: 'wide-dhcpv6-client', dibbler: 'dibbler-client' };
 /** The program each kind runs (to skip a scenario whose package is missing). */
 export const CLIENT_BIN: Record<ClientKind, string> = { dhclient: 'dhclient', dhcpcd: 'dhcpcd', dhcp6c: 'dhcp6c', dibbler: 'dibbler-client' };
-export const SERVER_BIN: Record<ServerKind, string> = { dhcpd: 'dhcpd', kea: 'kea-dhcp6', dibbler: 'dibbler-server', dhcp6s: 'dhcp6s' };
+export const SERVER_BIN: Record<ServerKind, string> = { dhcpd: 'dhcpd', kea: 'kea-dhcp6', dibbler: 'dibbler-server', dhcp6s: 'dhcp6s', dnsmasq: 'dnsmasq' };
