@@ -57,7 +57,8 @@ const LIGHT_MAX_PENDING = 32;
 /** Bookkeeping per buffered segment, counted against the memcaps besides its octets. */
 const SEGMENT_OVERHEAD = 64;
 
-interface Seg { seq: number; data: Uint8Array }
+/** Buffered out-of-order octets and the frame that carried them (a gap's evidence names it). */
+interface Seg { seq: number; data: Uint8Array; frame: number }
 
 interface Dir {
   started: boolean;
@@ -65,6 +66,8 @@ interface Dir {
   nextSeq: number;
   finSeen: boolean;
   finSeq: number;
+  /** The frame that carried the FIN. */
+  finFrame: number;
   finDone: boolean;
   ooo: Seg[];
   oooBytes: number;
@@ -73,6 +76,8 @@ interface Dir {
   tailFilled: number;
   written: number;
   memcapReported: boolean;
+  /** The frame that carried the latest octets delivered in order (0: none yet): a gap starts after it. */
+  lastSegFrame: number;
 }
 
 interface Conn {
@@ -97,7 +102,10 @@ interface Conn {
 }
 
 function newDir(): Dir {
-  return { started: false, nextSeq: 0, finSeen: false, finSeq: 0, finDone: false, ooo: [], oooBytes: 0, tail: null, tailFilled: 0, written: 0, memcapReported: false };
+  return {
+    started: false, nextSeq: 0, finSeen: false, finSeq: 0, finFrame: 0, finDone: false, ooo: [], oooBytes: 0,
+    tail: null, tailFilled: 0, written: 0, memcapReported: false, lastSegFrame: 0,
+  };
 }
 
 /** Slots of the recently-seen connection cache (a power of two). */
@@ -393,6 +401,7 @@ export class TcpReassembler {
     if ((t.flags & TCP_FIN) !== 0 && !d.finSeen) {
       d.finSeen = true;
       d.finSeq = (seq + len) >>> 0;
+      d.finFrame = frame;
     }
     if (len > 0 && !d.finDone) {
       if (!this.data(c, dir, seq, s.buf.subarray(t.payloadStart, t.payloadEnd), frame, time)) {
@@ -440,7 +449,7 @@ export class TcpReassembler {
           message: `more than ${this.limits.connMemcap} out-of-order octets in one direction (reassembly.conn-memcap): the missing octets are skipped as a gap`,
         });
       }
-      this.skipTo(c, dir, d.ooo[0].seq, frame, time);
+      this.skipTo(c, dir, d.ooo[0].seq, frame, time, d.ooo[0].frame);
     }
     return true;
   }
@@ -461,13 +470,13 @@ export class TcpReassembler {
       const qe = qs + q.data.length;
       if (qe <= cur) continue;
       if (qs >= end) break;
-      if (qs > cur) fresh.push({ seq: (base + cur) >>> 0, data: bytes.subarray(cur - start, qs - start) });
+      if (qs > cur) fresh.push({ seq: (base + cur) >>> 0, data: bytes.subarray(cur - start, qs - start), frame });
       const from = Math.max(cur, qs);
       const to = Math.min(end, qe);
       for (let k = from; k < to && conflict < 0; k++) if (bytes[k - start] !== q.data[k - qs]) conflict = k;
       cur = Math.max(cur, qe);
     }
-    if (cur < end) fresh.push({ seq: (base + cur) >>> 0, data: bytes.subarray(cur - start) });
+    if (cur < end) fresh.push({ seq: (base + cur) >>> 0, data: bytes.subarray(cur - start), frame });
     if (conflict >= 0) this.conflict(c, dir, frame, time);
     let add = 0;
     for (const f of fresh) add += f.data.length + SEGMENT_OVERHEAD;
@@ -482,7 +491,7 @@ export class TcpReassembler {
     }
     // Insert the fresh pieces in order (they sort among the existing ones by their offset).
     for (const f of fresh) {
-      const copy: Seg = { seq: f.seq, data: f.data.slice() };
+      const copy: Seg = { seq: f.seq, data: f.data.slice(), frame };
       let j = 0;
       const fo = seqDiff(f.seq, base);
       while (j < ooo.length && seqDiff(ooo[j].seq, base) < fo) j++;
@@ -512,8 +521,10 @@ export class TcpReassembler {
     }
   }
 
-  private deliver(c: Conn, dir: TcpDirection, bytes: Uint8Array, frame: number, time: number): void {
+  /** Hands on octets now in order at `frame`; `segFrame` is the frame that carried them (earlier when buffered). */
+  private deliver(c: Conn, dir: TcpDirection, bytes: Uint8Array, frame: number, time: number, segFrame = frame): void {
     const d = c.dirs[dir];
+    d.lastSegFrame = segFrame;
     this.ev.sink.data(c.conn!, dir, bytes, frame, time);
     d.nextSeq = (d.nextSeq + bytes.length) >>> 0;
     const cap = this.limits.overlapWindow;
@@ -549,26 +560,35 @@ export class TcpReassembler {
       const cost = q.data.length + SEGMENT_OVERHEAD;
       d.oooBytes -= cost;
       this.buffered -= cost;
-      if (rel + q.data.length > 0) this.deliver(c, dir, q.data.subarray(-rel), frame, time);
+      if (rel + q.data.length > 0) this.deliver(c, dir, q.data.subarray(-rel), frame, time, q.frame);
     }
   }
 
-  private gap(c: Conn, dir: TcpDirection, size: number, frame: number, time: number): void {
+  /**
+   * Reports `size` lost octets, found at `frame`. The evidence names the frame whose octets came last
+   * before the hole and the one whose octets came first after it (`after`, 0 when none was captured:
+   * only an ACK or the end of the connection shows the octets were sent), then `frame` itself.
+   */
+  private gap(c: Conn, dir: TcpDirection, size: number, frame: number, time: number, after: number): void {
     const d = c.dirs[dir];
     d.tailFilled = 0; // octets before a hole are no longer contiguous with what follows
     this.ev.sink.gap(c.conn!, dir, size, frame, time);
+    const before = d.lastSegFrame;
+    const where = before > 0 && after > 0 ? ` between frames ${before} and ${after}`
+      : before > 0 ? ` after frame ${before}` : after > 0 ? ` before frame ${after}` : '';
+    const known = frame !== after ? ` (known at frame ${frame})` : '';
     this.ev.anomaly({
-      name: 'tcp.gap', frames: [frame], time, connection: c.conn!.label,
-      message: `${size} octets from the ${dir === 0 ? 'client' : 'server'} were not captured`,
+      name: 'tcp.gap', frames: gapFrames(before, after, frame), time, connection: c.conn!.label,
+      message: `${size} octets from the ${dir === 0 ? 'client' : 'server'} were not captured${where}${known}`,
     });
   }
 
-  /** Declares the octets up to `seq` lost and continues after them. */
-  private skipTo(c: Conn, dir: TcpDirection, seq: number, frame: number, time: number): void {
+  /** Declares the octets up to `seq` lost and continues after them; `after` carried the octets at `seq` (0: none captured). */
+  private skipTo(c: Conn, dir: TcpDirection, seq: number, frame: number, time: number, after: number): void {
     const d = c.dirs[dir];
     const hole = seqDiff(seq, d.nextSeq);
     if (hole > 0) {
-      this.gap(c, dir, hole, frame, time);
+      this.gap(c, dir, hole, frame, time, after);
       d.nextSeq = seq;
     }
     this.drain(c, dir, frame, time);
@@ -584,8 +604,8 @@ export class TcpReassembler {
     const ahead = seqDiff(limit, d.nextSeq);
     if (ahead <= 0 || ahead > 0x40000000) return;
     while (seqDiff(limit, d.nextSeq) > 0) {
-      if (d.ooo.length > 0 && seqDiff(d.ooo[0].seq, limit) < 0) this.skipTo(c, dir, d.ooo[0].seq, frame, time);
-      else this.skipTo(c, dir, limit, frame, time);
+      if (d.ooo.length > 0 && seqDiff(d.ooo[0].seq, limit) < 0) this.skipTo(c, dir, d.ooo[0].seq, frame, time, d.ooo[0].frame);
+      else this.skipTo(c, dir, limit, frame, time, 0);
     }
     this.finCheck(c, dir, frame, time);
   }
@@ -602,9 +622,9 @@ export class TcpReassembler {
   /** Delivers everything buffered, reporting the holes between as gaps, then the FIN if one was seen. */
   private flush(c: Conn, dir: TcpDirection, frame: number, time: number): void {
     const d = c.dirs[dir];
-    while (d.ooo.length > 0) this.skipTo(c, dir, d.ooo[0].seq, frame, time);
+    while (d.ooo.length > 0) this.skipTo(c, dir, d.ooo[0].seq, frame, time, d.ooo[0].frame);
     if (d.finSeen && !d.finDone) {
-      this.skipTo(c, dir, d.finSeq, frame, time);
+      this.skipTo(c, dir, d.finSeq, frame, time, d.finFrame);
       this.finCheck(c, dir, frame, time);
     }
   }
@@ -621,4 +641,11 @@ export class TcpReassembler {
     // 4-tuple is forgotten instead, so a later packet starts a new (mid-stream) connection.
     if (reason !== 'timeout') this.addPassive(c, frame, time);
   }
+}
+
+/** A gap's evidence frames, ascending and without repeats (0 = none). */
+function gapFrames(before: number, after: number, frame: number): number[] {
+  const out: number[] = [];
+  for (const f of [before, after, frame].sort((a, b) => a - b)) if (f > 0 && f !== out[out.length - 1]) out.push(f);
+  return out;
 }

@@ -167,8 +167,9 @@ function captures(): Array<{ file: string; decodeAs: string[] }> {
 }
 
 const all = captures();
-const total: Tally = {
+const total: Tally & { gaps: number } = {
   fields: 0, agreed: 0, messages: 0, mismatches: [],
+  gaps: 0,
   allowed: { bulkXidSplit: 0, emptyDoneMalformed: 0, relayDataString: 0, undecodable: 0, bothMalformed: 0, duplicate: 0, afterGap: 0, afterCaptureResync: 0 },
 };
 
@@ -182,9 +183,17 @@ describe('decoder agrees with tshark field by field', () => {
       expect(run.error).toBeUndefined();
       const packets = JSON.parse(run.stdout.toString('utf8') || '[]') as Array<{ _source: { layers: Json } }>;
       const theirs = new Map<number, { messages: Json[]; malformed: boolean }>();
+      /** Frames tshark marks "previous segment not captured" or "ACKed unseen segment" on a connection we follow. */
+      const tsharkLoss = new Set<number>();
+      const ports = new Set([547, ...decodeAs.filter((a) => a.startsWith('tcp.port==')).map((a) => Number(a.slice(10, a.indexOf(','))))]);
       for (const p of packets) {
         const layers = p._source.layers;
         const frame = num((layers.frame as Json)['frame.number'])!;
+        const tcp = layers.tcp as Json | undefined;
+        const analysis = tcp?.['tcp.analysis'] as Json | undefined;
+        const flags = analysis ? JSON.stringify(analysis) : '';
+        if ((flags.includes('"tcp.analysis.lost_segment"') || flags.includes('"tcp.analysis.ack_lost_segment"'))
+          && (ports.has(num(tcp!['tcp.srcport'])!) || ports.has(num(tcp!['tcp.dstport'])!))) tsharkLoss.add(frame);
         const messages = tsharkMessages(layers);
         const malformed = '_ws.malformed' in layers || '_ws.short' in layers || JSON.stringify(layers).includes('"_ws.malformed"');
         if (messages.length) theirs.set(frame, { messages, malformed });
@@ -194,6 +203,7 @@ describe('decoder agrees with tshark field by field', () => {
       const duplicates = new Map<number, number>();
       const anomalyFrames = new Set<number>();
       const gapFrame = new Map<string, number>();
+      const gapEvidence: number[][] = [];
       let captureResyncFrame = Infinity;
       const { inputs } = await decode([file], (record, codec) => {
         const list = ours.get(record.frame) ?? [];
@@ -206,6 +216,7 @@ describe('decoder agrees with tshark field by field', () => {
           for (const f of a.frames) anomalyFrames.add(f);
           if (a.layer === 'capture' && a.frames.length) captureResyncFrame = Math.min(captureResyncFrame, ...a.frames);
           if (a.name === 'tcp.gap' && a.connection && !gapFrame.has(a.connection)) gapFrame.set(a.connection, Math.min(...a.frames));
+          if (a.name === 'tcp.gap') gapEvidence.push(a.frames);
         },
       });
       expect(inputs[0].error).toBeUndefined();
@@ -244,6 +255,10 @@ describe('decoder agrees with tshark field by field', () => {
       total.mismatches.push(...t.mismatches.map((m) => `${basename(file)}: ${m}`));
       expect(t.mismatches).toEqual([]);
       expect(t.fields + t.allowed.bothMalformed).toBeGreaterThan(0);
+      // Each gap we report names a frame where tshark also sees the loss: the segment after the hole
+      // ("previous segment not captured") or the ACK of octets never seen ("ACKed unseen segment").
+      expect(gapEvidence.filter((frames) => !frames.some((f) => tsharkLoss.has(f))), 'TCP gaps tshark sees nowhere in their evidence').toEqual([]);
+      total.gaps += gapEvidence.length;
     });
   }
 
@@ -253,7 +268,9 @@ describe('decoder agrees with tshark field by field', () => {
       .filter((k) => total.allowed[k] > 0).map((k) => `${ALLOWED[k]}: ${total.allowed[k]}`).join('; ');
     console.log(`tshark agreement: ${total.agreed}/${total.fields} fields (${pct}%) over ${total.messages} messages in ` +
       `${all.length} captures${allowed ? `; allowed differences — ${allowed}` : ''}`);
+    console.log(`TCP gaps whose evidence names a frame where tshark sees the loss too: ${total.gaps}`);
     expect(total.agreed).toBe(total.fields);
+    expect(total.gaps).toBeGreaterThan(5);
     expect(total.messages).toBeGreaterThan(10000);
   });
 });

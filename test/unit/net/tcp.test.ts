@@ -59,6 +59,10 @@ describe('TCP endings', () => {
     const r = run(c.packets());
     expect(shape(r)).toEqual(['open#1@1', 'data#1.0@4:10', 'gap#1.0@6:10', 'data#1.0@6:16', 'fin#1.0@6', 'close#1@6:capture-end']);
     expect(r.stream(1, 0)).toEqual(new Uint8Array([...MSG.subarray(0, 10), ...MSG.subarray(20)]));
+    // Evidence: the segments on either side of the hole, and the end of the capture that gave it up.
+    expect(r.anomalies.map((x) => [x.name, x.frames, x.message])).toEqual([
+      ['tcp.gap', [4, 5, 6], '10 octets from the client were not captured between frames 4 and 5 (known at frame 6)'],
+    ]);
   });
 
   it('closes an idle connection after tcp.idle-timeout of capture time', () => {
@@ -115,7 +119,9 @@ describe('TCP limits', () => {
     const c = conv().handshake().send('client', MSG, { segments: [6, 10, 10, 10] }).drop(3);
     const r = run(c.packets(), { 'reassembly.memcap': 160 });
     // 10 + 64 bookkeeping per buffered segment: the third buffered segment (frame 6) exceeds 160.
-    expect(r.anomalies.map((x) => [x.name, x.frames])).toEqual([['limit.reassembly_memcap', [6]], ['tcp.gap', [6]]]);
+    // The gap's evidence: no octets before it, frame 4's after it, found at frame 6.
+    expect(r.anomalies.map((x) => [x.name, x.frames])).toEqual([['limit.reassembly_memcap', [6]], ['tcp.gap', [4, 6]]]);
+    expect(r.anomalies[1].message).toBe('6 octets from the client were not captured before frame 4 (known at frame 6)');
     // What was buffered is delivered after the gap; the segment that hit the cap is not.
     expect(shape(r)).toEqual(['open#1@1', 'gap#1.0@6:6', 'data#1.0@6:10', 'data#1.0@6:10', 'close#1@6:limit']);
     expect([4, 5, 6, 7].map((f) => r.classes.get(f))).toEqual(['dhcpv6', 'dhcpv6', 'dropped', 'dropped']);
@@ -125,7 +131,7 @@ describe('TCP limits', () => {
   it('reassembly.conn-memcap: the hole is given up as a gap and the stream goes on', () => {
     const c = conv().handshake().send('client', MSG, { segments: [6, 10, 10, 10] }).drop(3);
     const r = run(c.packets(), { 'reassembly.conn-memcap': 100 });
-    expect(r.anomalies.map((x) => [x.name, x.frames])).toEqual([['limit.reassembly_conn_memcap', [5]], ['tcp.gap', [5]]]);
+    expect(r.anomalies.map((x) => [x.name, x.frames])).toEqual([['limit.reassembly_conn_memcap', [5]], ['tcp.gap', [4, 5]]]);
     expect(shape(r)).toEqual(['open#1@1', 'gap#1.0@5:6', 'data#1.0@5:10', 'data#1.0@5:10', 'data#1.0@6:10', 'close#1@7:capture-end']);
     expect(r.stream(1, 0)).toEqual(MSG.subarray(6));
   });
