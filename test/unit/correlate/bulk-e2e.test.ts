@@ -1,13 +1,14 @@
 // End to end through analyze(): the RFC 5460 §6.5.1 interleaving example gives no finding, and
 // breaking one mission requirement at a time gives exactly that rule.
-import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../../../src/index.js';
 import { BulkScenario, frame, opt } from '../../kit/bulk-scenario.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dhcp6audit-bulk-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function findings(s: BulkScenario, name: string): Promise<Array<[string, string, number | undefined]>> {
   const p = join(dir, `${name}.pcap`);
   writeFileSync(p, s.pcap());

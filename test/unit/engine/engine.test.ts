@@ -1,7 +1,7 @@
 // Engine behaviours: severity derivation, templates, waivers, caps, one inconclusive per scope,
 // profile/config disabling, config errors as one line.
-import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AnomalyEvent, Events } from '../../../src/correlate/events.js';
@@ -192,6 +192,7 @@ describe('enabling', () => {
 
 describe('config and profiles', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dhcp6audit-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const write = (name: string, text: string): string => {
     const p = join(dir, name);
     writeFileSync(p, text);
