@@ -449,7 +449,7 @@ export class TcpReassembler {
           message: `more than ${this.limits.connMemcap} out-of-order octets in one direction (reassembly.conn-memcap): the missing octets are skipped as a gap`,
         });
       }
-      this.skipTo(c, dir, d.ooo[0].seq, frame, time, d.ooo[0].frame);
+      this.skipToBuffered(c, dir, frame, time);
     }
     return true;
   }
@@ -594,6 +594,12 @@ export class TcpReassembler {
     this.drain(c, dir, frame, time);
   }
 
+  /** Declares the octets before the first buffered segment lost; that segment's frame is the gap's `after`. */
+  private skipToBuffered(c: Conn, dir: TcpDirection, frame: number, time: number): void {
+    const q = c.dirs[dir].ooo[0];
+    this.skipTo(c, dir, q.seq, frame, time, q.frame);
+  }
+
   /** The other side acknowledged octets of `dir` never seen: they were sent, so they are a gap. */
   private ackGap(c: Conn, dir: TcpDirection, ack: number, frame: number, time: number): void {
     const d = c.dirs[dir];
@@ -604,7 +610,7 @@ export class TcpReassembler {
     const ahead = seqDiff(limit, d.nextSeq);
     if (ahead <= 0 || ahead > 0x40000000) return;
     while (seqDiff(limit, d.nextSeq) > 0) {
-      if (d.ooo.length > 0 && seqDiff(d.ooo[0].seq, limit) < 0) this.skipTo(c, dir, d.ooo[0].seq, frame, time, d.ooo[0].frame);
+      if (d.ooo.length > 0 && seqDiff(d.ooo[0].seq, limit) < 0) this.skipToBuffered(c, dir, frame, time);
       else this.skipTo(c, dir, limit, frame, time, 0);
     }
     this.finCheck(c, dir, frame, time);
@@ -622,7 +628,7 @@ export class TcpReassembler {
   /** Delivers everything buffered, reporting the holes between as gaps, then the FIN if one was seen. */
   private flush(c: Conn, dir: TcpDirection, frame: number, time: number): void {
     const d = c.dirs[dir];
-    while (d.ooo.length > 0) this.skipTo(c, dir, d.ooo[0].seq, frame, time, d.ooo[0].frame);
+    while (d.ooo.length > 0) this.skipToBuffered(c, dir, frame, time);
     if (d.finSeen && !d.finDone) {
       this.skipTo(c, dir, d.finSeq, frame, time, d.finFrame);
       this.finCheck(c, dir, frame, time);
