@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lab, cleanStale, have, skipReason } from './harness.js';
 import { CLIENT_BIN, PREFIX, type ClientKind } from './peers.js';
 import { runSelection } from './scenario.js';
-import { T, listing } from './observe.js';
+import { T, findingLines, listing } from './observe.js';
 
 const skip = skipReason() ?? (have('dnsmasq') ? undefined : 'dnsmasq (dnsmasq-base) is not installed');
 if (skip) console.warn(`interop/dnsmasq skipped: ${skip}`);
@@ -25,7 +25,7 @@ describe.skipIf(!!skip)('dnsmasq serving a shared link', () => {
       // --dhcp-authoritative: dnsmasq's Advertises carry Preference 255 (peers.ts), so every client,
       // dhcpcd included, may request at once (RFC 8415 §18.2.1).
       const r = await runSelection(lab, [{ kind: 'dnsmasq', pref: 255 }], CLIENTS, { runMs: 6000 });
-      const why = `\n${listing(r.seen)}\n${r.report.findings.map((f) => `${f.ruleId} ${f.frames.join(',')}: ${f.message}`).join('\n')}`;
+      const why = `\n${listing(r.seen)}\n${findingLines(r.report)}`;
       const server = r.serverAddr(0);
       const bound: string[] = [];
       for (let i = 0; i < CLIENTS.length; i++) {

@@ -130,3 +130,8 @@ export const T = {
 export function listing(seen: Seen[]): string {
   return seen.map((s) => `${s.frame} ${s.time.toFixed(6)} ${s.src} > ${s.dst} t${s.msgType}${s.inner ? `/${s.inner}` : ''} xid=${s.xid ?? '-'} pref=${s.preference ?? '-'} sid=${s.serverId ?? '-'}`).join('\n');
 }
+
+/** A report's findings, one line each (rule, frames, message), for a failed expectation's text. */
+export function findingLines(report: Report): string {
+  return report.findings.map((f) => `${f.ruleId} ${f.frames.join(',')}: ${f.message}`).join('\n');
+}

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Lab, cleanStale, have, skipReason } from './harness.js';
 import { CLIENT_BIN, SERVER_BIN, type ClientKind } from './peers.js';
 import { runSelection, type SelectionRun, type ServerSpec } from './scenario.js';
-import { T, listing, type Verdict } from './observe.js';
+import { T, findingLines, listing, type Verdict } from './observe.js';
 
 const skip = skipReason();
 if (skip) console.warn(`interop/preference skipped: ${skip}`);
@@ -159,7 +159,7 @@ describe.skipIf(!!skip)('server selection by real clients', () => {
       try {
         const r = await runSelection(lab, s.servers, [s.client]);
         const v = new View(r);
-        const why = `\n${listing(r.seen.filter((m) => m.transport === 'udp'))}\n${r.report.findings.map((f) => `${f.ruleId}: ${f.message}`).join('\n')}`;
+        const why = `\n${listing(r.seen.filter((m) => m.transport === 'udp'))}\n${findingLines(r.report)}`;
         // The exchange completed: a Reply with the lease from the chosen server.
         expect(s.chosen, `chosen server${why}`).toContain(v.chosen);
         expect(r.seen.some((m) => m.msgType === T.REPLY && m.src === r.serverAddr(v.chosen)), `reply${why}`).toBe(true);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lab, cleanStale, have, skipReason } from './harness.js';
 import { CLIENT_BIN, PREFIX, SERVER_BIN, type ClientKind } from './peers.js';
 import { runSelection, type ServerSpec } from './scenario.js';
-import { T, listing } from './observe.js';
+import { T, findingLines, listing } from './observe.js';
 
 const skip = skipReason();
 if (skip) console.warn(`interop/red skipped: ${skip}`);
@@ -38,7 +38,7 @@ describe.skipIf(!!skip)('RFC 6853 redundant servers with several clients', () =>
       const lab = new Lab('red');
       try {
         const r = await runSelection(lab, s.servers, s.clients, { runMs: 6000 });
-        const why = `\n${listing(r.seen)}\n${r.report.findings.map((f) => `${f.ruleId}: ${f.message}`).join('\n')}`;
+        const why = `\n${listing(r.seen)}\n${findingLines(r.report)}`;
         const primary = r.seen.find((m) => m.msgType === T.ADVERTISE && m.src === r.serverAddr(0))?.serverId;
         expect(primary, why).toBeDefined();
         for (let i = 0; i < s.clients.length; i++) {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lab, cleanStale, have, skipReason, sleep } from './harness.js';
 import { CLIENTS, CLIENT_BIN, SERVERS, SERVER_BIN, dhcrelay, dibblerRelay, type ClientKind, type ServerKind } from './peers.js';
-import { judge, listing, messages, T, type RelayLevel, type Seen, type Verdict } from './observe.js';
+import { findingLines, judge, listing, messages, T, type RelayLevel, type Seen, type Verdict } from './observe.js';
 
 const skip = skipReason();
 if (skip) console.warn(`interop/relay skipped: ${skip}`);
@@ -127,7 +127,7 @@ describe.skipIf(!!skip)('relayed exchanges through real relays', () => {
         const capture = await cap.stop();
         const seen = await messages(capture);
         const { report, verdicts } = await judge(capture);
-        const why = `\n${listing(seen)}\n${report.findings.map((f) => `${f.ruleId} ${f.frames.join(',')}: ${f.message}`).join('\n')}\n${relay.log().slice(-1500)}`;
+        const why = `\n${listing(seen)}\n${findingLines(report)}\n${relay.log().slice(-1500)}`;
         const fwd = seen.filter((m) => m.msgType === T.RELAY_FORW);
         const repl = seen.filter((m) => m.msgType === T.RELAY_REPL);
         // What the relay did: one level, hop-count 0, its address on the client's link as link-address,
@@ -191,7 +191,7 @@ describe.skipIf(!!skip)('relayed exchanges through real relays', () => {
       const capture = await cap.stop();
       const seen = await messages(capture);
       const { report, verdicts } = await judge(capture);
-      const why = `\n${listing(seen)}\n${report.findings.map((f) => `${f.ruleId} ${f.frames.join(',')}: ${f.message}`).join('\n')}\n${upper.log().slice(-1500)}`;
+      const why = `\n${listing(seen)}\n${findingLines(report)}\n${upper.log().slice(-1500)}`;
       // dhcrelay's level (inner) as it arrives from below, and inside dibbler-relay's (outer) upwards.
       const ifid = seen.find((m) => m.msgType === T.RELAY_FORW)?.relays?.[0].interfaceId;
       expect(ifid, why).toBeDefined();
