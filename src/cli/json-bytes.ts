@@ -2,6 +2,8 @@
 // `JSON.stringify(value) + '\n'`, without building each line as a string first and encoding it again.
 // On Node 20, JSON.stringify and the string → Buffer step took more than half of `decode`'s time.
 
+import { writeIpv6 } from '../net/address.js';
+
 /** Octets gathered before they are handed to the sink. */
 const CHUNK = 1 << 16;
 
@@ -11,6 +13,7 @@ const INDEX_LIKE = /^(?:0|[1-9][0-9]*)$/;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const HEX = '0123456789abcdef';
+const HEX_CODES = Uint8Array.from(HEX, (c) => c.charCodeAt(0));
 
 /** The short escapes JSON.stringify writes for these control characters (RFC 8259 §7); others get \u00XX. */
 const SHORT_ESCAPE: ReadonlyMap<number, number> = new Map([
@@ -33,7 +36,7 @@ export class JsonLineWriter {
   /** Writes `JSON.stringify(value)` and a newline. */
   line(value: unknown): void {
     this.#value(value, false);
-    this.#endLine();
+    this.endLine();
   }
 
   /**
@@ -46,17 +49,17 @@ export class JsonLineWriter {
       // A shared key, or an index-like one (a merged object would list it first): the spread's own order.
       if (Object.prototype.hasOwnProperty.call(head, k) || INDEX_LIKE.test(k)) { this.line({ ...head, ...body }); return; }
     }
-    this.#byte(0x7b);
+    this.byte(0x7b);
     let first = true;
     first = this.#fields(head, first);
     this.#fields(b, first);
-    this.#byte(0x7d);
-    this.#endLine();
+    this.byte(0x7d);
+    this.endLine();
   }
 
   /** The newline after a line; whole lines are handed on once a chunk is nearly full. */
-  #endLine(): void {
-    this.#byte(0x0a);
+  endLine(): void {
+    this.byte(0x0a);
     if (this.#n >= CHUNK - 4096) this.flush();
   }
 
@@ -67,13 +70,86 @@ export class JsonLineWriter {
     this.#n = 0;
   }
 
+  // ---- Pieces of a line, for writers that know their line's shape (decode-line.ts). Each writes
+  // exactly what JSON.stringify writes for the same value at that place; the caller writes the
+  // punctuation and keys between them and ends the line with `endLine`.
+
+  /** Octets that are already JSON text (keys and punctuation made once, ahead of time). */
+  raw(octets: Uint8Array): void {
+    const k = octets.length;
+    this.#room(k);
+    const buf = this.#buf;
+    const n = this.#n;
+    if (k > 16) buf.set(octets, n); // a copy in one call beats a loop from about 16 octets on
+    else for (let i = 0; i < k; i++) buf[n + i] = octets[i];
+    this.#n = n + k;
+  }
+
+  /** A member's value (undefined, functions and symbols are the caller's to leave out). */
+  value(v: unknown): void {
+    this.#value(v, false);
+  }
+
+  /** The string `toHex(b, s, n)` (lowercase, no separators), quoted. */
+  hex(b: Uint8Array, s: number, n: number): void {
+    this.#room(2 * n + 2);
+    const buf = this.#buf;
+    let at = this.#n;
+    buf[at++] = QUOTE;
+    for (let i = s; i < s + n; i++) {
+      const v = b[i];
+      buf[at++] = HEX_CODES[v >> 4];
+      buf[at++] = HEX_CODES[v & 15];
+    }
+    buf[at++] = QUOTE;
+    this.#n = at;
+  }
+
+  /** The string `colonHex(b, s, n)` (lowercase octets joined by ':'), quoted. */
+  colonHex(b: Uint8Array, s: number, n: number): void {
+    this.#room(3 * n + 2);
+    const buf = this.#buf;
+    let at = this.#n;
+    buf[at++] = QUOTE;
+    for (let i = s; i < s + n; i++) {
+      if (i > s) buf[at++] = 0x3a;
+      const v = b[i];
+      buf[at++] = HEX_CODES[v >> 4];
+      buf[at++] = HEX_CODES[v & 15];
+    }
+    buf[at++] = QUOTE;
+    this.#n = at;
+  }
+
+  /** The string `formatIpv6(b, o)` (RFC 5952 text), quoted. */
+  ipv6(b: Uint8Array, o: number): void {
+    this.#room(41);
+    const buf = this.#buf;
+    buf[this.#n] = QUOTE;
+    const end = writeIpv6(b, o, buf, this.#n + 1);
+    buf[end] = QUOTE;
+    this.#n = end + 1;
+  }
+
+  /** The string `formatIpv4(b, o)` (dotted quad), quoted. */
+  ipv4(b: Uint8Array, o: number): void {
+    this.#room(17);
+    this.byte(QUOTE);
+    for (let i = 0; i < 4; i++) {
+      if (i > 0) this.byte(0x2e);
+      this.number(b[o + i]);
+    }
+    this.byte(QUOTE);
+  }
+
   #room(k: number): void {
     if (this.#n + k <= this.#buf.length) return;
     this.flush();
     if (k > this.#buf.length) this.#buf = Buffer.allocUnsafe(Math.max(k, 2 * this.#buf.length));
   }
 
-  #byte(c: number): void {
+  /** One octet of JSON punctuation (an ASCII character). */
+  byte(c: number): void {
     if (this.#n === this.#buf.length) this.#room(1);
     this.#buf[this.#n++] = c;
   }
@@ -91,10 +167,10 @@ export class JsonLineWriter {
   #value(v: unknown, inArray: boolean): void {
     switch (typeof v) {
       case 'string':
-        this.#string(v);
+        this.string(v);
         return;
       case 'number':
-        this.#number(v);
+        this.number(v);
         return;
       case 'boolean':
         this.#ascii(v ? 'true' : 'false');
@@ -120,24 +196,67 @@ export class JsonLineWriter {
     this.#utf8(text);
   }
 
-  #number(x: number): void {
-    if (!Number.isFinite(x)) { this.#ascii('null'); return; }
-    if (Number.isInteger(x) && x >= 0 && x < 0x40000000) {
-      // Digits written directly: most numbers here are codes, lengths, frames and ports.
-      this.#room(10);
-      const buf = this.#buf;
-      if (x < 10) { buf[this.#n++] = 0x30 + x; return; }
-      let digits = 0;
-      for (let y = x; y > 0; y = (y / 10) | 0) digits++;
-      let n = this.#n + digits;
-      this.#n = n;
-      for (let y = x; y > 0; y = (y / 10) | 0) buf[--n] = 0x30 + (y % 10);
-      return;
-    }
-    this.#ascii(String(x)); // -0 → "0", exponents and fractions as JSON.stringify writes them
+  /** A number as JSON.stringify writes it (null when not finite). */
+  number(x: number): void {
+    // Digits written directly: most numbers here are codes, lengths, frames, ports and 32-bit fields.
+    if (x >= 0 && x <= 0xffffffff && Number.isInteger(x)) this.uint(x);
+    else if (!Number.isFinite(x)) this.#ascii('null');
+    else this.#ascii(String(x)); // exponents and fractions as JSON.stringify writes them
   }
 
-  #string(s: string): void {
+  /** An integer the caller knows is in 0..2^32-1 (-0 included: written "0"), as its decimal digits. */
+  uint(x: number): void {
+    this.#room(10);
+    const buf = this.#buf;
+    let n = this.#n;
+    if (x < 10) {
+      buf[n] = 0x30 + x;
+      this.#n = n + 1;
+      return;
+    }
+    n += x < 100 ? 2 : x < 1e3 ? 3 : x < 1e4 ? 4 : x < 1e5 ? 5 : x < 1e6 ? 6 : x < 1e7 ? 7 : x < 1e8 ? 8 : x < 1e9 ? 9 : 10;
+    this.#n = n;
+    let y = x;
+    while (y >= 10) {
+      const q = (y / 10) >>> 0;
+      buf[--n] = 0x30 + (y - 10 * q);
+      y = q;
+    }
+    buf[n - 1] = 0x30 + y;
+  }
+
+  /**
+   * `Number(x.toFixed(6))` as JSON.stringify writes it (capture times: seconds with 6 decimals).
+   * Below 2^32 doubles lie less than 10^-6 apart, so the shortest text that reads back as that number
+   * is toFixed's own digits without trailing zeros (no shorter decimal is within half a spacing).
+   * The digits come from integer arithmetic; from toFixed itself when the micro-seconds are within
+   * 10^-6 of a half, where the rounded product might round the other way.
+   */
+  fixed6(x: number): void {
+    if (!(x >= 0 && x < 0x100000000)) { this.number(Number(x.toFixed(6))); return; }
+    let whole = Math.floor(x);
+    const micro = (x - whole) * 1e6; // x - whole is exact; the product is within 10^-9 of the true one
+    const frac = micro - Math.floor(micro);
+    if (frac > 0.499999 && frac < 0.500001) { this.number(Number(x.toFixed(6))); return; } // toFixed decides a tie
+    let digits = Math.round(micro);
+    if (digits === 1e6) { whole += 1; digits = 0; }
+    this.uint(whole);
+    if (digits === 0) return;
+    this.#room(7);
+    const buf = this.#buf;
+    let end = this.#n + 7;
+    while (digits % 10 === 0) { digits /= 10; end--; }
+    buf[this.#n] = 0x2e;
+    for (let i = end - 1; i > this.#n; i--) {
+      const q = (digits / 10) >>> 0;
+      buf[i] = 0x30 + (digits - 10 * q);
+      digits = q;
+    }
+    this.#n = end;
+  }
+
+  /** A string, quoted and escaped as JSON.stringify writes it, as UTF-8. */
+  string(s: string): void {
     this.#room(s.length + 2);
     const buf = this.#buf;
     let n = this.#n;
@@ -151,7 +270,7 @@ export class JsonLineWriter {
     }
     this.#n = n;
     if (i < s.length) this.#stringRest(s, i);
-    this.#byte(QUOTE);
+    this.byte(QUOTE);
   }
 
   /** The rest of a string from index `i`, escaping and encoding as JSON.stringify and UTF-8 do. */
@@ -209,18 +328,18 @@ export class JsonLineWriter {
   }
 
   #array(a: readonly unknown[]): void {
-    this.#byte(0x5b);
+    this.byte(0x5b);
     for (let i = 0; i < a.length; i++) {
-      if (i > 0) this.#byte(0x2c);
+      if (i > 0) this.byte(0x2c);
       this.#value(a[i], true);
     }
-    this.#byte(0x5d);
+    this.byte(0x5d);
   }
 
   #object(o: Record<string, unknown>): void {
-    this.#byte(0x7b);
+    this.byte(0x7b);
     this.#fields(o, true);
-    this.#byte(0x7d);
+    this.byte(0x7d);
   }
 
   /**
@@ -238,10 +357,10 @@ export class JsonLineWriter {
       const exotic = typeof v === 'object' && v !== null && !Array.isArray(v) && !isPlain(v);
       const text = exotic ? JSON.stringify(v) : undefined;
       if (exotic && text === undefined) continue;
-      if (!first) this.#byte(0x2c);
+      if (!first) this.byte(0x2c);
       first = false;
-      this.#string(k);
-      this.#byte(0x3a);
+      this.string(k);
+      this.byte(0x3a);
       if (text !== undefined) this.#utf8(text);
       else this.#value(v, false);
     }

@@ -6,6 +6,7 @@ import { buildProgram, type Invocation } from './program.js';
 import { colorLevel, processIo, type CliIo } from './io.js';
 import { openTextSink } from './output.js';
 import { JsonLineWriter } from './json-bytes.js';
+import { DecodeLineWriter } from './decode-line.js';
 import { analyze, decode } from '../index.js';
 import { InputError } from '../capture/source.js';
 import { ConfigError, loadConfig, loadProfile, loadRules, type UserConfig } from '../engine/load.js';
@@ -40,14 +41,11 @@ async function run(inv: Invocation, io: CliIo): Promise<number> {
   if (inv.command === 'decode') {
     const sink = openTextSink(inv.options.output, io);
     const lines = new JsonLineWriter((octets) => sink.writeBytes(octets));
+    const decodeLines = new DecodeLineWriter(lines);
     try {
-      const result = await decode(inv.files, (record, codec) => {
-        // One line: the capture fields, then the message's JSON form (DESIGN.md `decode`).
-        lines.merged({
-          input: record.input, frame: record.frame, time: Number(record.time.toFixed(6)),
-          src: record.src, dst: record.dst, srcPort: record.srcPort, dstPort: record.dstPort, transport: record.transport,
-        }, codec.toJson(record.message));
-      }, { profile: inv.options.profile, config, bulkPorts: inv.options.bulkPort });
+      // One line per message: the capture fields, then the message's JSON form (DESIGN.md `decode`).
+      const result = await decode(inv.files, (record, codec) => decodeLines.write(record, codec),
+        { profile: inv.options.profile, config, bulkPorts: inv.options.bulkPort });
       failIfNothingRead(result.inputs);
     } finally {
       lines.flush();

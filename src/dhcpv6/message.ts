@@ -37,7 +37,7 @@ export const HEADER_LENGTH: Readonly<Record<MessageFormat, number>> = {
 };
 
 /** Header length by message type (the same as HEADER_LENGTH[messageFormat(t)]). */
-function headerLength(msgType: number): number {
+export function headerLength(msgType: number): number {
   if (msgType === 12 || msgType === 13) return 34;
   if (msgType >= 24 && msgType <= 35) return 8;
   return 4;
@@ -46,6 +46,9 @@ function headerLength(msgType: number): number {
 /** Shape bits of a code in `OptionRules.shape`. */
 const SH_OPTIONS = 1; // body continues with options
 const SH_MESSAGE = 2; // body continues with one message
+/** `OptionRules.holds`: the body continues with options, or with one message. */
+export const HOLDS_OPTIONS = SH_OPTIONS;
+export const HOLDS_MESSAGE = SH_MESSAGE;
 const SH_DYNAMIC = 4; // the prefix before them is computed from the body
 const SH_CHECK = 8; // the codec has a `check`
 
@@ -86,6 +89,11 @@ export class OptionRules {
     }
   }
 
+  /** What a code's body holds after the codec's own fields: HOLDS_OPTIONS, HOLDS_MESSAGE or 0 (nothing). */
+  holds(code: number): number {
+    return this.shape[code] & (SH_OPTIONS | SH_MESSAGE);
+  }
+
   /** True when option-len `len` passes the code's length rule (`lengthProblem` would say nothing). */
   lengthOk(code: number, len: number): boolean {
     const f = this.fixed[code];
@@ -95,6 +103,13 @@ export class OptionRules {
     const m = this.multipleOf[code];
     return m === 0 || (len - min) % m === 0;
   }
+}
+
+/** Octets read in place: bytes[start, end). */
+export interface OctetRange {
+  bytes: Uint8Array;
+  start: number;
+  end: number;
 }
 
 /** Address texts of a relay message (RFC 8415 §9). */
@@ -122,6 +137,8 @@ export class DecodedMessage implements Dhcpv6Message {
   #asked: Dhcpv6Option | undefined;
   /** Relay messages: link-address and peer-address texts, once asked for. */
   #texts: RelayTexts | undefined;
+  /** `options` was assigned: the octets no longer tell what the message holds. */
+  #replaced: boolean;
 
   /**
    * The message in b[start, end); `depth` counts enclosing messages. `clean`: the octets are known
@@ -143,6 +160,7 @@ export class DecodedMessage implements Dhcpv6Message {
     this.#options = undefined;
     this.#asked = undefined;
     this.#texts = undefined;
+    this.#replaced = false;
     if (clean || (n >= header && cleanOptions(ctx, b, start + header, end, depth, 0))) return;
     // Something is wrong: walk everything now, so the anomaly list is complete and exact.
     const anomalies: Dhcpv6Anomaly[] = [];
@@ -216,7 +234,24 @@ export class DecodedMessage implements Dhcpv6Message {
     return o;
   }
 
-  set options(v: Dhcpv6Option[]) { this.#options = v; }
+  set options(v: Dhcpv6Option[]) {
+    this.#options = v;
+    this.#replaced = true;
+  }
+
+  /**
+   * Sets `r` to the octets of this message (its header, then its options) and returns true, when the
+   * message is clean (no anomaly at any depth) and its options were never assigned: then the octets
+   * say exactly what the message holds, and a reader may walk them in place instead of the tree
+   * (the decode line writer). Returns false otherwise.
+   */
+  octetsOf(r: OctetRange): boolean {
+    if (this.anomalies.length !== 0 || this.#replaced) return false;
+    r.bytes = this.#bytes;
+    r.start = this.#start;
+    r.end = this.#start + this.length;
+    return true;
+  }
 
   /**
    * Whether `other` occupies the same octets (header and options), compared in place. Only asked of
@@ -526,6 +561,17 @@ function walkClean(ctx: WalkContext, b: Uint8Array, o: number, end: number, msgD
     if ((sh & (SH_OPTIONS | SH_MESSAGE)) !== 0) fillClean(ctx, opt, sh, b, s, o, msgDepth);
   }
   return out;
+}
+
+/**
+ * Where the sub-options or the message of a clean option b[s..e) with this code begin (after the
+ * codec's own fields, as `fillClean` finds them); only asked of codes that hold one (`holds`).
+ */
+export function contentStart(ctx: WalkContext, code: number, b: Uint8Array, s: number, e: number): number {
+  const sh = ctx.rules.shape[code];
+  return s + ((sh & SH_DYNAMIC) !== 0
+    ? (ctx.codecFor(code).body!.prefix as (d: Uint8Array) => number)(view(b, s, e))
+    : ctx.rules.prefix[code]);
 }
 
 /** What a clean container option b[s..e) holds: its sub-options or its message. */

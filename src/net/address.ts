@@ -39,6 +39,15 @@ export function formatIpv6(bytes: Uint8Array, offset = 0): string {
 const groups = new Int32Array(8);
 
 function formatIpv6Text(bytes: Uint8Array, offset: number): string {
+  // Character codes into a scratch array, then one flat string (no chain of concatenations).
+  return textOf(writeIpv6(bytes, offset, codes, 0));
+}
+
+/**
+ * Writes the RFC 5952 text of the address in bytes[offset, offset + 16) as ASCII into `out` from
+ * `at` (at most 39 octets) and returns where it ends: `formatIpv6`'s text, without making a string.
+ */
+export function writeIpv6(bytes: Uint8Array, offset: number, out: Uint8Array, at: number): number {
   for (let i = 0; i < 8; i++) groups[i] = (bytes[offset + 2 * i] << 8) | bytes[offset + 2 * i + 1];
   let bestStart = -1;
   let bestLen = 0;
@@ -50,36 +59,44 @@ function formatIpv6Text(bytes: Uint8Array, offset: number): string {
     i = j;
   }
   if (bestLen < 2) bestStart = -1; // RFC 5952 §4.2.2: a single zero group is not shortened
+  let n = at;
   // RFC 5952 §5: IPv4-mapped addresses keep the dotted quad
   if (bestStart === 0 && bestLen === 5 && groups[5] === 0xffff) {
-    return `::ffff:${formatIpv4(bytes, offset + 12)}`;
+    out[n++] = 0x3a; out[n++] = 0x3a; // "::ffff:" then the dotted quad, as formatIpv4 writes it
+    for (let i = 0; i < 4; i++) out[n++] = 0x66;
+    for (let i = 12; i < 16; i++) {
+      out[n++] = i === 12 ? 0x3a : 0x2e;
+      const v = bytes[offset + i];
+      if (v >= 100) out[n++] = 0x30 + ((v / 100) | 0);
+      if (v >= 10) out[n++] = 0x30 + (((v / 10) | 0) % 10);
+      out[n++] = 0x30 + (v % 10);
+    }
+    return n;
   }
-  // Character codes into a scratch array, then one flat string (no chain of concatenations).
-  let n = 0;
   let afterGroup = false; // the last thing written is a group, so the next one needs a ':'
   for (let i = 0; i < 8; i++) {
     if (i === bestStart) {
-      codes[n++] = 0x3a;
-      codes[n++] = 0x3a;
+      out[n++] = 0x3a;
+      out[n++] = 0x3a;
       i += bestLen - 1;
       afterGroup = false;
       continue;
     }
-    if (afterGroup) codes[n++] = 0x3a;
+    if (afterGroup) out[n++] = 0x3a;
     afterGroup = true;
     const g = groups[i];
-    if (g >= 0x1000) codes[n++] = HEX_CHAR[g >> 12];
-    if (g >= 0x100) codes[n++] = HEX_CHAR[(g >> 8) & 0xf];
-    if (g >= 0x10) codes[n++] = HEX_CHAR[(g >> 4) & 0xf];
-    codes[n++] = HEX_CHAR[g & 0xf];
+    if (g >= 0x1000) out[n++] = HEX_CHAR[g >> 12];
+    if (g >= 0x100) out[n++] = HEX_CHAR[(g >> 8) & 0xf];
+    if (g >= 0x10) out[n++] = HEX_CHAR[(g >> 4) & 0xf];
+    out[n++] = HEX_CHAR[g & 0xf];
   }
-  return textOf(n);
+  return n;
 }
 
 /** Character codes of the hex digits. */
 const HEX_CHAR: readonly number[] = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 /** Character codes of the text being built (an IPv6 text is at most 39, a memoized hex text 64). */
-const codes = new Uint16Array(64);
+const codes = new Uint8Array(64);
 /** One array per text length, reused: changing one array's length would reallocate its store each time. */
 const codeArrays: number[][] = [];
 

@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { JsonLineWriter } from '../../src/cli/json-bytes.js';
+import { formatIpv4, formatIpv6, toHex } from '../../src/net/address.js';
+import { colonHex } from '../../src/dhcpv6/options/primitives.js';
 
 /** What the writer hands its sink, as one text (the sink copies: the writer reuses its buffer). */
 function written(write: (w: JsonLineWriter) => void): { text: string; chunks: number } {
@@ -67,5 +69,58 @@ describe('JsonLineWriter', () => {
 
   it('fails on a bigint as JSON.stringify does', () => {
     expect(() => line({ n: 1n })).toThrow(TypeError);
+  });
+});
+
+describe('JsonLineWriter pieces (decode-line.ts)', () => {
+  /** One line made of pieces, as text. */
+  const pieces = (write: (w: JsonLineWriter) => void): string => written((w) => { write(w); w.endLine(); }).text;
+
+  it('writes unsigned integers and numbers as JSON.stringify does', () => {
+    const ints = [0, -0, 1, 9, 10, 99, 100, 65535, 999_999_999, 1_000_000_000, 0x7fffffff, 0x80000000, 0xffffffff];
+    for (const x of ints) expect(pieces((w) => w.uint(x))).toBe(`${JSON.stringify(x)}\n`);
+    fc.assert(fc.property(fc.integer({ min: 0, max: 0xffffffff }), (x) => {
+      expect(pieces((w) => w.uint(x))).toBe(`${x}\n`);
+    }), { numRuns: 1000 });
+    fc.assert(fc.property(fc.oneof(fc.double(), fc.integer(), fc.constantFrom(0xffffffff + 1, -1, 2 ** 53)), (x) => {
+      expect(pieces((w) => w.number(x))).toBe(`${JSON.stringify(x)}\n`);
+    }), { numRuns: 1000 });
+  });
+
+  it('writes a capture time as JSON.stringify(Number(x.toFixed(6))), ties of toFixed included', () => {
+    const want = (x: number): string => `${JSON.stringify(Number(x.toFixed(6)))}\n`;
+    const special = [0, -0, 0.0000005, 0.0000015, 0.0078125, 1732262400.0078125, 1732262400.123456, 1732262400.9999995,
+      4294967295.9999995, 2 ** 32 - 2 ** -20, 2 ** 32, 2 ** 40 + 0.5, -1.5, 1e21, NaN, Infinity, -Infinity];
+    for (const x of special) expect(pieces((w) => w.fixed6(x))).toBe(want(x));
+    fc.assert(fc.property(fc.oneof(
+      fc.double({ min: 0, max: 2 ** 33, noNaN: true }),
+      fc.integer({ min: 0, max: 2 ** 32 - 1 }).chain((s) => fc.nat(1023).map((k) => s + k / 1024)), // exact binary fractions: ties
+      fc.integer({ min: 1_600_000_000, max: 1_900_000_000 }).chain((s) => fc.nat(999_999).map((us) => s + us / 1e6)),
+    ), (x) => {
+      expect(pieces((w) => w.fixed6(x))).toBe(want(x));
+    }), { numRuns: 5000 });
+  });
+
+  it('writes octets as hex, colon hex, IPv6 and IPv4 text, quoted, as the text helpers make them', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 80 }), fc.nat(), fc.nat(), (b, i, j) => {
+      const s = b.length ? i % b.length : 0;
+      const n = b.length - s ? j % (b.length - s + 1) : 0;
+      expect(pieces((w) => w.hex(b, s, n))).toBe(`"${toHex(b, s, n)}"\n`);
+      expect(pieces((w) => w.colonHex(b, s, n))).toBe(`"${colonHex(b, s, n)}"\n`);
+    }), { numRuns: 1000 });
+    const group = fc.oneof(fc.constant(0), fc.constant(0xffff), fc.integer({ min: 0, max: 0xffff }));
+    const address = fc.array(group, { minLength: 8, maxLength: 8 }).map((g) => Uint8Array.from(g.flatMap((x) => [x >> 8, x & 0xff])));
+    const mapped = fc.uint8Array({ minLength: 4, maxLength: 4 }).map((v4) => Uint8Array.from([...new Array<number>(10).fill(0), 0xff, 0xff, ...v4]));
+    fc.assert(fc.property(fc.oneof(address, mapped, fc.uint8Array({ minLength: 16, maxLength: 16 })), (a) => {
+      expect(pieces((w) => w.ipv6(a, 0))).toBe(`"${formatIpv6(a)}"\n`);
+      expect(pieces((w) => w.ipv4(a, 12))).toBe(`"${formatIpv4(a, 12)}"\n`);
+    }), { numRuns: 2000 });
+  });
+
+  it('copies ready-made octets, short and long, across chunks', () => {
+    const parts = ['{', '"a":', 'x'.repeat(16), 'y'.repeat(17), 'z'.repeat(5000)].map((t) => new TextEncoder().encode(t));
+    const { text, chunks } = written((w) => { for (let i = 0; i < 100; i++) { for (const p of parts) w.raw(p); w.endLine(); } });
+    expect(chunks).toBeGreaterThan(2);
+    expect(text).toBe(`{"a":${'x'.repeat(16)}${'y'.repeat(17)}${'z'.repeat(5000)}\n`.repeat(100));
   });
 });

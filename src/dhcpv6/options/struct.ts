@@ -39,8 +39,20 @@ export interface StructOptions {
   derive?(value: OptionValue, names: NameRegistry): void;
 }
 
+/** A codec built by `struct`: its declaration stays readable, so a body can be read field by field in place. */
+export interface StructCodec extends OptionCodec {
+  readonly fields: readonly Field[];
+  /** `decode` adds display-only fields after the declared ones (StructOptions.derive). */
+  readonly derives: boolean;
+}
+
+/** Whether a codec was built by `struct`. */
+export function isStructCodec(codec: OptionCodec): codec is StructCodec {
+  return (codec as Partial<StructCodec>).fields !== undefined;
+}
+
 /** Builds a codec from its fields. */
-export function struct(kind: string, fields: readonly Field[], opts: StructOptions = {}): OptionCodec {
+export function struct(kind: string, fields: readonly Field[], opts: StructOptions = {}): StructCodec {
   let fixedSize = 0;
   let dynamic = false;
   let rest: RestType | undefined;
@@ -183,7 +195,9 @@ export function struct(kind: string, fields: readonly Field[], opts: StructOptio
     return out;
   };
 
-  return { kind, length, body, check: needsCheck ? check : undefined, decode, encode, encodingLength };
+  return {
+    kind, length, body, check: needsCheck ? check : undefined, decode, encode, encodingLength, fields, derives: opts.derive !== undefined,
+  };
 }
 
 function decodeRest(t: RestType, r: Uint8Array): unknown {
