@@ -166,11 +166,28 @@ export async function runInput(run: PipelineRun): Promise<InputSummary> {
     : undefined;
   clock?.unref();
 
+  // A capture anomaly names the frame its damaged record would have been (the next frame number); that
+  // frame exists only if a later record is read. So the anomaly waits for that frame, and when the input
+  // ends first, its evidence is the last frame read (none when no frame was read at all).
+  let held: Array<CaptureAnomaly & { frame: number }> = [];
+  const captureAnomaly = (a: CaptureAnomaly, frames: number[], message = a.message): void => emitAnomaly({
+    layer: 'capture', name: a.name, message, frames, time: lastTime,
+  });
+  const releaseHeld = (upTo: number): void => {
+    const waiting = held;
+    held = [];
+    for (const a of waiting) {
+      if (a.frame <= upTo) captureAnomaly(a, [a.frame]);
+      else held.push(a);
+    }
+  };
+
   let summary: Awaited<ReturnType<typeof readCapture>>;
   try {
     summary = await readCapture(run.source, {
     info: (i: CaptureInfo) => { info = i; },
     frame: (f: Frame) => {
+      if (held.length > 0) releaseHeld(f.index);
       stats.frames++;
       lastFrame = f.index;
       lastTime = frameTime(f);
@@ -180,15 +197,21 @@ export async function runInput(run: PipelineRun): Promise<InputSummary> {
         if (lastTime - lastAdvance >= 1) advance(lastTime);
       }
     },
-    anomaly: (a: CaptureAnomaly) => emitAnomaly({
-      layer: 'capture', name: a.name, message: a.message, frames: a.frame !== undefined ? [a.frame] : [], time: lastTime,
-    }),
+    anomaly: (a: CaptureAnomaly) => {
+      if (a.frame === undefined) captureAnomaly(a, []);
+      else if (a.frame <= lastFrame) captureAnomaly(a, [a.frame]);
+      else held.push({ ...a, frame: a.frame });
+    },
   }, {
     onProgress: run.onProgress ? (read: number, total: number | undefined) => run.onProgress!(read, total, lastFrame) : undefined,
   });
   } finally {
     if (clock !== undefined) clearInterval(clock);
   }
+  for (const a of held) {
+    captureAnomaly(a, lastFrame > 0 ? [lastFrame] : [], lastFrame > 0 ? `${a.message} (after frame ${lastFrame}, the last one read)` : a.message);
+  }
+  held = [];
 
   net.finish(lastTime);
   bulk?.finish(lastFrame, lastTime);

@@ -100,6 +100,9 @@ export async function readCapture(input: CaptureInput, sink: CaptureSink, option
   };
   let parser = createCaptureParser(inner, parserOptions);
   let readError: unknown;
+  // Only a failing input is a read error. What the sink throws is a programmer error further down the
+  // pipeline: it is rethrown as it is, never reported as damage to the capture.
+  let sinkError: { error: unknown } | undefined;
 
   const startGzip = (): void => {
     compressed = true;
@@ -107,10 +110,20 @@ export async function readCapture(input: CaptureInput, sink: CaptureSink, option
     const gz = createGunzip();
     gunzip = gz;
     let inflated = 0;
-    gz.on('data', (c: Buffer) => { inflated += c.length; parser.push(c); });
+    gz.on('data', (c: Buffer) => {
+      if (sinkError) return;
+      inflated += c.length;
+      try {
+        parser.push(c);
+      } catch (e) {
+        sinkError = { error: e };
+        gz.destroy(e instanceof Error ? e : new Error(String(e))); // 'error' settles gzipDone (see below)
+      }
+    });
     gzipDone = new Promise<void>((resolve) => {
       gz.on('end', resolve);
       gz.on('error', (e: Error) => {
+        if (sinkError) { resolve(); return; }
         sink.anomaly({
           name: 'capture.gzip_error',
           message: `the gzip data is corrupt (${e.message}) after ${inflated} decompressed bytes`,
@@ -152,9 +165,19 @@ export async function readCapture(input: CaptureInput, sink: CaptureSink, option
     }
   };
 
+  const chunks = stream[Symbol.asyncIterator]();
   try {
     let decided = false;
-    for await (const raw of stream) {
+    for (;;) {
+      let next: IteratorResult<Uint8Array | string>;
+      try {
+        next = await chunks.next();
+      } catch (e) {
+        readError = e;
+        break;
+      }
+      if (next.done) break;
+      const raw = next.value;
       // A plain Uint8Array view: every frame and option below is a subarray of it, and Buffer's
       // subarray (a FastBuffer per call) costs several times Uint8Array's on the per-packet path.
       const buf: Uint8Array = typeof raw === 'string' ? Buffer.from(raw) : raw;
@@ -174,10 +197,14 @@ export async function readCapture(input: CaptureInput, sink: CaptureSink, option
       } else {
         await deliver(chunk);
       }
+      if (sinkError) throw sinkError.error;
       if (parser.failed) break;
     }
   } catch (e) {
-    readError = e;
+    // From the sink: stop the input (a file's read-ahead, a pipe) and let the error through.
+    gunzip?.destroy();
+    await chunks.return?.()?.catch(() => undefined);
+    throw e;
   } finally {
     await handle?.close().catch(() => undefined);
   }
@@ -191,6 +218,7 @@ export async function readCapture(input: CaptureInput, sink: CaptureSink, option
     await inflate(held);
     if (!gunzip.destroyed) gunzip.end();
     await gzipDone;
+    if (sinkError) throw sinkError.error;
   }
   if (readError !== undefined) {
     sink.anomaly({

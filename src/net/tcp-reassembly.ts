@@ -306,7 +306,12 @@ export class TcpReassembler {
     if (this.passive.size <= this.limits.maxLight) return;
     const [oldKey, old] = this.passive.entries().next().value as [string, Conn];
     this.passive.delete(oldKey);
-    if (old.state === LIGHT) this.settlePending(old, 'other');
+    if (old.state === LIGHT) {
+      this.settlePending(old, 'other');
+      // With `tcp.max-light` 0 the connection just added is the one forgotten: it is not tracked, so
+      // it is not a bulk candidate either, and its frames are other traffic from now on.
+      if (old === c) old.state = REJECTED;
+    }
     if (!this.lightLimitReported) {
       this.lightLimitReported = true;
       this.ev.anomaly({

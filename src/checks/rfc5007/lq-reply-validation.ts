@@ -32,6 +32,8 @@ export const lqReplyValidation: RuleModule<Events> = {
         if (reported.size > 10000) reported.clear();
         ctx.report({ messageId: 'relayed-reply', frames: r.frames, time: r.time, xid: inner.xid, client: { address: relays[relays.length - 1].peerAddress } });
       },
+      // The hops of one reply are within one input: the next capture starts afresh.
+      'capture:end': () => reported.clear(),
     };
   },
 };

@@ -28,6 +28,8 @@ export const blqNoRelaying: RuleModule<Events> = {
           data: { type: inner.msgType === done ? 'LEASEQUERY-DONE' : 'LEASEQUERY-DATA' },
         });
       },
+      // The hops of one message are within one input: the next capture starts afresh.
+      'capture:end': () => reported.clear(),
     };
   },
 };

@@ -1,11 +1,11 @@
 // RED-SERVER-PREFERENCE-SUPPORT: in a redundant set the servers are told apart by the Preference they
 // advertise, one primary at 255 and the others lower (RFC 6853 §5.1, §6). Graded INFO: two servers
-// answering one Solicit with the same value, or several servers and none at 255. A malformed
-// Preference option is V6-PREF-OPTION-FORMAT's.
+// answering one Solicit with the same value, or several servers and none at 255 (inconclusive when the
+// capture ended before the client's first RT was over). A malformed Preference option is V6-PREF-OPTION-FORMAT's.
 import type { Events } from '../../correlate/events.js';
 import type { ServerResponse } from '../../correlate/client-events.js';
 import type { RuleModule } from '../../engine/types.js';
-import { framesOf, partyOf } from '../client-common.js';
+import { FIRST_RT_MIN, framesOf, partyOf } from '../client-common.js';
 
 export const redServerPreferenceSupport: RuleModule<Events> = {
   create(ctx) {
@@ -40,7 +40,15 @@ export const redServerPreferenceSupport: RuleModule<Events> = {
           seen.set(a.preference, a);
         }
         if (!seen.has(255)) {
-          ctx.report({ ...base, messageId: 'no-primary', data: { servers: byServer.size, prefs: ads.map((a) => a.preference).join('/') } });
+          const data = { servers: byServer.size, prefs: ads.map((a) => a.preference).join('/') };
+          // The client collects Advertises for its first RT (RFC 8415 §18.2.1): a capture that stops
+          // sooner cannot show that no primary answered.
+          const after = tx.endTime - tx.requests[0].time;
+          if (tx.end === 'capture-end' && after < FIRST_RT_MIN) {
+            ctx.report({ ...base, messageId: 'no-primary-cut', verdict: 'inconclusive', data: { ...data, after: Math.round(after * 1000) } });
+          } else {
+            ctx.report({ ...base, messageId: 'no-primary', data });
+          }
         }
       },
     };

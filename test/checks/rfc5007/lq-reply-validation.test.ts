@@ -1,8 +1,10 @@
 // LQ-REPLY-VALIDATION: reply without Server-ID, with another Client-ID, with another xid, unmatched,
 // and a relay wrapping a LEASEQUERY-REPLY in a Relay-forward.
 import { describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
+import { analyze } from '../../../src/index.js';
 import { runRule } from '../../kit/rule-harness.js';
-import { REQUESTOR, REQUESTOR_ADDR, UdpScenario, duidLL, lq, lqExchange, m, opt, relay, scenarioEvents } from '../../kit/udp-scenario.js';
+import { REQUESTOR, REQUESTOR_ADDR, UdpScenario, duidLL, lq, lqExchange, m, opt, relay, scenarioEvents, scenarioPcapng } from '../../kit/udp-scenario.js';
 
 const ID = 'LQ-REPLY-VALIDATION';
 const q = lq.query(9, opt.lqQuery(1, '::', opt.iaAddr('2001:db8::77')));
@@ -21,6 +23,14 @@ describe(ID, () => {
   it('reports a relay forwarding a LEASEQUERY-REPLY upstream', () => {
     const sc = new UdpScenario().add({ time: 0, src: '2001:db8:1::1', dst: '2001:db8::a', srcPort: 547, dstPort: 547, message: relay(12, 0, '2001:db8:1::1', '2001:db8:5::5', lq.reply(11, duidLL(0x101))) });
     expect(run(sc)[0].slice(0, 5)).toEqual([ID, 'violation', 'error', [1], 11]);
+  });
+  it('reports the same relayed reply again in a second input of the run', async () => {
+    // The replies already reported were remembered across inputs (the BLQ-NO-RELAYING defect the
+    // pipeline fuzz test found, in the same form here).
+    const sc = new UdpScenario().add({ time: 0, src: '2001:db8:1::1', dst: '2001:db8::a', srcPort: 547, dstPort: 547, message: relay(12, 0, '2001:db8:1::1', '2001:db8:5::5', lq.reply(11, duidLL(0x101))) });
+    const input = (name: string) => ({ stream: Readable.from([scenarioPcapng(sc)]), name });
+    const report = await analyze([input('a'), input('b')]);
+    expect(report.findings.filter((f) => f.ruleId === ID && f.message.startsWith('A relay')).map((f) => [f.input, f.frames, f.xid])).toEqual([[0, [1], 11], [1, [1], 11]]);
   });
   it('accepts a proper reply', () => {
     expect(run(lqExchange(q, lq.reply(9, duidLL(0x101), lq.clientData())))).toEqual([]);

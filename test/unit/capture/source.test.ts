@@ -171,6 +171,28 @@ describe('readCapture', () => {
     expect(summary).toMatchObject({ frames: 2, failed: false, bytesRead: 246 });
   });
 
+  it('lets an error thrown by the sink through, from files, streams and gzip, instead of calling it a read error', async () => {
+    // A bug further down the pipeline (a check, a correlator) is not damage to the capture: before,
+    // it became `capture.read_error` and the rest of the input was silently not read.
+    const bytes = readFileSync(fixture('same-traffic.pcap'));
+    const gz = join(tmp, 'sink-error.pcap.gz');
+    writeFileSync(gz, gzipSync(bytes));
+    const inputs: CaptureInput[] = [
+      { path: fixture('same-traffic.pcap') }, { path: gz },
+      { stream: streamOf(bytes, 3), name: 'pipe' }, { stream: streamOf(gzipSync(bytes), 4), name: 'pipe.gz' },
+    ];
+    for (const input of inputs) {
+      const c = new Collector();
+      const sink = { ...c, info: c.info.bind(c), anomaly: c.anomaly.bind(c), frame: (f: Frame) => {
+        if (f.index === 2) throw new TypeError('a check went wrong');
+        c.frame(f);
+      } };
+      await expect(readCapture(input, sink), JSON.stringify(input)).rejects.toThrow(new TypeError('a check went wrong'));
+      expect(c.anomalies.map((a) => a.name)).toEqual([]);
+      expect(c.frames.map((f) => f.index)).toEqual([1]);
+    }
+  });
+
   it('rejects a stream that fails before its first byte', async () => {
     const s = new PassThrough();
     setImmediate(() => s.destroy(new Error('broken pipe')));

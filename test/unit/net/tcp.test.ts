@@ -148,4 +148,17 @@ describe('TCP limits', () => {
     expect(r.counts).toEqual({ dhcpv6: 0, other: 12, malformed: 0, dropped: 0 });
     expect(accountingOk(r)).toBe(true);
   });
+
+  it('tcp.max-light 0: no connection awaits detection, so every frame off the bulk ports is other at once', () => {
+    // Found by the pipeline fuzz test: the connection just added was the one forgotten, and its
+    // next segment without payload threw (a null list of held frames).
+    const c = conv(8080).handshake().send('client', MSG).fin('client').fin('server');
+    const packets = c.packets();
+    const r = run(packets, { 'tcp.max-light': 0, probe: () => true });
+    expect(r.anomalies.map((x) => [x.name, x.frames])).toEqual([['limit.tcp_light_connections', [1]]]);
+    expect(r.events).toEqual([]);
+    expect(packets).toHaveLength(9);
+    expect(r.counts).toEqual({ dhcpv6: 0, other: 9, malformed: 0, dropped: 0 });
+    expect(accountingOk(r)).toBe(true);
+  });
 });
