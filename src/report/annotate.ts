@@ -38,6 +38,16 @@ export interface AnnotateResult {
 const FLUSH_AT = 1 << 20;
 
 /**
+ * The finest if_tsresol exponent (9, 6, 3 or 0) whose 64-bit timestamp holds `tsSec`. A pcapng source
+ * may count in coarse units far past what nanoseconds can express (2⁶⁴ ns is about 1.8e10 s): its
+ * frames get an interface of their own at a coarser resolution instead of a wrapped timestamp.
+ */
+function resolutionFor(tsSec: number): number {
+  for (const exp of [9, 6, 3]) if (tsSec < 2 ** 64 / 10 ** exp) return exp;
+  return 0;
+}
+
+/**
  * Reads `input` again and writes it to `outPath` as pcapng with the findings of input `inputIndex`
  * as packet comments. One interface description per (input interface, link type), written before the
  * first packet that uses it (pcapng allows IDBs anywhere in a section).
@@ -74,11 +84,12 @@ export async function annotateCapture(input: CaptureInput, findings: Finding[], 
         if (i.format === 'pcap') tsresol = 6;
       },
       frame: (f: Frame) => {
-        const key = `${f.interfaceId}:${f.linkType}`;
+        const res = Math.min(tsresol, resolutionFor(f.tsSec));
+        const key = `${f.interfaceId}:${f.linkType}:${res}`;
         let id = ifaceOf.get(key);
         if (id === undefined) {
           id = interfaces.length;
-          const iface: PcapngInterface = { linkType: f.linkType, snaplen, tsresol };
+          const iface: PcapngInterface = { linkType: f.linkType, snaplen, tsresol: res };
           // The IDB alone: a one-interface header minus its 28-octet section header block.
           put(new PcapngWriter({ interfaces: [iface] }).header().subarray(28));
           interfaces.push(iface);

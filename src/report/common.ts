@@ -59,6 +59,16 @@ export function scopeKey(f: Finding): string {
 const XML_ILLEGAL = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 /** Escapes text for XML/HTML content and attribute values, dropping characters XML 1.0 forbids. */
+/**
+ * A capture time (seconds since the epoch) as ISO 8601 text. A pcapng interface may declare a
+ * resolution that puts its timestamps beyond what a Date holds (±8.64e12 s): those are written as
+ * the number of seconds.
+ */
+export function captureTimeText(seconds: number): string {
+  const d = new Date(seconds * 1000);
+  return Number.isNaN(d.getTime()) ? `${seconds} s after the epoch` : d.toISOString();
+}
+
 export function escapeXml(text: string): string {
   return text.replace(XML_ILLEGAL, '').replace(/[&<>"']/g, (c) =>
     c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;');

@@ -5,7 +5,7 @@
 import type { Finding, Report } from '../engine/types.js';
 import type { Ladder, LadderMessage } from './details.js';
 import type { Reporter } from './types.js';
-import { escapeXml as esc, failsRun, formatXid, gradeOf, scopeOf, statsLine, wiresharkFilter } from './common.js';
+import { captureTimeText, escapeXml as esc, failsRun, formatXid, gradeOf, scopeOf, statsLine, wiresharkFilter } from './common.js';
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1d2330;background:#fafbfc}
@@ -93,7 +93,7 @@ function renderMessage(m: LadderMessage, row: number, ladder: Ladder, t0: number
   const dir = x2 >= x1 ? 1 : -1;
   const xid = m.xid !== undefined ? ` xid ${formatXid(m.xid)}` : '';
   const label = `${m.name}${xid}${m.to < 0 ? ' (to all servers)' : ''}`;
-  const title = `frame ${m.frame} · ${new Date(m.time * 1000).toISOString()} · ${label}${rules.length ? ` · ${rules.join(', ')}` : ''}`;
+  const title = `frame ${m.frame} · ${captureTimeText(m.time)} · ${label}${rules.length ? ` · ${rules.join(', ')}` : ''}`;
   return `<g class="${cls.join(' ')}" data-frame="${m.frame}" data-from="${m.from}" data-to="${m.to}" data-type="${esc(m.name)}"` +
     `${m.xid !== undefined ? ` data-xid="${m.xid}"` : ''}${rules.length ? ` data-rules="${esc(rules.join(' '))}"` : ''}>` +
     `<title>${esc(title)}</title>` +
@@ -117,7 +117,7 @@ function renderLadder(ladder: Ladder, n: number, idx: ReturnType<typeof evidence
   }).join('');
   const msgs = ladder.messages.map((m, row) => renderMessage(m, row, ladder, t0, idx)).join('');
   const where = multi ? ` <span class="note">(${esc(report.inputs[ladder.input]?.path ?? '')})</span>` : '';
-  const start = ladder.messages.length ? ` · starts ${new Date(t0 * 1000).toISOString()}` : '';
+  const start = ladder.messages.length ? ` · starts ${captureTimeText(t0)}` : '';
   return `<figure class="ladder" id="ladder-${n}" data-kind="${ladder.kind}" data-input="${ladder.input}" data-scope="${esc(ladder.scope)}">` +
     `<figcaption>${esc(ladder.title)}${where}<span class="note">${esc(start)}</span></figcaption>` +
     `<svg class="ladder-svg" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +

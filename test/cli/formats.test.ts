@@ -8,7 +8,11 @@ import { all, parseXml } from './xml.js';
 import { analyze } from '../../src/index.js';
 import { ReportDetails } from '../../src/report/details.js';
 import { junitReporter } from '../../src/report/junit.js';
-import { escapeXml, failsRun, ruleScopeKind, scopeKey } from '../../src/report/common.js';
+import { captureTimeText, escapeXml, failsRun, ruleScopeKind, scopeKey } from '../../src/report/common.js';
+import { reporters } from '../../src/report/index.js';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Finding, Report } from '../../src/engine/types.js';
 
 const SAMPLE = 'fixtures/sample/sample.pcapng';
@@ -175,5 +179,46 @@ describe('several captures in one run', () => {
     const text = await runCli(['check', SAMPLE, IA_NA, '--no-color']);
     expect(text.stdout).toContain(`== ${SAMPLE} (pcapng, 39 frames)`);
     expect(text.stdout).toContain(`== ${IA_NA} (pcap, 4 frames)`);
+  });
+});
+
+describe('capture times beyond what a Date holds', () => {
+  it('every format renders a capture whose interface resolution puts timestamps past ±8.64e12 s', async () => {
+    // The sample again, with if_tsresol 0 (whole seconds) and the clock moved 1e13 s on: pcapng allows
+    // it, and the HTML ladders once threw "Invalid time value" on it (found by the pipeline fuzz test).
+    const { readRecords } = await import('../kit/capture-mutate.js');
+    const { writePcapng } = await import('../../src/capture/writer.js');
+    const recs = readRecords(new Uint8Array(readFileSync(SAMPLE))).recs;
+    const bytes = writePcapng({
+      interfaces: [{ linkType: recs[0].linkType, tsresol: 0 }],
+      packets: recs.map((x, i) => ({ interfaceId: 0, tsSec: 1e13 + i, tsNsec: 0, data: x.data, origLength: x.origLength })),
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'dhcp6audit-time-'));
+    try {
+      const file = join(dir, 'far-future.pcapng');
+      writeFileSync(file, bytes);
+      const details = new ReportDetails({ ladders: true });
+      const report = await analyze([file], { details });
+      expect(report.stats.frames).toBe(39);
+      expect(report.stats.clientSessions).toBe(2);
+      const ctx = { chalk: new Chalk({ level: 0 }), failOn: 'error' as const, details };
+      for (const [name, reporter] of reporters) {
+        expect(() => reporter(report, ctx), name).not.toThrow();
+      }
+      const html = reporters.get('html')!(report, ctx);
+      expect(html).toContain(`frame 7 · ${1e13 + 6} s after the epoch`);
+      expect(captureTimeText(0)).toBe('1970-01-01T00:00:00.000Z');
+      // The annotated copy keeps them: nanoseconds cannot count that far in 64 bits, so its interface
+      // takes a coarser resolution instead of a wrapped timestamp.
+      const { annotateCapture } = await import('../../src/report/annotate.js');
+      const { readCapture } = await import('../../src/capture/source.js');
+      const copy = join(dir, 'annotated.pcapng');
+      await annotateCapture({ path: file }, report.findings, 0, copy);
+      const times: number[] = [];
+      await readCapture({ path: copy }, { info: () => undefined, frame: (f) => { times.push(f.tsSec); }, anomaly: () => undefined });
+      expect(times).toEqual(recs.map((_, i) => 1e13 + i));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

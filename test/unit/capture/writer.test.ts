@@ -88,5 +88,9 @@ describe('writePcapng', () => {
     expect(() => w.packet({ interfaceId: 1, tsSec: 0, tsNsec: 0, data: new Uint8Array(1), block: 'spb' })).toThrow('interface 0');
     expect(() => w.packet({ interfaceId: 0, tsSec: 0, tsNsec: 0, data: new Uint8Array(1), block: 'spb', comments: ['x'] })).toThrow('no options');
     expect(() => w.packet({ interfaceId: 2, tsSec: 0, tsNsec: 0, data: new Uint8Array(1) })).toThrow('no interface 2');
+    // 2^64 ns is about 1.8e10 s: a later time would wrap silently, so it is refused.
+    const ns = new PcapngWriter({ interfaces: [{ linkType: 1, tsresol: 9 }] });
+    expect(() => ns.packet({ interfaceId: 0, tsSec: 1e13, tsNsec: 0, data: new Uint8Array(1) })).toThrow(RangeError);
+    expect(() => ns.packet({ interfaceId: 0, tsSec: 1.8e10, tsNsec: 0, data: new Uint8Array(1) })).not.toThrow();
   });
 });
