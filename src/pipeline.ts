@@ -171,7 +171,7 @@ export async function runInput(run: PipelineRun): Promise<InputSummary> {
   // ends first, its evidence is the last frame read (none when no frame was read at all).
   let held: Array<CaptureAnomaly & { frame: number }> = [];
   const captureAnomaly = (a: CaptureAnomaly, frames: number[], message = a.message): void => emitAnomaly({
-    layer: 'capture', name: a.name, message, frames, time: lastTime,
+    layer: 'capture', name: a.name, message, frames, time: lastTime, offset: a.offset,
   });
   const releaseHeld = (upTo: number): void => {
     const waiting = held;

@@ -18,6 +18,8 @@ export interface AnomalyEvent {
   time: number;
   connection?: string;
   xid?: number;
+  /** Capture layer: where the damage is, as a byte offset in the (decompressed) input. */
+  offset?: number;
 }
 
 export interface CoreEvents {

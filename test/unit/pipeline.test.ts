@@ -26,14 +26,16 @@ describe('DECODE-CAPTURE evidence frames', () => {
     expect(r.frames).toBe(2);
     expect(r.capture).toHaveLength(1);
     expect(r.capture[0][0]).toEqual([2]);
-    expect(r.capture[0][1]).toMatch(/^pcap\.truncated_record: .* \(after frame 2, the last one read\)$/);
+    const third = 24 + 2 * (16 + frame.length);
+    expect(r.capture[0][1]).toMatch(new RegExp(`^pcap\\.truncated_record at byte ${third} of the capture data: .* \\(after frame 2, the last one read\\)$`));
   });
 
   it('a pcapng cut inside its last block: the same', async () => {
     const whole = writePcapng({ interfaces: [{ linkType: 1 }], packets: records(2).map((r) => ({ interfaceId: 0, ...r })) });
     const r = await captureFindings(whole.subarray(0, whole.length - 30));
     expect(r.frames).toBe(1);
-    expect(r.capture).toEqual([[[1], 'pcapng.truncated_block: the input ends 74 bytes into a block (after frame 1, the last one read)']]);
+    // The cut block is the last one: it starts 74 octets before the cut, 30 before the whole file's end.
+    expect(r.capture).toEqual([[[1], `pcapng.truncated_block at byte ${whole.length - 30 - 74} of the capture data: the input ends 74 bytes into a block (after frame 1, the last one read)`]]);
   });
 
   it('a pcap whose only record is cut: no frame to show', async () => {
@@ -50,8 +52,10 @@ describe('DECODE-CAPTURE evidence frames', () => {
     new DataView(whole.buffer).setUint32(second + 8, 0x00ff_ffff, true);
     const r = await captureFindings(whole);
     expect(r.frames).toBe(3);
+    // The damage is the second record's header; the reader finds the next plausible one a record later.
     expect(r.capture.map(([frames, message]) => [frames, String(message).split(':')[0]])).toEqual([
-      [[2], 'pcap.bad_record_length'], [[2], 'pcap.resync'],
+      [[2], `pcap.bad_record_length at byte ${second} of the capture data`],
+      [[2], `pcap.resync at byte ${second + 16 + frame.length} of the capture data`],
     ]);
   });
 });
