@@ -12,14 +12,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { Chalk } from 'chalk';
-import { analyze, decode, type AnalyzeOptions, type Finding, type Report } from '../../src/index.js';
+import { analyze, decode, type Finding, type Report } from '../../src/index.js';
 import { loadRules } from '../../src/engine/load.js';
 import { reporters, ReportDetails } from '../../src/report/index.js';
 import { assertValidDecodeLine, assertValidReport } from '../kit/schemas.js';
@@ -28,9 +27,7 @@ import {
   DHCPV6_OPS, FILE_OPS, FRAME_OPS, TRANSPORT_OPS, applyMutation, locate, mutateCapture, readRecords, writeRecords,
   type Mutation, type MutationOp,
 } from '../kit/capture-mutate.js';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const sharedCaptures = join(root, '..', 'shared', 'captures');
+import { captureFiles, FIXTURES_DIR, REPO_ROOT, runOptionsFor, SHARED_CAPTURES_DIR, type RunOptions } from '../kit/captures.js';
 
 /** Total property runs over all captures (npm test: 600; a soak sets FUZZ_RUNS=20000 or more). */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 600);
@@ -41,33 +38,11 @@ const HANG_MS = Number(process.env.FUZZ_HANG_MS ?? 5000);
 interface Capture {
   name: string;
   path: string;
-  options: Pick<AnalyzeOptions, 'profile' | 'bulkPorts' | 'config'>;
+  options: RunOptions;
 }
 
-function walk(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...walk(p));
-    else if (/\.pcap(ng)?$/.test(name)) out.push(p);
-  }
-  return out.sort();
-}
-
-/** The run options a capture's expected findings ask for (a profile, bulk ports, code points). */
-function optionsFor(path: string): Capture['options'] {
-  const base = basename(path).replace(/\.pcap(ng)?$/, '');
-  const beside = path.startsWith(sharedCaptures)
-    ? join(root, 'fixtures', 'shared', `${basename(path)}.findings.json`)
-    : join(dirname(path), `${base}.findings.json`);
-  if (!existsSync(beside)) return {};
-  return (JSON.parse(readFileSync(beside, 'utf8')) as { options?: Capture['options'] }).options ?? {};
-}
-
-const captures: Capture[] = [
-  ...walk(join(root, 'fixtures')),
-  ...(existsSync(sharedCaptures) ? walk(sharedCaptures) : []),
-].map((path) => ({ name: relative(root, path), path, options: optionsFor(path) }));
+const captures: Capture[] = [...captureFiles(FIXTURES_DIR), ...captureFiles(SHARED_CAPTURES_DIR)]
+  .map((path) => ({ name: relative(REPO_ROOT, path), path, options: runOptionsFor(path) }));
 
 const ruleIds = new Set(loadRules().map((r) => r.id));
 const LEVELS = new Set(['MUST', 'MUST NOT', 'SHOULD', 'SHOULD NOT', 'MAY', 'INFO']);
@@ -251,7 +226,7 @@ let slowest = { ms: 0, what: '' };
 describe('whole captures, mutated, through analyze, every report format and decode', () => {
   it('finds the fixture captures and the shared ones', () => {
     expect(captures.length).toBeGreaterThan(100);
-    expect(captures.some((c) => c.path.startsWith(sharedCaptures))).toBe(true);
+    expect(captures.some((c) => c.path.startsWith(SHARED_CAPTURES_DIR))).toBe(true);
   });
 
   for (const c of captures) {

@@ -5,17 +5,14 @@
 
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DecodeLineWriter } from '../../../src/cli/decode-line.js';
 import { JsonLineWriter } from '../../../src/cli/json-bytes.js';
 import { createCodec, defaultCodec, type Dhcpv6Codec } from '../../../src/dhcpv6/codec.js';
 import { DecodedMessage } from '../../../src/dhcpv6/message.js';
 import type { MessageRecord } from '../../../src/dhcpv6/types.js';
 import { decode } from '../../../src/index.js';
-import type { UserConfig } from '../../../src/engine/load.js';
 import { cleanOptionTrees, SAMPLE_MESSAGES, tlv } from '../../kit/dhcpv6-samples.js';
+import { captureFiles, FIXTURES_DIR, runOptionsFor, SHARED_CAPTURES_DIR } from '../../kit/captures.js';
 
 /** Lines written by one DecodeLineWriter, collected as text (the sink copies: the buffer is reused). */
 class Collector {
@@ -211,9 +208,9 @@ describe('DecodeLineWriter = the generic decode line', () => {
 
   test('every message of every fixture and shared capture', async () => {
     const out = new Collector();
-    const files = captures(FIXTURES);
+    const files = captureFiles(FIXTURES_DIR);
     expect(files.length).toBeGreaterThan(100);
-    if (existsSync(SHARED)) files.push(...captures(SHARED));
+    files.push(...captureFiles(SHARED_CAPTURES_DIR));
     let compared = 0;
     let clean = 0;
     const wrong: string[] = [];
@@ -223,7 +220,7 @@ describe('DecodeLineWriter = the generic decode line', () => {
         if (out.take() !== genericLine(r, codec)) wrong.push(`${file} frame ${r.frame}`);
         compared++;
         if (inPlace(r)) clean++;
-      }, fixtureOptions(file));
+      }, runOptionsFor(file));
     }
     expect(wrong).toEqual([]);
     console.log(`decode lines compared on ${compared} messages of ${files.length} captures (${clean} read in place)`);
@@ -232,24 +229,3 @@ describe('DecodeLineWriter = the generic decode line', () => {
   });
 });
 
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../../fixtures');
-/** The real captures next to the project (test/unit/dhcpv6/captures.test.ts), when present. */
-const SHARED = join(dirname(fileURLToPath(import.meta.url)), '../../../../shared/captures');
-
-function captures(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...captures(p));
-    else if (/\.pcap(ng)?(\.gz)?$/.test(name)) out.push(p);
-  }
-  return out.sort();
-}
-
-/** A fixture's profile, config and bulk ports from its findings file (fixtures/README.md). */
-function fixtureOptions(file: string): { profile?: string; config?: UserConfig; bulkPorts?: number[] } {
-  const findings = file.replace(/\.pcap(ng)?(\.gz)?$/, '.findings.json');
-  if (!existsSync(findings)) return {};
-  const o = (JSON.parse(readFileSync(findings, 'utf8')) as { options?: { profile?: string; config?: UserConfig; bulkPorts?: number[] } }).options;
-  return o ?? {};
-}

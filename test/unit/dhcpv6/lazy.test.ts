@@ -4,9 +4,6 @@
 
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createCodec, defaultCodec, type Dhcpv6Codec } from '../../../src/dhcpv6/codec.js';
 import { DecodedMessage, OptionCursor, WireOption, lengthProblem, messageFormat, HEADER_LENGTH } from '../../../src/dhcpv6/message.js';
 import {
@@ -19,6 +16,7 @@ import type { BulkStreamListener, Dhcpv6Anomaly, Dhcpv6Message, Dhcpv6Option, Me
 import type { TcpConnection } from '../../../src/net/types.js';
 import { decode } from '../../../src/index.js';
 import { cleanOptionTrees, hex, SAMPLE_MESSAGES } from '../../kit/dhcpv6-samples.js';
+import { captureFiles, FIXTURES_DIR, SHARED_CAPTURES_DIR } from '../../kit/captures.js';
 
 /** A plain, fully built form of a decoded message, for deep comparison. */
 interface PlainOption { code: number; length: number; data: string; options?: PlainOption[]; message?: PlainMessage; anomalies?: Dhcpv6Anomaly[] }
@@ -438,24 +436,12 @@ describe('lazy message = eager oracle', () => {
 });
 
 const ALL_CODES = [...Array.from({ length: 256 }, (_, i) => i), 300, 65000];
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../../fixtures');
-/** The real captures next to the project (test/unit/dhcpv6/captures.test.ts), when present. */
-const SHARED = join(dirname(fileURLToPath(import.meta.url)), '../../../../shared/captures');
-function captures(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...captures(p));
-    else if (/\.pcap(ng)?(\.gz)?$/.test(name)) out.push(p);
-  }
-  return out.sort();
-}
 
 describe('fixture captures', () => {
   test('optionOf/hasOption from the octets = findOption on the built tree, for every message', async () => {
-    const files = captures(FIXTURES);
+    const files = captureFiles(FIXTURES_DIR);
     expect(files.length).toBeGreaterThan(50);
-    if (existsSync(SHARED)) files.push(...captures(SHARED));
+    files.push(...captureFiles(SHARED_CAPTURES_DIR));
     let compared = 0;
     const mismatches: string[] = [];
     for (const file of files) {
