@@ -1,6 +1,7 @@
 // Well-formed DHCPv6 messages as octets, the seeds the decoder property tests mutate: a bulk
 // LEASEQUERY-REPLY with CLIENT_DATA, a RELAY-FORW around a Solicit, a LEASEQUERY by address, and a
 // Reply with DNS server, domain list, FQDN and NTP options.
+import fc from 'fast-check';
 
 /** Octets from hex text (white space ignored). */
 export const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
@@ -24,7 +25,7 @@ export function tlv(code: number, body: readonly number[]): number[] {
  * IA_NA/IA_PD with their own leases and status codes. Every length is right, so a message of them
  * decodes without anomaly; which options are present (and where) varies.
  */
-export function cleanOptionTrees(fc: typeof import('fast-check')): import('fast-check').Arbitrary<number[]> {
+export function cleanOptionTrees(): fc.Arbitrary<number[]> {
   const zeros = (n: number): number[] => new Array<number>(n).fill(0);
   const status = fc.constantFrom(0, 2, 6).map((c) => tlv(13, [0, c, 0x6f, 0x6b]));
   const flat = (parts: number[][]): number[] => parts.flat();
