@@ -15,15 +15,8 @@ import { decodeTcp, newTcpHeader } from '../../src/net/tcp.js';
 import { decodeUdp, newUdpHeader } from '../../src/net/udp.js';
 import { writePcap, writePcapng, type PcapngInterface } from './pcap-writer.js';
 
-/** One captured record, owned (its data is a copy). */
-export interface Rec {
-  tsSec: number;
-  tsNsec: number;
-  linkType: number;
-  interfaceId: number;
-  data: Uint8Array;
-  origLength: number;
-}
+/** One captured record, owned (its data is a copy): a Frame without its place in the file. */
+export type Rec = Pick<Frame, 'tsSec' | 'tsNsec' | 'linkType' | 'interfaceId' | 'data' | 'origLength'>;
 
 export interface Records {
   format: CaptureFormat;
