@@ -2,7 +2,7 @@
 // `JSON.stringify(value) + '\n'`, without building each line as a string first and encoding it again.
 // On Node 20, JSON.stringify and the string → Buffer step took more than half of `decode`'s time.
 
-import { writeIpv6 } from '../net/address.js';
+import { HEX_DIGITS, writeIpv4, writeIpv6 } from '../net/address.js';
 
 /** Octets gathered before they are handed to the sink. */
 const CHUNK = 1 << 16;
@@ -12,8 +12,6 @@ const INDEX_LIKE = /^(?:0|[1-9][0-9]*)$/;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-const HEX = '0123456789abcdef';
-const HEX_CODES = Uint8Array.from(HEX, (c) => c.charCodeAt(0));
 
 /** The short escapes JSON.stringify writes for these control characters (RFC 8259 §7); others get \u00XX. */
 const SHORT_ESCAPE: ReadonlyMap<number, number> = new Map([
@@ -98,8 +96,8 @@ export class JsonLineWriter {
     buf[at++] = QUOTE;
     for (let i = s; i < s + n; i++) {
       const v = b[i];
-      buf[at++] = HEX_CODES[v >> 4];
-      buf[at++] = HEX_CODES[v & 15];
+      buf[at++] = HEX_DIGITS[v >> 4];
+      buf[at++] = HEX_DIGITS[v & 15];
     }
     buf[at++] = QUOTE;
     this.#n = at;
@@ -114,8 +112,8 @@ export class JsonLineWriter {
     for (let i = s; i < s + n; i++) {
       if (i > s) buf[at++] = 0x3a;
       const v = b[i];
-      buf[at++] = HEX_CODES[v >> 4];
-      buf[at++] = HEX_CODES[v & 15];
+      buf[at++] = HEX_DIGITS[v >> 4];
+      buf[at++] = HEX_DIGITS[v & 15];
     }
     buf[at++] = QUOTE;
     this.#n = at;
@@ -134,12 +132,11 @@ export class JsonLineWriter {
   /** The string `formatIpv4(b, o)` (dotted quad), quoted. */
   ipv4(b: Uint8Array, o: number): void {
     this.#room(17);
-    this.byte(QUOTE);
-    for (let i = 0; i < 4; i++) {
-      if (i > 0) this.byte(0x2e);
-      this.number(b[o + i]);
-    }
-    this.byte(QUOTE);
+    const buf = this.#buf;
+    buf[this.#n] = QUOTE;
+    const end = writeIpv4(b, o, buf, this.#n + 1);
+    buf[end] = QUOTE;
+    this.#n = end + 1;
   }
 
   #room(k: number): void {
@@ -317,7 +314,7 @@ export class JsonLineWriter {
   #unicodeEscape(c: number): void {
     const buf = this.#buf;
     buf[this.#n++] = 0x75;
-    for (let shift = 12; shift >= 0; shift -= 4) buf[this.#n++] = HEX.charCodeAt((c >> shift) & 15);
+    for (let shift = 12; shift >= 0; shift -= 4) buf[this.#n++] = HEX_DIGITS[(c >> shift) & 15];
   }
 
   /** Text that is already JSON (from JSON.stringify), as UTF-8. */

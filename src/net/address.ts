@@ -2,6 +2,8 @@
 // Used by every stage that reports an address (net, dhcpv6 link/peer addresses, reports).
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** ASCII codes of the lowercase hex digits (toHex's alphabet), for writers of text as octets. */
+export const HEX_DIGITS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
 // A direct-mapped memo of recent texts: captures repeat a few thousand addresses millions of times,
 // and comparing 16 octets (as four 32-bit words) is far cheaper than building the text again.
@@ -62,16 +64,10 @@ export function writeIpv6(bytes: Uint8Array, offset: number, out: Uint8Array, at
   let n = at;
   // RFC 5952 §5: IPv4-mapped addresses keep the dotted quad
   if (bestStart === 0 && bestLen === 5 && groups[5] === 0xffff) {
-    out[n++] = 0x3a; out[n++] = 0x3a; // "::ffff:" then the dotted quad, as formatIpv4 writes it
+    out[n++] = 0x3a; out[n++] = 0x3a; // "::ffff:" then the dotted quad
     for (let i = 0; i < 4; i++) out[n++] = 0x66;
-    for (let i = 12; i < 16; i++) {
-      out[n++] = i === 12 ? 0x3a : 0x2e;
-      const v = bytes[offset + i];
-      if (v >= 100) out[n++] = 0x30 + ((v / 100) | 0);
-      if (v >= 10) out[n++] = 0x30 + (((v / 10) | 0) % 10);
-      out[n++] = 0x30 + (v % 10);
-    }
-    return n;
+    out[n++] = 0x3a;
+    return writeIpv4(bytes, offset + 12, out, n);
   }
   let afterGroup = false; // the last thing written is a group, so the next one needs a ':'
   for (let i = 0; i < 8; i++) {
@@ -85,16 +81,14 @@ export function writeIpv6(bytes: Uint8Array, offset: number, out: Uint8Array, at
     if (afterGroup) out[n++] = 0x3a;
     afterGroup = true;
     const g = groups[i];
-    if (g >= 0x1000) out[n++] = HEX_CHAR[g >> 12];
-    if (g >= 0x100) out[n++] = HEX_CHAR[(g >> 8) & 0xf];
-    if (g >= 0x10) out[n++] = HEX_CHAR[(g >> 4) & 0xf];
-    out[n++] = HEX_CHAR[g & 0xf];
+    if (g >= 0x1000) out[n++] = HEX_DIGITS[g >> 12];
+    if (g >= 0x100) out[n++] = HEX_DIGITS[(g >> 8) & 0xf];
+    if (g >= 0x10) out[n++] = HEX_DIGITS[(g >> 4) & 0xf];
+    out[n++] = HEX_DIGITS[g & 0xf];
   }
   return n;
 }
 
-/** Character codes of the hex digits. */
-const HEX_CHAR: readonly number[] = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 /** Character codes of the text being built (an IPv6 text is at most 39, a memoized hex text 64). */
 const codes = new Uint8Array(64);
 /** One array per text length, reused: changing one array's length would reallocate its store each time. */
@@ -109,6 +103,22 @@ function textOf(n: number): string {
   }
   for (let i = 0; i < n; i++) a[i] = codes[i];
   return String.fromCharCode.apply(null, a);
+}
+
+/**
+ * Writes the dotted quad of bytes[offset, offset + 4) as ASCII into `out` from `at` (at most 15
+ * octets) and returns where it ends: `formatIpv4`'s text, without making a string.
+ */
+export function writeIpv4(bytes: Uint8Array, offset: number, out: Uint8Array, at: number): number {
+  let n = at;
+  for (let i = 0; i < 4; i++) {
+    if (i > 0) out[n++] = 0x2e;
+    const v = bytes[offset + i];
+    if (v >= 100) out[n++] = 0x30 + ((v / 100) | 0);
+    if (v >= 10) out[n++] = 0x30 + (((v / 10) | 0) % 10);
+    out[n++] = 0x30 + (v % 10);
+  }
+  return n;
 }
 
 export function formatIpv4(bytes: Uint8Array, offset = 0): string {
@@ -132,15 +142,13 @@ const hexMemoKeys = new Uint8Array(HEX_MEMO_SLOTS * HEX_MEMO_MAX);
 const hexMemoLength = new Uint8Array(HEX_MEMO_SLOTS);
 const hexMemoText: string[] = new Array<string>(HEX_MEMO_SLOTS).fill('');
 
-/** Character codes of lowercase hex digits (toHex's alphabet). */
-const HEX_CHARS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
 /** Whether `hex` is `toHex(bytes, offset, length)`, compared in place (no text is built). */
 export function isHexOf(hex: string, bytes: Uint8Array, offset = 0, length = bytes.length - offset): boolean {
   if (hex.length !== 2 * length) return false;
   for (let i = 0; i < length; i++) {
     const v = bytes[offset + i];
-    if (hex.charCodeAt(2 * i) !== HEX_CHARS[v >> 4] || hex.charCodeAt(2 * i + 1) !== HEX_CHARS[v & 15]) return false;
+    if (hex.charCodeAt(2 * i) !== HEX_DIGITS[v >> 4] || hex.charCodeAt(2 * i + 1) !== HEX_DIGITS[v & 15]) return false;
   }
   return true;
 }
@@ -171,8 +179,8 @@ export function toHex(bytes: Uint8Array, offset = 0, length = bytes.length - off
   for (let k = 0; k < length; k++) {
     const v = bytes[offset + k];
     hexMemoKeys[base + k] = v;
-    codes[2 * k] = HEX_CHAR[v >> 4];
-    codes[2 * k + 1] = HEX_CHAR[v & 0xf];
+    codes[2 * k] = HEX_DIGITS[v >> 4];
+    codes[2 * k + 1] = HEX_DIGITS[v & 0xf];
   }
   const out = textOf(2 * length);
   hexMemoLength[slot] = length;
