@@ -21,6 +21,9 @@ export interface PcapWriteOptions {
   records: PcapRecord[];
 }
 
+/** The largest pcapng timestamp (64 bits in units of if_tsresol). */
+const MAX_U64 = (1n << 64n) - 1n;
+
 /** Builds a whole classic pcap file. */
 export function writePcap(opts: PcapWriteOptions): Uint8Array {
   let size = 24;
@@ -167,7 +170,7 @@ export class PcapngWriter {
     const nsec = BigInt(p.tsNsec);
     const frac = exp <= 9 ? nsec / 10n ** BigInt(9 - exp) : nsec * 10n ** BigInt(exp - 9);
     const ts = BigInt(p.tsSec) * 10n ** BigInt(exp) + frac;
-    if (ts >= 1n << 64n) throw new RangeError(`timestamp ${p.tsSec} s does not fit 64 bits at if_tsresol ${exp}`);
+    if (ts > MAX_U64) throw new RangeError(`timestamp ${p.tsSec} s does not fit 64 bits at if_tsresol ${exp}`);
     const body = new Uint8Array(20 + pad4(p.data.length));
     const dv = new DataView(body.buffer);
     if (kind === 'epb') dv.setUint32(0, p.interfaceId, le);

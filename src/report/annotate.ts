@@ -43,8 +43,9 @@ const FLUSH_AT = 1 << 20;
  * frames get an interface of their own at a coarser resolution instead of a wrapped timestamp.
  */
 function resolutionFor(tsSec: number): number {
-  for (const exp of [9, 6, 3]) if (tsSec < 2 ** 64 / 10 ** exp) return exp;
-  return 0;
+  if (tsSec < 2 ** 64 / 1e9) return 9;
+  if (tsSec < 2 ** 64 / 1e6) return 6;
+  return tsSec < 2 ** 64 / 1e3 ? 3 : 0;
 }
 
 /**
