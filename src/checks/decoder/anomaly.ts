@@ -16,12 +16,14 @@ export function reportAnomaly(ctx: RuleContext, a: AnomalyEvent): void {
     return;
   }
   const xid = a.xid !== undefined ? { xid: a.xid } : {};
-  if (a.layer === 'capture' && a.offset !== undefined) {
-    // Damage to the file: where it is, for a hex editor (there may be no frame to name).
-    ctx.report({ messageId: 'at', ...base, data: { ...base.data, offset: a.offset }, ...conn, ...xid });
-    return;
-  }
   let messageId = 'anomaly';
-  if (a.layer === 'tcp') messageId = a.name === 'tcp.gap' ? 'gap' : a.name.includes('conflict') ? 'conflict' : 'anomaly';
-  ctx.report({ messageId, ...base, ...conn, ...xid });
+  let data: Record<string, string | number> = base.data;
+  if (a.layer === 'tcp') {
+    messageId = a.name === 'tcp.gap' ? 'gap' : a.name.includes('conflict') ? 'conflict' : 'anomaly';
+  } else if (a.layer === 'capture' && a.offset !== undefined) {
+    // Damage to the file: where it is, for a hex editor (there may be no frame to name).
+    messageId = 'at';
+    data = { ...data, offset: a.offset };
+  }
+  ctx.report({ messageId, ...base, data, ...conn, ...xid });
 }
