@@ -103,6 +103,10 @@ export async function runInput(run: PipelineRun): Promise<InputSummary> {
       bulk?.desync(conn, dir, anomaly, frame, time);
     },
     resync: (conn, dir, skipped, frame, time) => bulk?.resync(conn, dir, skipped, frame, time),
+    cut: (conn, dir, anomaly, frames, xid, frame, time) => {
+      emitAnomaly({ layer: 'dhcpv6', name: anomaly.name, message: anomaly.message, frames, time, connection: conn.label });
+      bulk?.cut(conn, dir, anomaly, frames, xid, frame, time);
+    },
     fin: (conn, dir, frame, time) => bulk?.fin(conn, dir, frame, time),
     rst: (conn, dir, frame, time) => bulk?.rst(conn, dir, frame, time),
     close: (conn, reason, frame, time, pending) => bulk?.close(conn, reason, frame, time, pending),

@@ -93,6 +93,8 @@ export function unmatchedXidCheck(kind: 'reply' | 'data' | 'done'): RuleModule<E
           }
           const why = e.conn.startUnseen ? 'the start of the connection was not captured'
             : e.conn.limited ? 'a state limit dropped queries on this connection'
+            : e.conn.losses[0] === 0 && e.conn.cutXid[0] === xid ? "the requestor's last message had this xid, and its FIN cut that message short"
+            : e.conn.losses[0] === 0 && e.conn.cut[0] !== 0 ? "the requestor's FIN cut its last message short before its xid"
             : 'bytes from the requestor are missing from the capture';
           ctx.report({ messageId: 'unseen', verdict: 'inconclusive', data: { xid, why }, ...at(e.conn, [e.frame], e.time, xid) });
         },

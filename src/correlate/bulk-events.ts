@@ -44,6 +44,10 @@ export interface BulkConnection {
   lastLossFrame: [number, number];
   /** Frame of the FIN per direction (0 = none). */
   fin: [number, number];
+  /** Frame of a FIN that came inside a message, per direction (0 = none; see `bulk:loss` kind `cut`). */
+  cut: [number, number];
+  /** The xid of the message that FIN cut short, per direction (-1: none, or fewer than 6 of its octets came). */
+  cutXid: [number, number];
   /** Frame of the RST per direction (0 = none). */
   rst: [number, number];
   /** Set once the connection is closed. */
@@ -177,11 +181,17 @@ export interface BulkEvents {
   /** Bytes lost (gap), framing lost (desync) or found again (resync) in one direction. */
   'bulk:loss': BulkBase & {
     dir: 0 | 1;
-    kind: 'gap' | 'desync' | 'resync';
+    /**
+     * gap: octets missing from the capture; desync: framing lost; resync: framing found again; cut:
+     * the sender's FIN came inside a message (nothing is missing: the sender stopped mid-message).
+     */
+    kind: 'gap' | 'desync' | 'resync' | 'cut';
     /** gap: octets missing; resync: octets skipped. */
     size?: number;
-    /** desync: the framing problem. */
+    /** desync, cut: the framing problem. */
     anomaly?: Dhcpv6Anomaly;
+    /** cut: the frames that carried the part-message, then the FIN's. */
+    frames?: number[];
     /** The direction had a gap (or the connection started mid-stream with no message yet) before this desync. */
     afterLoss: boolean;
   };

@@ -99,7 +99,7 @@ export class BulkCorrelator implements BulkStreamListener {
     s = {
       pub: {
         tcp: conn, label: conn.label, input, startUnseen, rolesKnown: conn.synSeen,
-        losses: [0, 0], lastLossFrame: [0, 0], fin: [0, 0], rst: [0, 0], queries: 0, serverMessages: 0,
+        losses: [0, 0], lastLossFrame: [0, 0], fin: [0, 0], cut: [0, 0], cutXid: [-1, -1], rst: [0, 0], queries: 0, serverMessages: 0,
         serverCompletions: 0, limited: false,
       },
       queries: new Map(), open: 0, afterResync: [false, false], searching: [startUnseen, startUnseen],
@@ -252,7 +252,8 @@ export class BulkCorrelator implements BulkStreamListener {
         q.state = 'complete-done';
       }
       s.queries.set(xid, q);
-      const certain = !s.pub.startUnseen && s.pub.losses[0] === 0 && !s.pub.limited;
+      const cut = s.pub.cut[0] !== 0 && (s.pub.cutXid[0] < 0 || s.pub.cutXid[0] === xid); // maybe the cut query's
+      const certain = !s.pub.startUnseen && s.pub.losses[0] === 0 && !s.pub.limited && !cut;
       this.emit('bulk:unmatched', { conn: s.pub, frame, time, record, kind, query: q, certain });
       return;
     }
@@ -332,6 +333,17 @@ export class BulkCorrelator implements BulkStreamListener {
     s.lastTime = time;
     s.lastFrame = frame;
     this.emit('bulk:loss', { conn: s.pub, frame, time, dir, kind: 'resync', size: skipped, afterLoss: false });
+  }
+
+  cut(conn: TcpConnection, dir: 0 | 1, anomaly: Dhcpv6Anomaly, frames: number[], xid: number | undefined, frame: number, time: number): void {
+    const s = this.state(conn, frame, time);
+    s.pub.cut[dir] = frame;
+    s.pub.cutXid[dir] = xid ?? -1;
+    s.lastTime = time;
+    s.lastFrame = frame;
+    // In step since the connection's start (no loss, no resync): the octets before the FIN are all there.
+    const afterLoss = s.pub.startUnseen || s.pub.losses[dir] > 0;
+    this.emit('bulk:loss', { conn: s.pub, frame, time, dir, kind: 'cut', anomaly, frames, afterLoss });
   }
 
   fin(conn: TcpConnection, dir: 0 | 1, frame: number, time: number): void {

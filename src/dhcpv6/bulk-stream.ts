@@ -133,7 +133,33 @@ export class BulkStreamDecoder implements TcpStreamSink {
   }
 
   fin(conn: TcpConnection, dir: TcpDirection, frame: number, time: number): void {
+    const st = this.conns.get(conn.id);
+    const d = st?.dirs[dir];
+    // In step and octets left over: the sender closed inside a message. (After a gap the direction is
+    // hunting, and what is left is not known to start a frame.)
+    if (d !== undefined && d.mode === 'sync' && d.end > d.start) this.cutShort(conn, dir, d, frame, time);
     this.listener.fin(conn, dir, frame, time);
+  }
+
+  /** Reports the part-message a FIN cut short and drops it: nothing follows a FIN in this direction. */
+  private cutShort(conn: TcpConnection, dir: TcpDirection, d: DirState, frame: number, time: number): void {
+    const b = d.buf;
+    const p = d.start;
+    const have = d.end - p;
+    const frames = this.framesOf(d, have);
+    if (frames[frames.length - 1] !== frame) frames.push(frame);
+    const xid = have >= 6 ? (b[p + 3] << 16) | (b[p + 4] << 8) | b[p + 5] : undefined;
+    const what = have < 2
+      ? `1 octet of a message-size`
+      : `${have} of the ${2 + u16(b, p)} octets framed by message-size ${u16(b, p)}` +
+        (have >= 3 ? ` (msg-type ${b[p + 2]}${xid !== undefined ? `, xid ${xid}` : ''})` : '');
+    const anomaly: Dhcpv6Anomaly = {
+      name: 'dhcpv6.bulk.cut_short',
+      message: `the ${dir === 0 ? 'requestor' : 'server'} closed its direction (FIN) after only ${what}`,
+    };
+    this.consume(d, have);
+    d.mode = 'lost';
+    this.listener.cut(conn, dir, anomaly, frames, xid, frame, time);
   }
 
   rst(conn: TcpConnection, dir: TcpDirection, frame: number, time: number): void {

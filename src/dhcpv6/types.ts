@@ -93,6 +93,12 @@ export interface BulkStreamListener {
   desync(conn: import('../net/types.js').TcpConnection, dir: 0 | 1, anomaly: Dhcpv6Anomaly, frame: number, time: number): void;
   /** Framing found again after a gap, a desync or a mid-stream start, at this frame. */
   resync(conn: import('../net/types.js').TcpConnection, dir: 0 | 1, skipped: number, frame: number, time: number): void;
+  /**
+   * The direction's FIN came inside a message (RFC 5460 §5.1 framing broken by the sender's close):
+   * `frames` carried its octets, then the FIN's `frame`; `xid` when its first 6 octets arrived. Called
+   * just before `fin`, only while framing was in step (never after a gap).
+   */
+  cut(conn: import('../net/types.js').TcpConnection, dir: 0 | 1, anomaly: Dhcpv6Anomaly, frames: number[], xid: number | undefined, frame: number, time: number): void;
   fin(conn: import('../net/types.js').TcpConnection, dir: 0 | 1, frame: number, time: number): void;
   rst(conn: import('../net/types.js').TcpConnection, dir: 0 | 1, frame: number, time: number): void;
   /** `pending` = octets of an unfinished message left in each direction (capture ended mid-message). */

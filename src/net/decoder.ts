@@ -124,7 +124,7 @@ export class NetDecoder {
     });
     this.seg = {
       frame: 0, time: 0, otherFrames: null, addr: new Uint8Array(0), srcOffset: 0, dstOffset: 0, addrLength: 16,
-      buf: new Uint8Array(0), tcp: newTcpHeader(),
+      buf: new Uint8Array(0), tcp: newTcpHeader(), missing: 0,
     };
   }
 
@@ -282,6 +282,7 @@ export class NetDecoder {
       s.dstOffset = ip.dstOffset;
       s.addrLength = ip.version === 6 ? 16 : 4;
       s.buf = buf;
+      s.missing = truncated ? ip.missing : 0;
       this.tcp.segment(s);
       return;
     }

@@ -17,6 +17,8 @@ export interface IpInfo {
   payloadEnd: number;
   /** The header declares more bytes than were captured. */
   truncated: boolean;
+  /** How many: the declared octets past the captured end (0 unless truncated). */
+  missing: number;
   /** The packet is a (non-atomic) fragment. */
   fragment: boolean;
   /** Fragment offset in octets, more-fragments flag, identification. */
@@ -32,7 +34,7 @@ export interface IpInfo {
 export function newIpInfo(): IpInfo {
   return {
     version: 6, headerStart: 0, srcOffset: 0, dstOffset: 0, hopLimit: 0, protocol: 0,
-    payloadStart: 0, payloadEnd: 0, truncated: false, fragment: false, fragOffset: 0,
+    payloadStart: 0, payloadEnd: 0, truncated: false, missing: 0, fragment: false, fragOffset: 0,
     moreFragments: false, fragId: 0, anomaly: null, detail: '',
   };
 }
@@ -44,6 +46,7 @@ export function resetIpInfo(out: IpInfo, version: 4 | 6, offset: number): void {
   out.anomaly = null;
   out.fragment = false;
   out.truncated = false;
+  out.missing = 0;
   out.moreFragments = false;
   out.fragOffset = 0;
   out.fragId = 0;

@@ -34,7 +34,7 @@ export function decodeIpv4(data: Uint8Array, offset: number, out: IpInfo): void 
   out.dstOffset = offset + 16;
   out.payloadStart = offset + ihl;
   let end = offset + total; // trailing octets past the total length are link padding
-  if (end > data.length) { out.truncated = true; end = data.length; }
+  if (end > data.length) { out.truncated = true; out.missing = end - data.length; end = data.length; }
   out.payloadEnd = end;
   const flagsFrag = (data[offset + 6] << 8) | data[offset + 7];
   const more = (flagsFrag & 0x2000) !== 0;

@@ -32,7 +32,7 @@ export function decodeIpv6(data: Uint8Array, offset: number, out: IpInfo): void 
   let end = start + payloadLength;
   // RFC 8200 §4.3 / RFC 2675: a zero payload length announces a jumbogram; take what was captured.
   if (payloadLength === 0 && data[offset + 6] === IPPROTO_HOPOPTS) end = data.length;
-  if (end > data.length) { out.truncated = true; end = data.length; }
+  if (end > data.length) { out.truncated = true; out.missing = end - data.length; end = data.length; }
   walkIpv6Extensions(data, start, end, data[offset + 6], out);
 }
 

@@ -43,6 +43,11 @@ export interface SegmentInput {
   /** Buffer holding the TCP header and payload (tcp offsets index it). */
   buf: Uint8Array;
   tcp: TcpHeader;
+  /**
+   * Payload octets the IP header declares but the capture cut off (snaplen): they were sent, so a FIN
+   * in this segment comes after them, not after the captured ones.
+   */
+  missing: number;
 }
 
 const LIGHT = 0;
@@ -405,16 +410,19 @@ export class TcpReassembler {
     const len = t.payloadEnd - t.payloadStart;
     if ((t.flags & TCP_FIN) !== 0 && !d.finSeen) {
       d.finSeen = true;
-      d.finSeq = (seq + len) >>> 0;
+      d.finSeq = (seq + len + s.missing) >>> 0;
       d.finFrame = frame;
     }
+    // The acknowledgment first: it covers the other side's octets, which were sent before this
+    // segment's. So a loss it reveals is known before this segment's messages are judged (a REPLY
+    // whose LEASEQUERY was not captured is then unseen, not an answer to an xid nobody used).
+    if ((t.flags & TCP_ACK) !== 0) this.ackGap(c, (1 - dir) as TcpDirection, t.ack, frame, time);
     if (len > 0 && !d.finDone) {
       if (!this.data(c, dir, seq, s.buf.subarray(t.payloadStart, t.payloadEnd), frame, time)) {
         this.settle(s, 'dropped');
         return;
       }
     }
-    if ((t.flags & TCP_ACK) !== 0) this.ackGap(c, (1 - dir) as TcpDirection, t.ack, frame, time);
     this.finCheck(c, dir, frame, time);
     this.settle(s, 'dhcpv6');
     if (c.state === FOLLOWED && c.dirs[0].finDone && c.dirs[1].finDone) this.close(c, 'fin', frame, time);

@@ -7,6 +7,13 @@ export const check: RuleModule<Events> = {
   create(ctx) {
     return {
       'bulk:loss'(e) {
+        if (e.kind === 'cut' && e.frames) {
+          // RFC 5460 §5.1: message-size counts the octets that follow; a FIN before they all came breaks it.
+          const d = { ...at(e.conn, e.frames, e.time), scopeKey: `${e.conn.label}|${e.dir}` };
+          const data = { detail: e.anomaly?.message ?? '' };
+          ctx.report({ messageId: e.afterLoss ? 'cut-after-loss' : 'cut-short', verdict: e.afterLoss ? 'inconclusive' : 'violation', data, ...d });
+          return;
+        }
         if (e.kind !== 'desync' || !e.anomaly) return;
         const dir = e.dir === 0 ? 'requestor-to-server' : 'server-to-requestor';
         const d = { ...at(e.conn, [e.frame], e.time), scopeKey: `${e.conn.label}|${e.dir}` };

@@ -86,7 +86,7 @@ function replay(ops: Op[], noCache: boolean): string[] {
     tcp.payloadStart = 20;
     tcp.payloadEnd = 20 + len;
     if (op.delta >= 0) ns[op.dir] = (seq + len + ((flags & (TCP_SYN | TCP_FIN)) !== 0 ? 1 : 0)) >>> 0;
-    const s: SegmentInput = { frame, time, otherFrames: null, addr, srcOffset: 0, dstOffset: n, addrLength: n, buf, tcp };
+    const s: SegmentInput = { frame, time, otherFrames: null, addr, srcOffset: 0, dstOffset: n, addrLength: n, buf, tcp, missing: 0 };
     r.segment(s);
   });
   r.finish(ops.length, time);

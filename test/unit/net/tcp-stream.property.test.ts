@@ -88,7 +88,7 @@ function run(p: Plan): { stream: number[]; log: string[] } {
     tcp.payloadStart = 20;
     tcp.payloadEnd = buf.length;
     const addr = Uint8Array.from([...(fromClient ? CLIENT : SERVER), ...(fromClient ? SERVER : CLIENT)]);
-    const s: SegmentInput = { frame: ++frame, time: (time += 0.001), otherFrames: null, addr, srcOffset: 0, dstOffset: 16, addrLength: 16, buf, tcp };
+    const s: SegmentInput = { frame: ++frame, time: (time += 0.001), otherFrames: null, addr, srcOffset: 0, dstOffset: 16, addrLength: 16, buf, tcp, missing: 0 };
     r.segment(s);
   };
   const sisn = p.isn;
