@@ -138,7 +138,7 @@ export class NetDecoder {
     if (!(Math.abs(time - this.lastSweep) < 1)) {
       this.lastSweep = time;
       this.frags.sweep(time);
-      this.tcp.sweep(time);
+      this.tcp.sweep(time, idx);
     }
     if (frame.linkType !== this.linkType) {
       this.linkType = frame.linkType;

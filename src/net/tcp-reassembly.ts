@@ -221,11 +221,15 @@ export class TcpReassembler {
     }
   }
 
-  /** Closes idle connections (`tcp.idle-timeout`) and forgets idle light entries. */
-  sweep(now: number): void {
+  /**
+   * Closes idle connections (`tcp.idle-timeout`) and forgets idle light entries. `frame` is the frame
+   * whose time `now` is: octets a closing connection still buffers are delivered there, so their
+   * messages keep frame order (the connection's own last frame may be older than frames already handled).
+   */
+  sweep(now: number, frame: number): void {
     const limit = this.limits.idleTimeout;
     for (const c of this.active.values()) {
-      if (now - c.lastTime > limit) this.close(c, 'timeout', c.lastFrame, now);
+      if (now - c.lastTime > limit) this.close(c, 'timeout', c.lastFrame, now, Math.max(frame, c.lastFrame));
     }
     for (const [key, c] of this.passive) {
       if (now - c.lastTime <= limit) break; // least recently seen first
@@ -648,10 +652,11 @@ export class TcpReassembler {
     }
   }
 
-  private close(c: Conn, reason: TcpCloseReason, frame: number, time: number): void {
+  /** Ends a followed connection at `frame`; what it still buffers is delivered at `deliverAt`. */
+  private close(c: Conn, reason: TcpCloseReason, frame: number, time: number, deliverAt = frame): void {
     if (c.state !== FOLLOWED) return;
-    this.flush(c, 0, frame, time);
-    this.flush(c, 1, frame, time);
+    this.flush(c, 0, deliverAt, time);
+    this.flush(c, 1, deliverAt, time);
     this.active.delete(c.key);
     c.state = reason === 'limit' ? DROPPED : CLOSED;
     for (const d of c.dirs) { d.tail = null; d.ooo = []; }

@@ -58,7 +58,7 @@ function replay(ops: Op[], noCache: boolean): string[] {
   ops.forEach((op, i) => {
     const frame = i + 1;
     time += op.dt;
-    r.sweep(time);
+    r.sweep(time, frame);
     const cl = CLIENTS[op.conn];
     const server = op.conn === 5 ? 8000 : 547;
     const cAddr = addrBytes(cl.addr, cl.v6);

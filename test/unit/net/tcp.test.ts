@@ -75,6 +75,17 @@ describe('TCP endings', () => {
     expect(accountingOk(r)).toBe(true);
   });
 
+  it('an idle timeout delivers what the connection buffered at the frame that showed it idle, keeping frame order', () => {
+    // Connection 1 loses its first segment, so its second waits behind the hole; connection 2 starts
+    // 100 s later. Its SYN (frame 6) shows connection 1 idle: the hole is declared and the buffered
+    // octets delivered there, not at connection 1's last frame (5), which is before frames already handled.
+    const c = conv().handshake().send('client', MSG, { segments: [10, 26], ack: false }).drop(3);
+    const d = new TcpConversation({ client: { address: '2001:db8::9', port: 40002 }, server: { address: '2001:db8::1', port: 547 }, start: 1700000100 }).handshake();
+    const r = run([...c.packets(), ...d.packets()], { 'tcp.idle-timeout': 50 });
+    expect(shape(r)).toEqual(['open#1@1', 'gap#1.0@5:10', 'data#1.0@5:26', 'close#1@4:timeout', 'open#2@5', 'close#2@7:capture-end']);
+    expect(accountingOk(r)).toBe(true);
+  });
+
   it('wraps sequence numbers: ISN 0xfffffff0, reordered across 2^32', () => {
     const c = new TcpConversation({ client: { address: '192.0.2.9', port: 40001, isn: 0xfffffff0 }, server: { address: '192.0.2.1', port: 547 } });
     c.handshake().send('client', MSG, { segments: [10, 10, 16] }).reorder(3, 5);
