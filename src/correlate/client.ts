@@ -181,6 +181,12 @@ function copyOf<T extends Transmission>(
   return undefined;
 }
 
+/** Whether a response of `type` from this server (Server-ID DUID) already answered `t`. */
+function answeredByServer(t: UdpTransaction, type: number, server: string | undefined): boolean {
+  for (const r of t.responses) if (r.message.msgType === type && r.server.duid === server) return true;
+  return false;
+}
+
 /** Fills in what a response offers and prefers (RFC 8415 §18.2.1, §18.2.9, §21.8), from its option tree. */
 function settle(r: ServerResponse): void {
   const p = preferenceState(r.message);
@@ -445,11 +451,18 @@ export class ClientCorrelator {
       }
     }
     const candidates: OrphanResponse['candidates'] = [];
+    const rapidCommit = hasOption(msg, 14);
     for (const o of this.open.values()) {
       const t = o.tx;
       // The same client: by DUID, or by address (whether or not the transaction has a DUID).
       if (!((clientDuid !== undefined && t.client.duid === clientDuid) || t.client.address === clientAddress)) continue;
       if (!answers(t.msgType, type)) continue;
+      // Only a Reply carrying Rapid Commit answers a Solicit (RFC 8415 §18.3.1); a plain one answers some
+      // other message of the client, perhaps one the capture missed.
+      if (t.msgType === 1 && type === 7 && !rapidCommit) continue;
+      // An exchange this server has already answered is not waiting for it: the response may answer a
+      // message the capture missed (a Decline after the Request's Reply), not this one under another xid.
+      if (answeredByServer(t, type, serverDuid)) continue;
       candidates.push({ xid: t.xid, msgType: t.msgType, frame: t.requests[0].frame, time: t.requests[0].time, firstMissed: t.firstMissed });
     }
     const response = this.serverResponse(msg, s, record.src, serverDuid, clientDuid !== undefined ? 'unexpected' : 'none');

@@ -14,6 +14,14 @@ describe(ID, () => {
     expect(run(sc)).toEqual([[ID, 'violation', 'error', [1, 2], 0x11]]);
   });
 
+  it('does not hold a second Advertise against a Solicit its server already advertised to', () => {
+    const sc = new UdpScenario();
+    fromClient(sc, 0, sel.solicit(0x10));
+    fromServer(sc, 0.01, SRV_A, sel.advertise(0x10, SRV_A));
+    fromServer(sc, 0.5, SRV_A, sel.advertise(0x11, SRV_A));
+    expect(run(sc)).toEqual([[ID, 'inconclusive', 'error', [3], 0x11]]);
+  });
+
   it('matches through a relay chain', () => {
     const sc = new UdpScenario();
     sc.send(0, '2001:db8:1::1', '2001:db8:9::1', relay(12, 0, '2001:db8:1::1', 'fe80::1', sel.solicit(0x10)), { srcPort: 547 });
