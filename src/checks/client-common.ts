@@ -185,7 +185,9 @@ export function judge255(v: SessionView, tol: number, prompt: number): Judgement
   if (notSeenDelivered(v, h)) {
     return { ...base, messageId: 'not-delivered', verdict: 'inconclusive', frames: frames(v.req), time: lastTime(h, v.req) };
   }
-  if (v.req && v.chosen !== undefined && v.chosen !== h.server.duid) {
+  // Several servers at 255: a Request to any of them that the client had received is acceptable, though
+  // the first one received is expected; its promptness is still judged from the first.
+  if (v.req && v.chosen !== undefined && v.chosen !== h.server.duid && !v.usable.some((a) => a.preference === 255 && a.server.duid === v.chosen)) {
     if (v.treq - h.time <= tol) {
       return { ...base, messageId: 'race', verdict: 'inconclusive', frames: frames(v.req), time: v.treq };
     }
