@@ -10,6 +10,11 @@ import { toHex } from '../dhcpv6/options/primitives.js';
 /** RFC 8415 §7.6: SOL_TIMEOUT; the first RT of a Solicit lies in (IRT, 1.1·IRT] (§18.2.1). */
 export const FIRST_RT_MIN = 1.0;
 export const FIRST_RT_MAX = 1.1;
+/**
+ * RFC 8415 §7.6, §15: REQ_TIMEOUT 1 s with RAND ≥ -0.1, so a Request's first retransmission comes at
+ * least 0.9 s after the first transmission.
+ */
+export const REQ_RT_MIN = 0.9;
 
 export function partyOf(p: Party | undefined): Party | undefined {
   if (!p) return undefined;
@@ -96,6 +101,11 @@ export interface SessionView {
   side: string;
   /** First transmission of the Request, and its time (Infinity when none). */
   req?: Transmission;
+  /**
+   * The first Request captured had Elapsed Time > 0 (trap LOSS): it may be a retransmission whose first
+   * transmission the capture missed, up to a Request timeout earlier.
+   */
+  reqFirstMissed: boolean;
   treq: number;
   /** Server-ID DUID the Request names. */
   chosen?: string;
@@ -140,7 +150,7 @@ function buildView(session: ClientSession): SessionView {
   const v: SessionView = {
     session, solicit, t0: solicit.requests[0].time, firstMissed: solicit.firstMissed,
     clientLinkSeen, side: clientLinkSeen ? SIDE_CLIENT : SIDE_RELAY,
-    treq, advertises, usable,
+    treq, reqFirstMissed: session.request?.firstMissed ?? false, advertises, usable,
   };
   if (req) {
     v.req = req;
@@ -200,7 +210,9 @@ export function judge255(v: SessionView, tol: number, prompt: number): Judgement
   if (v.req) {
     const d = v.treq - h.time;
     if (d > prompt + tol) {
-      return { ...base, data: { ...base.data, delay: Math.round(d * 1000) }, messageId: 'slow', verdict: 'violation', frames: frames(v.req), time: v.treq };
+      const slow = { ...base, data: { ...base.data, delay: Math.round(d * 1000) }, frames: frames(v.req), time: v.treq };
+      if (requestMayBeRetransmission(v, d, tol)) return { ...slow, messageId: 'request-missed', verdict: 'inconclusive' };
+      return { ...slow, messageId: 'slow', verdict: 'violation' };
     }
     return undefined;
   }
@@ -208,6 +220,14 @@ export function judge255(v: SessionView, tol: number, prompt: number): Judgement
     return { ...base, messageId: 'no-request', verdict: 'inconclusive', frames: frames(), time: h.time };
   }
   return undefined;
+}
+
+/**
+ * Whether the first Request captured, `d` seconds after the Advertise it acted on, may be a retransmission
+ * of one the capture missed: its Elapsed Time is above 0 and a Request timeout fits in `d` (trap LOSS).
+ */
+function requestMayBeRetransmission(v: SessionView, d: number, tol: number): boolean {
+  return v.reqFirstMissed && d >= REQ_RT_MIN - tol;
 }
 
 /** V6-PREF-COLLECT-FIRST-RT. */
@@ -242,8 +262,9 @@ export function judgeAfterFirstRt(v: SessionView, tol: number, prompt: number): 
   const a1 = v.usable[0];
   const d = v.treq - a1.time;
   if (d > prompt + tol) {
+    const missed = requestMayBeRetransmission(v, d, tol);
     return {
-      messageId: 'slow', verdict: 'violation', frames: framesOf(a1, v.req), time: v.treq,
+      messageId: missed ? 'request-missed' : 'slow', verdict: missed ? 'inconclusive' : 'violation', frames: framesOf(a1, v.req), time: v.treq,
       data: { delay: Math.round(d * 1000), side: v.side }, server: party(a1),
     };
   }

@@ -36,6 +36,23 @@ describe(ID, () => {
     expect(run(slow)).toEqual([[ID, 'violation', 'warning', [1, 2, 4], 0x10]]);
   });
 
+  it('is inconclusive about a slow Request that may be a retransmission of one the capture missed', () => {
+    // The first Request seen has Elapsed Time 1.01 s, 1.02 s after the 255 Advertise: a Request
+    // retransmits after REQ_TIMEOUT ≥ 0.9 s (RFC 8415 §15), so a prompt first one may have been lost.
+    const sc = new UdpScenario();
+    fromClient(sc, 0, sel.solicit(0x10));
+    fromServer(sc, 0.01, SRV_A, sel.advertise(0x10, SRV_A, 255));
+    fromClient(sc, 1.03, sel.request(0x20, SRV_A, 101));
+    fromServer(sc, 1.04, SRV_A, sel.reply(0x20, SRV_A));
+    expect(run(sc)).toEqual([[ID, 'inconclusive', 'error', [1, 2, 3], 0x10]]);
+    // Elapsed Time 0: the first transmission, so the delay is the client's.
+    const first = new UdpScenario();
+    fromClient(first, 0, sel.solicit(0x10));
+    fromServer(first, 0.01, SRV_A, sel.advertise(0x10, SRV_A, 255));
+    fromClient(first, 1.03, sel.request(0x20, SRV_A, 0));
+    expect(run(first)).toEqual([[ID, 'violation', 'warning', [1, 2, 3], 0x10]]);
+  });
+
   it('accepts an immediate Request to the pref-255 server', () => {
     const sc = new UdpScenario();
     fromClient(sc, 0, sel.solicit(0x10));

@@ -35,6 +35,25 @@ describe(ID, () => {
     expect(run(sc)).toEqual([[ID, 'violation', 'info', [3, 4], 0x10]]);
   });
 
+  it('is inconclusive about a slow Request that may be a retransmission of one the capture missed', () => {
+    // Elapsed Time 1.01 s on the first Request seen, 1.02 s after the Advertise: the first Request
+    // (REQ_TIMEOUT ≥ 0.9 s earlier, RFC 8415 §15) may have been lost before the capture point.
+    const sc = new UdpScenario();
+    fromClient(sc, 0, sel.solicit(0x10));
+    fromClient(sc, 1.05, sel.solicit(0x10, 105));
+    fromServer(sc, 1.5, SRV_A, sel.advertise(0x10, SRV_A));
+    fromClient(sc, 2.52, sel.request(0x20, SRV_A, 101));
+    fromServer(sc, 2.53, SRV_A, sel.reply(0x20, SRV_A));
+    expect(run(sc)).toEqual([[ID, 'inconclusive', 'warning', [3, 4], 0x10]]);
+    // Sooner than a Request timeout, it cannot be a retransmission: slow whatever its Elapsed Time says.
+    const soon = new UdpScenario();
+    fromClient(soon, 0, sel.solicit(0x10));
+    fromClient(soon, 1.05, sel.solicit(0x10, 105));
+    fromServer(soon, 1.5, SRV_A, sel.advertise(0x10, SRV_A));
+    fromClient(soon, 2.0, sel.request(0x20, SRV_A, 200));
+    expect(run(soon)).toEqual([[ID, 'violation', 'info', [3, 4], 0x10]]);
+  });
+
   it('is inconclusive when the Advertise was only seen upstream of the client', () => {
     const sc = new UdpScenario();
     fromClient(sc, 0, sel.solicit(0x10));
