@@ -6,6 +6,7 @@ import type { ClientSession, ServerResponse, Transmission, UdpTransaction } from
 import type { Party, Verdict } from '../engine/types.js';
 import { bodyHex, hasOption, optionOf } from '../dhcpv6/helpers.js';
 import { toHex } from '../dhcpv6/options/primitives.js';
+import { sameMessage } from '../correlate/udp-message.js';
 
 /** RFC 8415 §7.6: SOL_TIMEOUT; the first RT of a Solicit lies in (IRT, 1.1·IRT] (§18.2.1). */
 export const FIRST_RT_MIN = 1.0;
@@ -186,6 +187,20 @@ export function party(r: ServerResponse): Party {
   return partyOf(r.server)!;
 }
 
+/**
+ * Whether the Solicit transmission `r` repeats an earlier one byte for byte (Elapsed Time included) and
+ * was seen at another capture point (relay depth): the same datagram from a second capture whose clock
+ * is off (merged captures), beyond the copy window, rather than a retransmission, which would carry a
+ * later Elapsed Time (RFC 8415 §15, §21.9). Run only on a Solicit about to be reported.
+ */
+export function mayBeCopy(v: SessionView, r: Transmission): boolean {
+  for (const p of v.solicit.requests) {
+    if (p === r) break;
+    if (p.minDepth !== r.minDepth && sameMessage(p.message, r.message)) return true;
+  }
+  return false;
+}
+
 /** V6-PREF-255-IMMEDIATE. */
 export function judge255(v: SessionView, tol: number, prompt: number): Judgement | undefined {
   const h = immediate255(v, tol);
@@ -203,10 +218,13 @@ export function judge255(v: SessionView, tol: number, prompt: number): Judgement
     }
     return { ...base, messageId: 'other-server', verdict: 'violation', frames: frames(v.req), time: v.treq };
   }
-  const rtx = v.solicit.requests.find((r) => r.time > h.time + tol && r.time < v.treq);
-  if (rtx) {
-    return { ...base, messageId: 'retransmitted', verdict: 'violation', frames: frames(rtx), time: rtx.time };
+  let copy: Transmission | undefined;
+  for (const r of v.solicit.requests) {
+    if (r.time <= h.time + tol || r.time >= v.treq) continue;
+    if (!mayBeCopy(v, r)) return { ...base, messageId: 'retransmitted', verdict: 'violation', frames: frames(r), time: r.time };
+    copy ??= r;
   }
+  if (copy) return { ...base, messageId: 'copy-unsure', verdict: 'inconclusive', frames: frames(copy), time: copy.time };
   if (v.req) {
     const d = v.treq - h.time;
     if (d > prompt + tol) {
@@ -246,17 +264,24 @@ export function judgeCollect(v: SessionView, tol: number, relayTol = tol): Judge
 
 /** V6-PREF-AFTER-FIRST-RT. */
 export function judgeAfterFirstRt(v: SessionView, tol: number, prompt: number): Judgement | undefined {
+  let unsure: Judgement | undefined;
   for (const r of v.solicit.requests.slice(1)) {
     if (r.time >= v.treq) break;
-    if (v.usable.some((a) => a.preference === 255 && a.time < r.time)) return undefined; // V6-PREF-255-IMMEDIATE
+    if (v.usable.some((a) => a.preference === 255 && a.time < r.time)) return unsure; // V6-PREF-255-IMMEDIATE
     const held = v.usable.find((a) => a.time + tol < r.time);
     if (!held) continue;
     const data = { side: v.side };
     if (notSeenDelivered(v, held)) {
       return { messageId: 'not-delivered', verdict: 'inconclusive', frames: framesOf(held, r), time: r.time, data, server: party(held) };
     }
-    return { messageId: 'retransmitted', verdict: 'violation', frames: framesOf(v.solicit.requests[0], held, r), time: r.time, data, server: party(held) };
+    const frames = framesOf(v.solicit.requests[0], held, r);
+    if (mayBeCopy(v, r)) { // perhaps no retransmission at all: a later one may still prove it
+      unsure ??= { messageId: 'copy-unsure', verdict: 'inconclusive', frames, time: r.time, data, server: party(held) };
+      continue;
+    }
+    return { messageId: 'retransmitted', verdict: 'violation', frames, time: r.time, data, server: party(held) };
   }
+  if (unsure) return unsure;
   if (!v.req || v.firstMissed || v.usable.length === 0) return undefined;
   if (v.usable[0].time < v.t0 + FIRST_RT_MAX + tol) return undefined; // collected during the first RT
   const a1 = v.usable[0];

@@ -53,6 +53,17 @@ describe(ID, () => {
     expect(run(first)).toEqual([[ID, 'violation', 'warning', [1, 2, 3], 0x10]]);
   });
 
+  it('does not take a relay-side copy under an unsynchronised clock for a Solicit retransmission', () => {
+    // The relay's capture runs 0.65 s late: its Relay-forward of the Solicit (Elapsed Time 0, as sent)
+    // sorts after the 255 Advertise, beyond the copy window.
+    const sc = new UdpScenario();
+    fromClient(sc, 0, sel.solicit(0x10));
+    fromServer(sc, 0.55, SRV_A, sel.advertise(0x10, SRV_A, 255));
+    sc.send(0.65, '2001:db8:1::1', '2001:db8:9::1', relay(12, 0, '2001:db8:1::1', 'fe80::1', sel.solicit(0x10)), { srcPort: 547 });
+    fromClient(sc, 0.75, sel.request(0x20, SRV_A));
+    expect(run(sc)).toEqual([[ID, 'inconclusive', 'error', [1, 2, 3], 0x10]]);
+  });
+
   it('accepts an immediate Request to the pref-255 server', () => {
     const sc = new UdpScenario();
     fromClient(sc, 0, sel.solicit(0x10));
