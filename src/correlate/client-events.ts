@@ -135,6 +135,11 @@ export interface OrphanResponse {
    * xids: when one exists, the server answered it with another xid.
    */
   candidates: Array<{ xid: number; msgType: number; frame: number; time: number; firstMissed: boolean }>;
+  /**
+   * An Advertise carrying the xid of this client's latest Solicit, which the correlator had already
+   * closed (answered, or idle): a late answer with the right xid, not an orphan.
+   */
+  late: boolean;
   /** Any message of this client was seen earlier in the capture. */
   clientSeen: boolean;
 }
