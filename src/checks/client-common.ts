@@ -6,10 +6,16 @@ import type { ClientSession, ServerResponse, Transmission, UdpTransaction } from
 import type { Party, Verdict } from '../engine/types.js';
 import { bodyHex, hasOption, optionOf } from '../dhcpv6/helpers.js';
 import { toHex } from '../dhcpv6/options/primitives.js';
+import { sameMessage } from '../correlate/udp-message.js';
 
 /** RFC 8415 §7.6: SOL_TIMEOUT; the first RT of a Solicit lies in (IRT, 1.1·IRT] (§18.2.1). */
 export const FIRST_RT_MIN = 1.0;
 export const FIRST_RT_MAX = 1.1;
+/**
+ * RFC 8415 §7.6, §15: REQ_TIMEOUT 1 s with RAND ≥ -0.1, so a Request's first retransmission comes at
+ * least 0.9 s after the first transmission.
+ */
+export const REQ_RT_MIN = 0.9;
 
 export function partyOf(p: Party | undefined): Party | undefined {
   if (!p) return undefined;
@@ -96,6 +102,11 @@ export interface SessionView {
   side: string;
   /** First transmission of the Request, and its time (Infinity when none). */
   req?: Transmission;
+  /**
+   * The first Request captured had Elapsed Time > 0 (trap LOSS): it may be a retransmission whose first
+   * transmission the capture missed, up to a Request timeout earlier.
+   */
+  reqFirstMissed: boolean;
   treq: number;
   /** Server-ID DUID the Request names. */
   chosen?: string;
@@ -140,7 +151,7 @@ function buildView(session: ClientSession): SessionView {
   const v: SessionView = {
     session, solicit, t0: solicit.requests[0].time, firstMissed: solicit.firstMissed,
     clientLinkSeen, side: clientLinkSeen ? SIDE_CLIENT : SIDE_RELAY,
-    treq, advertises, usable,
+    treq, reqFirstMissed: session.request?.firstMissed ?? false, advertises, usable,
   };
   if (req) {
     v.req = req;
@@ -176,6 +187,20 @@ export function party(r: ServerResponse): Party {
   return partyOf(r.server)!;
 }
 
+/**
+ * Whether the Solicit transmission `r` repeats an earlier one byte for byte (Elapsed Time included) and
+ * was seen at another capture point (relay depth): the same datagram from a second capture whose clock
+ * is off (merged captures), beyond the copy window, rather than a retransmission, which would carry a
+ * later Elapsed Time (RFC 8415 §15, §21.9). Run only on a Solicit about to be reported.
+ */
+export function mayBeCopy(v: SessionView, r: Transmission): boolean {
+  for (const p of v.solicit.requests) {
+    if (p === r) break;
+    if (p.minDepth !== r.minDepth && sameMessage(p.message, r.message)) return true;
+  }
+  return false;
+}
+
 /** V6-PREF-255-IMMEDIATE. */
 export function judge255(v: SessionView, tol: number, prompt: number): Judgement | undefined {
   const h = immediate255(v, tol);
@@ -185,20 +210,27 @@ export function judge255(v: SessionView, tol: number, prompt: number): Judgement
   if (notSeenDelivered(v, h)) {
     return { ...base, messageId: 'not-delivered', verdict: 'inconclusive', frames: frames(v.req), time: lastTime(h, v.req) };
   }
-  if (v.req && v.chosen !== undefined && v.chosen !== h.server.duid) {
+  // Several servers at 255: a Request to any of them that the client had received is acceptable, though
+  // the first one received is expected; its promptness is still judged from the first.
+  if (v.req && v.chosen !== undefined && v.chosen !== h.server.duid && !v.usable.some((a) => a.preference === 255 && a.server.duid === v.chosen)) {
     if (v.treq - h.time <= tol) {
       return { ...base, messageId: 'race', verdict: 'inconclusive', frames: frames(v.req), time: v.treq };
     }
     return { ...base, messageId: 'other-server', verdict: 'violation', frames: frames(v.req), time: v.treq };
   }
-  const rtx = v.solicit.requests.find((r) => r.time > h.time + tol && r.time < v.treq);
-  if (rtx) {
-    return { ...base, messageId: 'retransmitted', verdict: 'violation', frames: frames(rtx), time: rtx.time };
+  let copy: Transmission | undefined;
+  for (const r of v.solicit.requests) {
+    if (r.time <= h.time + tol || r.time >= v.treq) continue;
+    if (!mayBeCopy(v, r)) return { ...base, messageId: 'retransmitted', verdict: 'violation', frames: frames(r), time: r.time };
+    copy ??= r;
   }
+  if (copy) return { ...base, messageId: 'copy-unsure', verdict: 'inconclusive', frames: frames(copy), time: copy.time };
   if (v.req) {
     const d = v.treq - h.time;
     if (d > prompt + tol) {
-      return { ...base, data: { ...base.data, delay: Math.round(d * 1000) }, messageId: 'slow', verdict: 'violation', frames: frames(v.req), time: v.treq };
+      const slow = { ...base, data: { ...base.data, delay: Math.round(d * 1000) }, frames: frames(v.req), time: v.treq };
+      if (requestMayBeRetransmission(v, d, tol)) return { ...slow, messageId: 'request-missed', verdict: 'inconclusive' };
+      return { ...slow, messageId: 'slow', verdict: 'violation' };
     }
     return undefined;
   }
@@ -206,6 +238,14 @@ export function judge255(v: SessionView, tol: number, prompt: number): Judgement
     return { ...base, messageId: 'no-request', verdict: 'inconclusive', frames: frames(), time: h.time };
   }
   return undefined;
+}
+
+/**
+ * Whether the first Request captured, `d` seconds after the Advertise it acted on, may be a retransmission
+ * of one the capture missed: its Elapsed Time is above 0 and a Request timeout fits in `d` (trap LOSS).
+ */
+function requestMayBeRetransmission(v: SessionView, d: number, tol: number): boolean {
+  return v.reqFirstMissed && d >= REQ_RT_MIN - tol;
 }
 
 /** V6-PREF-COLLECT-FIRST-RT. */
@@ -224,24 +264,32 @@ export function judgeCollect(v: SessionView, tol: number, relayTol = tol): Judge
 
 /** V6-PREF-AFTER-FIRST-RT. */
 export function judgeAfterFirstRt(v: SessionView, tol: number, prompt: number): Judgement | undefined {
+  let unsure: Judgement | undefined;
   for (const r of v.solicit.requests.slice(1)) {
     if (r.time >= v.treq) break;
-    if (v.usable.some((a) => a.preference === 255 && a.time < r.time)) return undefined; // V6-PREF-255-IMMEDIATE
+    if (v.usable.some((a) => a.preference === 255 && a.time < r.time)) return unsure; // V6-PREF-255-IMMEDIATE
     const held = v.usable.find((a) => a.time + tol < r.time);
     if (!held) continue;
     const data = { side: v.side };
     if (notSeenDelivered(v, held)) {
       return { messageId: 'not-delivered', verdict: 'inconclusive', frames: framesOf(held, r), time: r.time, data, server: party(held) };
     }
-    return { messageId: 'retransmitted', verdict: 'violation', frames: framesOf(v.solicit.requests[0], held, r), time: r.time, data, server: party(held) };
+    const frames = framesOf(v.solicit.requests[0], held, r);
+    if (mayBeCopy(v, r)) { // perhaps no retransmission at all: a later one may still prove it
+      unsure ??= { messageId: 'copy-unsure', verdict: 'inconclusive', frames, time: r.time, data, server: party(held) };
+      continue;
+    }
+    return { messageId: 'retransmitted', verdict: 'violation', frames, time: r.time, data, server: party(held) };
   }
+  if (unsure) return unsure;
   if (!v.req || v.firstMissed || v.usable.length === 0) return undefined;
   if (v.usable[0].time < v.t0 + FIRST_RT_MAX + tol) return undefined; // collected during the first RT
   const a1 = v.usable[0];
   const d = v.treq - a1.time;
   if (d > prompt + tol) {
+    const missed = requestMayBeRetransmission(v, d, tol);
     return {
-      messageId: 'slow', verdict: 'violation', frames: framesOf(a1, v.req), time: v.treq,
+      messageId: missed ? 'request-missed' : 'slow', verdict: missed ? 'inconclusive' : 'violation', frames: framesOf(a1, v.req), time: v.treq,
       data: { delay: Math.round(d * 1000), side: v.side }, server: party(a1),
     };
   }

@@ -6,6 +6,7 @@ import type { RuleContext } from '../engine/types.js';
 import { partyOf } from './client-common.js';
 
 export function judgeOrphan(ctx: Pick<RuleContext, 'report'>, o: OrphanResponse): void {
+  if (o.late) return; // the xid of a captured Solicit, answered after the correlator closed it
   const r = o.response;
   const c = o.candidates.filter((x) => !x.firstMissed && x.time < r.time);
   const client = partyOf(o.clientDuid !== undefined ? { duid: o.clientDuid, address: o.clientAddress } : { address: o.clientAddress });

@@ -130,10 +130,16 @@ export interface OrphanResponse {
   /** Where it was going: the client's address (bare destination, or innermost relay peer-address). */
   clientAddress: string;
   /**
-   * Open transactions of the same client (by DUID or address) that this response type could answer,
-   * with their xids: when one exists, the server answered it with another xid.
+   * Open transactions of the same client (by DUID or address) that this response could answer (a
+   * Solicit only for a Reply with Rapid Commit) and that its server has not answered yet, with their
+   * xids: when one exists, the server answered it with another xid.
    */
   candidates: Array<{ xid: number; msgType: number; frame: number; time: number; firstMissed: boolean }>;
+  /**
+   * An Advertise carrying the xid of this client's latest Solicit, which the correlator had already
+   * closed (answered, or idle): a late answer with the right xid, not an orphan.
+   */
+  late: boolean;
   /** Any message of this client was seen earlier in the capture. */
   clientSeen: boolean;
 }

@@ -34,6 +34,8 @@ export const CLIENT_DEFAULTS = {
 
 /** Ticks per second of the seen-client times (see ClientCorrelator.seenTick). */
 const SEEN_TICKS = 1024;
+/** closedSolicits values: whole seconds since the first message × XID_SPAN + the xid (24 bits). */
+const XID_SPAN = 0x1000000;
 
 interface OpenTx {
   tx: UdpTransaction;
@@ -181,6 +183,12 @@ function copyOf<T extends Transmission>(
   return undefined;
 }
 
+/** Whether a response of `type` from this server (Server-ID DUID) already answered `t`. */
+function answeredByServer(t: UdpTransaction, type: number, server: string | undefined): boolean {
+  for (const r of t.responses) if (r.message.msgType === type && r.server.duid === server) return true;
+  return false;
+}
+
 /** Fills in what a response offers and prefers (RFC 8415 §18.2.1, §18.2.9, §21.8), from its option tree. */
 function settle(r: ServerResponse): void {
   const p = preferenceState(r.message);
@@ -219,6 +227,12 @@ export class ClientCorrelator {
    */
   private readonly seenDuids = new SeenTable();
   private readonly seenAddresses = new SeenTable();
+  /**
+   * Each client's (DUID, else address) latest closed Solicit: when it closed and its xid (XID_SPAN), so
+   * that an Advertise a slow server sends after the Solicit was closed is known to carry its xid.
+   * Kept, like the seen tables, for `sessions.idle-timeout`.
+   */
+  private readonly closedSolicits = new SeenTable();
   /**
    * Copies of the messages transmissions keep: an open transaction holds them for seconds, and the
    * decoded message itself would keep the capture's read buffer and the options built from it.
@@ -282,6 +296,7 @@ export class ClientCorrelator {
       const oldest = this.seenTick(time) - this.idleTimeout * SEEN_TICKS;
       this.seenDuids.dropBelow(oldest);
       this.seenAddresses.dropBelow(oldest);
+      this.closedSolicits.dropBelow(this.closedStamp(time - this.idleTimeout, 0));
     }
     let n = 0;
     while (n < this.recentOrphans.length && time - this.recentOrphans[n].time > this.copyWindow) n++;
@@ -311,6 +326,18 @@ export class ClientCorrelator {
     return Math.floor((time - this.seenBase) * SEEN_TICKS);
   }
 
+  /** A closedSolicits value: the time in whole seconds since the first message, then the xid. */
+  private closedStamp(time: number, xid: number): number {
+    if (Number.isNaN(this.seenBase)) this.seenBase = time;
+    return Math.max(0, Math.floor(time - this.seenBase)) * XID_SPAN + xid;
+  }
+
+  /** Whether this client's latest closed Solicit, closed within `sessions.idle-timeout`, had this xid. */
+  private solicitClosed(key: string, xid: number, time: number): boolean {
+    const v = this.closedSolicits.get(key);
+    return v !== undefined && v % XID_SPAN === xid && v >= this.closedStamp(time - this.idleTimeout, 0);
+  }
+
   /** End of the input: closes everything still open. */
   finish(frame: number, time: number): void {
     for (const o of [...this.open.values()]) this.close(o, 'capture-end', frame, time);
@@ -320,6 +347,7 @@ export class ClientCorrelator {
     this.sessionByAddress.clear();
     this.seenDuids.clear();
     this.seenAddresses.clear();
+    this.closedSolicits.clear();
     this.recentOrphans = [];
   }
 
@@ -445,18 +473,27 @@ export class ClientCorrelator {
       }
     }
     const candidates: OrphanResponse['candidates'] = [];
-    for (const o of this.open.values()) {
+    const rapidCommit = hasOption(msg, 14);
+    // A late Advertise to this client's Solicit that was already closed carries the right xid.
+    const late = type === 2 && this.solicitClosed(clientDuid ?? clientAddress, xid, record.time);
+    if (!late) for (const o of this.open.values()) {
       const t = o.tx;
       // The same client: by DUID, or by address (whether or not the transaction has a DUID).
       if (!((clientDuid !== undefined && t.client.duid === clientDuid) || t.client.address === clientAddress)) continue;
       if (!answers(t.msgType, type)) continue;
+      // Only a Reply carrying Rapid Commit answers a Solicit (RFC 8415 §18.3.1); a plain one answers some
+      // other message of the client, perhaps one the capture missed.
+      if (t.msgType === 1 && type === 7 && !rapidCommit) continue;
+      // An exchange this server has already answered is not waiting for it: the response may answer a
+      // message the capture missed (a Decline after the Request's Reply), not this one under another xid.
+      if (answeredByServer(t, type, serverDuid)) continue;
       candidates.push({ xid: t.xid, msgType: t.msgType, frame: t.requests[0].frame, time: t.requests[0].time, firstMissed: t.firstMissed });
     }
     const response = this.serverResponse(msg, s, record.src, serverDuid, clientDuid !== undefined ? 'unexpected' : 'none');
     settle(response);
     this.recentOrphans.push(response);
     const orphan: OrphanResponse = {
-      response, xid, clientDuid, clientAddress, candidates,
+      response, xid, clientDuid, clientAddress, candidates, late,
       clientSeen: (clientDuid !== undefined && this.wasSeen(this.seenDuids, clientDuid)) || this.wasSeen(this.seenAddresses, clientAddress),
     };
     this.emit('udp:orphan-response', orphan);
@@ -501,6 +538,7 @@ export class ClientCorrelator {
     o.tx.endTime = time;
     const responses = o.tx.responses;
     for (let i = 0; i < responses.length; i++) settle(responses[i]);
+    if (o.tx.msgType === 1) this.closedSolicits.set(o.tx.client.duid ?? o.tx.client.address ?? '', this.closedStamp(time, xid));
     this.emit(o.tx.msgType === 14 ? 'lq:transaction-end' : 'udp:transaction-end', o.tx);
     const os = o.session;
     if (os && --os.open === 0) {

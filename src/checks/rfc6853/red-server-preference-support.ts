@@ -44,8 +44,10 @@ export const redServerPreferenceSupport: RuleModule<Events> = {
           // The client collects Advertises for its first RT (RFC 8415 §18.2.1): a capture that stops
           // sooner cannot show that no primary answered.
           const after = tx.endTime - tx.requests[0].time;
-          if (tx.end === 'capture-end' && after < FIRST_RT_MIN) {
-            ctx.report({ ...base, messageId: 'no-primary-cut', verdict: 'inconclusive', data: { ...data, after: Math.round(after * 1000) } });
+          if (tx.end !== 'idle' && after < FIRST_RT_MIN) {
+            // Cut short by the end of the capture or by the sessions.max-open limit (a limit is no proof).
+            const messageId = tx.end === 'limit' ? 'no-primary-limit' : 'no-primary-cut';
+            ctx.report({ ...base, messageId, verdict: 'inconclusive', data: { ...data, after: Math.round(after * 1000) } });
           } else {
             ctx.report({ ...base, messageId: 'no-primary', data });
           }
