@@ -12,7 +12,7 @@ export interface LqQuery {
   type?: number;
   /** The link-address is :: (unspecified). */
   linkUnspecified: boolean;
-  /** option-len ≥ 17 and the query-options parsed exactly (RFC 5007 §4.1.2.1). */
+  /** option-len ≥ 17 and the query-options parsed exactly, to the last octet (RFC 5007 §4.1.2.1). */
   wellFormed: boolean;
   queryOptions: Dhcpv6Option[];
 }
@@ -24,10 +24,22 @@ function anomalous(o: Dhcpv6Option): boolean {
   return bad;
 }
 
+/**
+ * Octets at the end of an LQ_QUERY's query-options too few for an option header (1-3), which the
+ * decoder reports without attaching them to any option; 0 when the query-options fill the option.
+ */
+export function lqQueryTrailing(o: Dhcpv6Option): number {
+  if (o.data.length < 17) return 0;
+  let n = 17;
+  for (const s of o.options ?? []) n += 4 + s.length;
+  return o.data.length > n ? o.data.length - n : 0;
+}
+
 export function lqQueryOf(m: Dhcpv6Message): LqQuery | undefined {
   const o = optionOf(m, 44);
   if (!o) return undefined;
-  const q: LqQuery = { option: o, linkUnspecified: true, wellFormed: o.length >= 17 && !anomalous(o), queryOptions: o.options ?? [] };
+  const wellFormed = o.length >= 17 && !anomalous(o) && lqQueryTrailing(o) === 0;
+  const q: LqQuery = { option: o, linkUnspecified: true, wellFormed, queryOptions: o.options ?? [] };
   if (o.data.length >= 1) q.type = o.data[0];
   if (o.data.length >= 17) q.linkUnspecified = o.data.subarray(1, 17).every((b) => b === 0);
   return q;

@@ -448,6 +448,14 @@ function anomaly(opt: Dhcpv6Option, sink: Dhcpv6Anomaly[], name: string, message
   sink.push(a);
 }
 
+/**
+ * Text of the `dhcpv6.option.overrun` anomaly for 1-3 octets left at the end of an option list: it
+ * belongs to no option (there is no header), so rules that own a container match it by this text.
+ */
+export function trailingOctets(n: number): string {
+  return `${n} trailing octet(s), too few for an option header`;
+}
+
 /** Why a body breaks its codec's length rule, or undefined. */
 export function lengthProblem(codec: OptionCodec, len: number): string | undefined {
   const r = codec.length;
@@ -523,7 +531,7 @@ function walk(
     if (o + 4 > end) {
       sink.push({
         name: 'dhcpv6.option.overrun',
-        message: `${end - o} trailing octet(s), too few for an option header`,
+        message: trailingOctets(end - o),
       });
       break;
     }

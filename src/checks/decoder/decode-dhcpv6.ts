@@ -8,6 +8,8 @@ import type { Events } from '../../correlate/events.js';
 import type { Dhcpv6Anomaly, Dhcpv6Option, MessageRecord } from '../../dhcpv6/types.js';
 import { unwrap } from '../../correlate/udp-message.js';
 import { reportAnomaly } from './anomaly.js';
+import { trailingOctets } from '../../dhcpv6/message.js';
+import { lqQueryTrailing } from '../lq-common.js';
 
 function collect(o: Dhcpv6Option, into: Dhcpv6Anomaly[]): void {
   for (const a of o.anomalies ?? []) into.push(a);
@@ -22,7 +24,12 @@ export function ownedAnomalies(record: MessageRecord): Set<string> | undefined {
   const inner = record.transport === 'udp' ? unwrap(record.message).inner : record.message;
   if (!inner) return undefined;
   if (inner.msgType === 14 && (record.transport === 'udp' || record.direction !== 1)) {
-    for (const o of inner.options) if (o.code === 44) collect(o, found); // LQ-QUERY-STRUCTURE
+    for (const o of inner.options) {
+      if (o.code !== 44) continue;
+      collect(o, found); // LQ-QUERY-STRUCTURE
+      const t = lqQueryTrailing(o); // the decoder ties octets left after its query-options to no option
+      if (t > 0) found.push({ name: 'dhcpv6.option.overrun', message: trailingOctets(t) });
+    }
   }
   if (record.transport === 'udp' && (inner.msgType === 2 || inner.msgType === 7 || inner.msgType === 15)) {
     for (const o of inner.options) if (o.code === 7) collect(o, found); // V6-PREF-OPTION-FORMAT

@@ -1,27 +1,128 @@
 // LQ-REPLY-VALIDATION: a LEASEQUERY-REPLY names its server, echoes the requestor's Client-ID and
 // carries the query's xid; and no relay passes a LEASEQUERY-REPLY upstream in a Relay-forward
 // (RFC 5007 §4.2.2). The requestor's own discarding is not observable.
+// A reply matching no open query is judged with what the capture shows of that requestor's queries:
+// one it answers late (its transaction already closed) is no xid defect, and a requestor may have
+// several queries outstanding (nothing in RFC 5007 §4.3 forbids it), so "another xid" is proven only
+// when an open query was left without an answer from that server.
 import type { Events } from '../../correlate/events.js';
-import type { RuleModule } from '../../engine/types.js';
+import type { OrphanResponse, ServerResponse, UdpTransaction } from '../../correlate/client-events.js';
+import type { Party, RuleModule } from '../../engine/types.js';
 import { framesOf, partyOf } from '../client-common.js';
-import { judgeOrphan } from '../client-orphans.js';
 import { unwrap } from '../../correlate/udp-message.js';
+
+/** How long (s) a closed query still explains a reply with its xid, and how many are kept. */
+const LATE_WINDOW = 120;
+const MAX_CLOSED = 10000;
+const MAX_PENDING = 1000;
+
+interface Closed { xid: number; client: Party; frames: number[]; time: number }
+
+/** An orphan reply waiting for the open queries of its requestor to end. */
+interface Pending {
+  o: OrphanResponse;
+  /** The requestor's queries open (first transmission captured) when the reply came, oldest first. */
+  open: OrphanResponse['candidates'];
+  /** Those (xid|first frame) not yet ended. */
+  waiting: Set<string>;
+  /** The latest candidate that ended without an answer from this reply's server. */
+  unanswered?: { xid: number; frame: number; time: number };
+}
+
+function sameServer(a: Party, b: Party): boolean {
+  if (a.duid !== undefined && b.duid !== undefined) return a.duid === b.duid;
+  return a.address !== undefined && a.address === b.address;
+}
 
 export const lqReplyValidation: RuleModule<Events> = {
   create(ctx) {
     const reported = new Set<string>();
+    // Recently closed queries by `xid|d|DUID` and `xid|a|address` (insertion order = close order).
+    const closed = new Map<string, Closed>();
+    let pending: Pending[] = [];
+
+    const judgeIds = (r: ServerResponse, clientId: ServerResponse['clientId'], d: { frames: number[]; xid: number; client?: Party }): void => {
+      let messageId: string | undefined;
+      if (!r.hasServerId) messageId = 'no-server-id'; // RFC 5007 §4.2.2
+      else if (clientId === 'mismatch') messageId = 'client-id-mismatch';
+      else if (clientId === 'missing') messageId = 'client-id-missing';
+      if (!messageId) return;
+      ctx.report({ messageId, frames: d.frames, time: r.time, xid: d.xid, client: d.client, server: partyOf(r.server) });
+    };
+
+    const remember = (tx: UdpTransaction): void => {
+      const c: Closed = { xid: tx.xid, client: tx.client, frames: tx.requests[0].frames, time: tx.requests[tx.requests.length - 1].time };
+      if (tx.client.duid !== undefined) closed.set(`${tx.xid}|d|${tx.client.duid}`, c);
+      if (tx.client.address !== undefined) closed.set(`${tx.xid}|a|${tx.client.address}`, c);
+      while (closed.size > MAX_CLOSED) closed.delete(closed.keys().next().value as string);
+    };
+
+    /** A captured, already closed query of this requestor with the reply's xid. */
+    const closedQuery = (o: OrphanResponse): Closed | undefined => {
+      const now = o.response.time;
+      for (const [k, c] of closed) { // oldest first: drop those too old to explain a reply
+        if (now - c.time <= LATE_WINDOW) break;
+        closed.delete(k);
+      }
+      return (o.clientDuid !== undefined ? closed.get(`${o.xid}|d|${o.clientDuid}`) : undefined) ?? closed.get(`${o.xid}|a|${o.clientAddress}`);
+    };
+
+    const decide = (p: Pending): void => {
+      const o = p.o;
+      const r = o.response;
+      const base = { xid: o.xid, client: partyOf(o.clientDuid !== undefined ? { duid: o.clientDuid, address: o.clientAddress } : { address: o.clientAddress }), server: partyOf(r.server), time: r.time };
+      if (p.unanswered) {
+        ctx.report({ ...base, messageId: 'other-xid', frames: [p.unanswered.frame, ...r.frames], data: { xid: o.xid, expected: p.unanswered.xid } });
+        return;
+      }
+      // Every open query got its own answer from this server: this reply answers one the capture missed.
+      ctx.report({ ...base, messageId: 'no-request', verdict: 'inconclusive', frames: r.frames, data: { xid: o.xid } });
+    };
+
+    /** Decides a reply whose open queries have not all ended: as it stands, the latest still open counting as unanswered. */
+    const settle = (p: Pending): void => {
+      for (let i = p.open.length - 1; i >= 0 && !p.unanswered; i--) {
+        const x = p.open[i];
+        if (p.waiting.has(`${x.xid}|${x.frame}`)) p.unanswered = { xid: x.xid, frame: x.frame, time: x.time };
+      }
+      decide(p);
+    };
+
     return {
       'lq:transaction-end': (tx) => {
-        for (const r of tx.responses) {
-          let messageId: string | undefined;
-          if (!r.hasServerId) messageId = 'no-server-id'; // RFC 5007 §4.2.2
-          else if (r.clientId === 'mismatch') messageId = 'client-id-mismatch';
-          else if (r.clientId === 'missing') messageId = 'client-id-missing';
-          if (!messageId) continue;
-          ctx.report({ messageId, frames: framesOf(tx.requests[0], r), time: r.time, xid: tx.xid, client: partyOf(tx.client), server: partyOf(r.server) });
+        for (const r of tx.responses) judgeIds(r, r.clientId, { frames: framesOf(tx.requests[0], r), xid: tx.xid, client: partyOf(tx.client) });
+        remember(tx);
+        if (pending.length === 0) return;
+        const key = `${tx.xid}|${tx.requests[0].frame}`;
+        const still: Pending[] = [];
+        for (const p of pending) {
+          if (p.waiting.delete(key) && !tx.responses.some((x) => sameServer(x.server, p.o.response.server))) {
+            const t = tx.requests[0];
+            if (!p.unanswered || t.time >= p.unanswered.time) p.unanswered = { xid: tx.xid, frame: t.frame, time: t.time };
+          }
+          if (p.waiting.size === 0) decide(p);
+          else still.push(p);
         }
+        pending = still;
       },
-      'udp:orphan-response': (o) => { if (o.response.message.msgType === 15) judgeOrphan(ctx, o); },
+      'udp:orphan-response': (o) => {
+        if (o.response.message.msgType !== 15) return;
+        const r = o.response;
+        const c = closedQuery(o);
+        if (c) {
+          // RFC 5007 §4.2.2: the xid is that of a captured query; a late answer (another server's, or
+          // after the transaction closed) is judged for its ids only.
+          const clientId = o.clientDuid === undefined ? (c.client.duid !== undefined ? 'missing' : 'none')
+            : c.client.duid === undefined ? 'unexpected' : c.client.duid === o.clientDuid ? 'match' : 'mismatch';
+          judgeIds(r, clientId, { frames: framesOf({ frames: c.frames }, r), xid: o.xid, client: partyOf(c.client) });
+          return;
+        }
+        const open = o.candidates.filter((x) => !x.firstMissed && x.time < r.time);
+        const p: Pending = { o, open, waiting: new Set(open.map((x) => `${x.xid}|${x.frame}`)) };
+        if (p.waiting.size === 0) { decide(p); return; }
+        if (pending.length >= MAX_PENDING) settle(pending.shift()!);
+        pending.push(p);
+      },
       'message:udp': (r) => {
         if (r.message.msgType !== 12) return;
         const { inner, relays } = unwrap(r.message);
@@ -32,8 +133,14 @@ export const lqReplyValidation: RuleModule<Events> = {
         if (reported.size > 10000) reported.clear();
         ctx.report({ messageId: 'relayed-reply', frames: r.frames, time: r.time, xid: inner.xid, client: { address: relays[relays.length - 1].peerAddress } });
       },
-      // The hops of one reply are within one input: the next capture starts afresh.
-      'capture:end': () => reported.clear(),
+      // The hops of one reply are within one input: the next capture starts afresh. Queries still
+      // awaited (none normally: the correlator closes every transaction first) are judged as they stand.
+      'capture:end': () => {
+        for (const p of pending) settle(p);
+        pending = [];
+        reported.clear();
+        closed.clear();
+      },
     };
   },
 };

@@ -1,5 +1,6 @@
 // LQ-SRV-UNKNOWN-QUERY-TYPE: a query type the server does not implement gets UnknownQueryType
-// (RFC 5007 §4.1.2.1, §4.4.1). UDP; types 3-5 are BLQ-QT-NOT-OVER-UDP-SERVER's; NotAllowed is accepted.
+// (RFC 5007 §4.1.2.1, §4.4.1). UDP; types 3-5 are BLQ-QT-NOT-OVER-UDP-SERVER's; NotAllowed is accepted,
+// and so is MalformedQuery when the LQ_QUERY itself is malformed (§4.1.3: the query is not valid).
 import type { Events } from '../../correlate/events.js';
 import type { RuleModule } from '../../engine/types.js';
 import { framesOf, partyOf } from '../client-common.js';
@@ -14,6 +15,7 @@ export const lqSrvUnknownQueryType: RuleModule<Events> = {
         for (const r of tx.responses) {
           const st = topStatus(r.message);
           if (st === 7 || st === 10) continue; // RFC 5007 §4.4.1 SHOULD UnknownQueryType
+          if (st === 8 && !q.wellFormed) continue; // LQ-QUERY-STRUCTURE's defect, rightly refused
           const data = r.message.options.some((o) => o.code === 45 || o.code === 48);
           ctx.report({
             messageId: data ? 'answered-with-data' : 'other-status', frames: framesOf(tx.requests[0], r), time: r.time,

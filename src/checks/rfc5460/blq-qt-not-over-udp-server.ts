@@ -45,6 +45,8 @@ export const blqQtNotOverUdpServer: RuleModule<Events> = {
         for (const r of tx.responses) {
           const st = topStatus(r.message);
           if (st === 10) continue;
+          // A malformed LQ_QUERY (LQ-QUERY-STRUCTURE) may be refused as such before its type is read.
+          if (st === 8 && !q.wellFormed) continue;
           const d = {
             frames: framesOf(tx.requests[0], r), time: r.time, xid: tx.xid, client: partyOf(tx.client), server: partyOf(r.server),
             data: { type: q.type, status: st ?? 0 },

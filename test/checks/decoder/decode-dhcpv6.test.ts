@@ -41,6 +41,15 @@ describe(`${ID} stands aside for the specific option rules (one defect, one find
     expect(judge(ID, { events: asPipeline(q) })).toEqual([]);
   });
 
+  it('leaves octets after the last query-option of an OPTION_LQ_QUERY to LQ-QUERY-STRUCTURE, not those of a CLIENT_DATA', () => {
+    // Three octets, too few for an option header: the decoder ties them to no option.
+    const trailing = `01${'00'.repeat(16)}000500`;
+    const [q, r] = lqExchange(lq.query(1, opt.raw(44, trailing)), lq.reply(1, SRV_A, opt.raw(45, '000500'))).records();
+    expect(q.message.anomalies.map((a) => a.message)).toEqual(['3 trailing octet(s), too few for an option header']);
+    expect(judge(ID, { events: asPipeline(q) })).toEqual([]);
+    expect(judge(ID, { events: asPipeline(r) })).toEqual([[ID, 'violation', 'warning', [2], 1]]);
+  });
+
   it('leaves a two-octet Preference in an Advertise to V6-PREF-OPTION-FORMAT, but not one in a Solicit', () => {
     const sc = new UdpScenario();
     sc.answer(0, 'fe80::a', 'fe80::1', sel.advertise(0x10, SRV_A, undefined, true, opt.prefHex('00ff')));

@@ -11,6 +11,9 @@ describe(ID, () => {
     expect(run(lq.query(2, opt.lqQuery(1, '::')))).toEqual([[ID, 'violation', 'error', [1], 2, 'The QUERY_BY_ADDRESS query has no OPTION_IAADDR in its query-options.']]);
     expect(run(lq.query(2, opt.lqQuery(1, '::'), opt.iaAddr('2001:db8::77')))[0][5]).toContain('at the top level');
   });
+  it('stands aside for an LQ_QUERY with octets left after its query-options (LQ-QUERY-STRUCTURE)', () => {
+    expect(run(lq.query(2, opt.raw(44, `01${'00'.repeat(16)}000500`)))).toEqual([]);
+  });
   it('accepts an IAADDR with zero lifetimes inside the query-options', () => {
     expect(run(lq.query(2, opt.lqQuery(1, '::', opt.iaAddr('2001:db8::77', 0))))).toEqual([]);
   });

@@ -13,6 +13,12 @@ describe(ID, () => {
   it('reports query-options that do not fill the option exactly', () => {
     expect(run(lq.query(1, opt.raw(44, `01${'00'.repeat(16)}00050018${'00'.repeat(10)}`))).map((r) => r.slice(0, 5))).toEqual([[ID, 'violation', 'error', [1], 1]]);
   });
+  it('reports one to three octets left after the last query-option (too few for an option header)', () => {
+    // The decoder ties such octets to no option; the query-options still end short of the option.
+    expect(run(lq.query(1, opt.raw(44, `01${'00'.repeat(16)}000500`))).map((r) => r.slice(0, 6))).toEqual([
+      [ID, 'violation', 'error', [1], 1, 'The query-options of OPTION_LQ_QUERY do not parse exactly to its length (20).'],
+    ]);
+  });
   it('accepts a well-formed query', () => {
     expect(run(lq.query(1, opt.lqQuery(1, '::', opt.iaAddr('2001:db8::77'))))).toEqual([]);
   });

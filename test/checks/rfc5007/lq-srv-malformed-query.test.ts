@@ -12,6 +12,14 @@ describe(ID, () => {
     expect(run(lq.reply(5, duidLL(0x101), opt.status(3)))).toEqual([[ID, 'violation', 'warning', [1, 2], 5]]);
     expect(run(lq.reply(5, duidLL(0x101)))).toEqual([[ID, 'violation', 'warning', [1, 2], 5]]);
   });
+  it('accepts UnknownQueryType: the server need not support the query type at all', () => {
+    expect(run(lq.reply(5, duidLL(0x101), opt.status(7, 'unknown query type')))).toEqual([]);
+  });
+  it('accepts NotConfigured for a query naming an unknown link-address, not for one with ::', () => {
+    const linked = lq.query(5, opt.lqQuery(1, '2001:db8:9::'));
+    expect(runRule(ID, scenarioEvents(lqExchange(linked, lq.reply(5, duidLL(0x101), opt.status(9)))))).toEqual([]);
+    expect(run(lq.reply(5, duidLL(0x101), opt.status(9)))).toEqual([[ID, 'violation', 'warning', [1, 2], 5]]);
+  });
   it('accepts MalformedQuery (8) and a well-formed query answered normally', () => {
     expect(run(lq.reply(5, duidLL(0x101), opt.status(8)))).toEqual([]);
     const ok = lq.query(5, opt.lqQuery(1, '::', opt.iaAddr('2001:db8::77')));
