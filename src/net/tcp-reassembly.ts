@@ -416,7 +416,7 @@ export class TcpReassembler {
     // The acknowledgment first: it covers the other side's octets, which were sent before this
     // segment's. So a loss it reveals is known before this segment's messages are judged (a REPLY
     // whose LEASEQUERY was not captured is then unseen, not an answer to an xid nobody used).
-    if ((t.flags & TCP_ACK) !== 0) this.ackGap(c, (1 - dir) as TcpDirection, t.ack, frame, time);
+    if ((t.flags & TCP_ACK) !== 0) this.acked(c, dir, t.ack, frame, time);
     if (len > 0 && !d.finDone) {
       if (!this.data(c, dir, seq, s.buf.subarray(t.payloadStart, t.payloadEnd), frame, time)) {
         this.settle(s, 'dropped');
@@ -611,6 +611,19 @@ export class TcpReassembler {
   private skipToBuffered(c: Conn, dir: TcpDirection, frame: number, time: number): void {
     const q = c.dirs[dir].ooo[0];
     this.skipTo(c, dir, q.seq, frame, time, q.frame);
+  }
+
+  /**
+   * An acknowledgment sent by `dir` for the other side's octets up to `ack`. On a connection whose
+   * start was captured, the other side's octets begin right after its SYN; when that SYN (or SYN-ACK)
+   * was not captured and nothing of the other side came yet, the first acknowledgment marks where they
+   * begin (RFC 9293 §3.4: it acknowledges the SYN), so later octets of that side are placed against it
+   * and a lost first segment is a gap, instead of the next captured segment passing for the start.
+   */
+  private acked(c: Conn, dir: TcpDirection, ack: number, frame: number, time: number): void {
+    const o = c.dirs[1 - dir];
+    if (!o.started && c.synSeen) { o.started = true; o.nextSeq = ack; }
+    this.ackGap(c, (1 - dir) as TcpDirection, ack, frame, time);
   }
 
   /** The other side acknowledged octets of `dir` never seen: they were sent, so they are a gap. */
