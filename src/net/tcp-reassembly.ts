@@ -396,6 +396,10 @@ export class TcpReassembler {
     const frame = s.frame;
     const time = s.time;
     if ((t.flags & TCP_RST) !== 0) {
+      // Its acknowledgment and its own sequence number (the sender's next octet, RFC 9293 §3.5.2)
+      // show octets of either side that were sent but not captured: gaps, not a silent end.
+      if ((t.flags & TCP_ACK) !== 0) this.acked(c, dir, t.ack, frame, time);
+      this.ackGap(c, dir, t.seq, frame, time);
       this.flush(c, 0, frame, time);
       this.flush(c, 1, frame, time);
       this.ev.sink.rst(conn, dir, frame, time);

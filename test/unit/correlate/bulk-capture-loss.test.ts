@@ -45,3 +45,41 @@ describe('a SYN-ACK missing from the capture', () => {
     expect(await run('synack', s)).toEqual([]);
   });
 });
+
+describe('an RST after octets the capture lost', () => {
+  it("the server's RST sequence number shows its lost DONE: BLQ-DONE-AFTER-BINDINGS is inconclusive", async () => {
+    const s = new BulkScenario();
+    s.query(1).reply(1).data(1, 5).done(1, [], NO_ACK); // 4 query, 6 REPLY, 8 DATA, 10 DONE
+    s.tcp.rst('server');
+    s.tcp.drop(9); // the DONE
+    expect(brief(await run('rst-done', s))).toEqual([
+      ['BLQ-DONE-AFTER-BINDINGS', 'inconclusive', [6, 8, 10], 1],
+      ['DECODE-TCP', 'violation', [8, 10], undefined],
+    ]);
+  });
+
+  it("the requestor's RST acknowledges the lost DONE: the loss is reported (the requestor's abort decides nothing)", async () => {
+    const s = new BulkScenario();
+    s.query(1).reply(1).data(1, 5).done(1, [], NO_ACK);
+    s.tcp.rst('client');
+    s.tcp.drop(9);
+    const f = await run('rst-ack-done', s);
+    expect(brief(f)).toEqual([['DECODE-TCP', 'violation', [8, 10], undefined]]);
+    expect(f[0].message).toBe('tcp.gap: 6 octets from the server were not captured after frame 8 (known at frame 10)');
+  });
+
+  it('an RST right after a captured DONE: nothing lost, no finding', async () => {
+    const s = new BulkScenario();
+    s.query(1).reply(1).data(1, 5).done(1, [], NO_ACK);
+    s.tcp.rst('server');
+    expect(await run('rst-ok', s)).toEqual([]);
+  });
+
+  it('a server that really closed without DONE is still reported', async () => {
+    const s = new BulkScenario();
+    s.query(1).reply(1).data(1, 5, NO_ACK);
+    s.tcp.rst('server');
+    const f = await run('rst-no-done', s);
+    expect(brief(f)).toEqual([['BLQ-DONE-AFTER-BINDINGS', 'violation', [6, 8, 9], 1]]);
+  });
+});
