@@ -67,6 +67,8 @@ interface Seg { seq: number; data: Uint8Array; frame: number }
 
 interface Dir {
   started: boolean;
+  /** Sequence number of this direction's SYN, when one was seen (-1: none). */
+  synSeq: number;
   /** Next sequence number expected in order. */
   nextSeq: number;
   finSeen: boolean;
@@ -108,7 +110,7 @@ interface Conn {
 
 function newDir(): Dir {
   return {
-    started: false, nextSeq: 0, finSeen: false, finSeq: 0, finFrame: 0, finDone: false, ooo: [], oooBytes: 0,
+    started: false, synSeq: -1, nextSeq: 0, finSeen: false, finSeq: 0, finFrame: 0, finDone: false, ooo: [], oooBytes: 0,
     tail: null, tailFilled: 0, written: 0, memcapReported: false, lastSegFrame: 0,
   };
 }
@@ -183,7 +185,7 @@ export class TcpReassembler {
     // Fast path: a followed connection seen recently (it is then the one `active` holds for its key).
     const slot = recentSlot(s, srcFirst);
     const hit = this.recent[slot];
-    if (hit !== null && hit.state === FOLLOWED && keyMatches(hit.key, s, srcFirst)) {
+    if (hit !== null && hit.state === FOLLOWED && (t.flags & TCP_SYN) === 0 && keyMatches(hit.key, s, srcFirst)) {
       hit.lastFrame = s.frame;
       hit.lastTime = s.time;
       this.followed(hit, srcFirst === hit.firstIsClient ? 0 : 1, s);
@@ -191,6 +193,10 @@ export class TcpReassembler {
     }
     const key = this.makeKey(s, srcFirst);
     let c = this.active.get(key);
+    if (c && this.newConnection(c, srcFirst, t)) {
+      this.close(c, 'reused', s.frame, s.time); // it is now a closed entry the new SYN replaces below
+      c = undefined;
+    }
     if (!c) {
       c = this.passive.get(key);
       if (c) {
@@ -219,6 +225,16 @@ export class TcpReassembler {
       case DROPPED: this.settle(s, 'dropped'); return;
       default: this.settle(s, 'other');
     }
+  }
+
+  /**
+   * A SYN without ACK on a connection being followed starts a new connection on the same 4-tuple
+   * (RFC 9293 §3.4: a new incarnation picks a new initial sequence number), unless it repeats the SYN
+   * this side already sent. The old connection's end was then not captured.
+   */
+  private newConnection(c: Conn, srcFirst: boolean, t: TcpHeader): boolean {
+    if ((t.flags & (TCP_SYN | TCP_ACK)) !== TCP_SYN) return false;
+    return c.dirs[srcFirst === c.firstIsClient ? 0 : 1].synSeq !== t.seq;
   }
 
   /** Closes idle connections (`tcp.idle-timeout`) and forgets idle light entries. */
@@ -355,6 +371,7 @@ export class TcpReassembler {
   private trackSyn(c: Conn, dir: TcpDirection, t: TcpHeader): void {
     if ((t.flags & TCP_SYN) === 0) return;
     const d = c.dirs[dir];
+    if (d.synSeq < 0) d.synSeq = t.seq;
     if (!d.started) { d.started = true; d.nextSeq = (t.seq + 1) >>> 0; }
     const o = c.dirs[1 - dir];
     if ((t.flags & TCP_ACK) !== 0 && !o.started) { o.started = true; o.nextSeq = t.ack; }

@@ -1,6 +1,7 @@
-// Bulk leasequery captures that lost segments where only TCP bookkeeping shows it (RFC 9293 §3.4):
-// through analyze(), from reassembly to the rules. A loss the capture proves must make the rules
-// that depend on the lost octets inconclusive (RFC 5460 §5.2.1, §5.2.2), never a violation.
+// Bulk leasequery captures that lost segments where only TCP bookkeeping shows it (RFC 9293 §3.4),
+// or that missed a connection's end before its 4-tuple was reused: through analyze(), from reassembly
+// to the rules. What the capture could not see makes the rules that depend on it inconclusive
+// (RFC 5460 §5.2.1, §5.2.2, §6.5), never a violation.
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { analyze } from '../../../src/index.js';
 import type { Finding } from '../../../src/engine/types.js';
 import { BulkScenario } from '../../kit/bulk-scenario.js';
+import { writePcap } from '../../kit/pcap-writer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dhcp6audit-loss-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -81,5 +83,49 @@ describe('an RST after octets the capture lost', () => {
     s.tcp.rst('server');
     const f = await run('rst-no-done', s);
     expect(brief(f)).toEqual([['BLQ-DONE-AFTER-BINDINGS', 'violation', [6, 8, 9], 1]]);
+  });
+});
+
+describe('a new connection on the same addresses and ports', () => {
+  /** The first connection: query 1 answered REPLY, DATA, DONE (frames 1-11), at 1700000000. */
+  const first = (): BulkScenario => new BulkScenario().query(1).reply(1).data(1, 5).done(1);
+  /** A later connection from the same port with new initial sequence numbers; it reuses xid 1. */
+  const second = (): BulkScenario => new BulkScenario({ start: 1700000100, isn: [900000, 7000000] })
+    .query(1).reply(1).data(1, 6).done(1).query(2).emptyReply(2).close();
+  async function both(name: string, a: BulkScenario): Promise<Finding[]> {
+    const p = join(dir, `${name}.pcap`);
+    writeFileSync(p, writePcap({ linkType: 1, records: [...a.tcp.packets(), ...second().tcp.packets()] }));
+    const r = await analyze([p]);
+    expect(r.stats.bulkConnections).toBe(2);
+    return r.findings;
+  }
+
+  it("after a close whose server FIN was lost: the new SYN starts a new connection, its answers are its own", async () => {
+    const a = first().close();
+    a.tcp.drop(a.tcp.segments.length - 2); // the server's FIN
+    // Only the FIN's own sequence number, acknowledged by the requestor, is missing from the first connection.
+    expect(brief(await both('reuse-fin-lost', a))).toEqual([['DECODE-TCP', 'violation', [10, 14], undefined]]);
+  });
+
+  it('after a connection whose end was not captured at all: no xid reuse across the two', async () => {
+    expect(await both('reuse-no-close', first())).toEqual([]);
+  });
+
+  it('a query still streaming when the new connection began is inconclusive, not closed without DONE', async () => {
+    const a = new BulkScenario().query(1).reply(1).data(1, 5); // 4 query, 6 REPLY, 8 DATA
+    const f = await both('reuse-streaming', a);
+    expect(brief(f)).toEqual([['BLQ-DONE-AFTER-BINDINGS', 'inconclusive', [6, 8, 10], 1]]);
+    expect(f[0].message).toBe('a new connection on the same addresses and ports began before the LEASEQUERY-DONE of xid 1 was seen (its REPLY returned bindings); how this connection ended was not captured');
+  });
+
+  it('a retransmitted SYN is the same connection', async () => {
+    const s = new BulkScenario();
+    s.tcp.retransmit(0, { at: 1 });
+    s.query(1).reply(1).data(1, 5).done(1).close();
+    const p = join(dir, 'syn-rtx.pcap');
+    writeFileSync(p, s.pcap());
+    const r = await analyze([p]);
+    expect(r.stats.bulkConnections).toBe(1);
+    expect(r.findings).toEqual([]);
   });
 });
