@@ -129,3 +129,24 @@ describe('a new connection on the same addresses and ports', () => {
     expect(r.findings).toEqual([]);
   });
 });
+
+describe('TCP keep-alives', () => {
+  it('a keep-alive with one garbage octet before the next sequence number is no conflicting overlap', async () => {
+    const s = new BulkScenario().query(1).reply(1).data(1, 5).done(1);
+    for (const from of ['client', 'server'] as const) {
+      const last = [...s.tcp.segments].reverse().find((g) => g.from === from)!;
+      s.tcp.segments.push({ ...last, seq: (last.seq + last.payload.length - 1) >>> 0, payload: new Uint8Array([0]), psh: false, delay: 60 });
+      s.tcp.ack(from === 'client' ? 'server' : 'client');
+    }
+    s.query(2).emptyReply(2).close();
+    expect(await run('keepalive', s)).toEqual([]);
+  });
+
+  it('a one-octet retransmission elsewhere that differs is still a conflict', async () => {
+    const s = new BulkScenario().query(1).reply(1).data(1, 5).done(1);
+    const reply = s.tcp.segments[5];
+    s.tcp.segments.push({ ...reply, seq: (reply.seq + 10) >>> 0, payload: new Uint8Array([reply.payload[10] ^ 0xff]), delay: 1 });
+    s.close();
+    expect(brief(await run('one-octet-conflict', s))).toEqual([['DECODE-TCP', 'violation', [12], undefined]]);
+  });
+});
