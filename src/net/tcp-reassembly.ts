@@ -67,8 +67,8 @@ interface Seg { seq: number; data: Uint8Array; frame: number }
 
 interface Dir {
   started: boolean;
-  /** Sequence number of this direction's SYN, when one was seen (-1: none). */
-  synSeq: number;
+  /** Sequence number of the first octet after this direction's SYN, or where it was first seen (valid once started). */
+  startSeq: number;
   /** Next sequence number expected in order. */
   nextSeq: number;
   finSeen: boolean;
@@ -110,9 +110,16 @@ interface Conn {
 
 function newDir(): Dir {
   return {
-    started: false, synSeq: -1, nextSeq: 0, finSeen: false, finSeq: 0, finFrame: 0, finDone: false, ooo: [], oooBytes: 0,
+    started: false, startSeq: 0, nextSeq: 0, finSeen: false, finSeq: 0, finFrame: 0, finDone: false, ooo: [], oooBytes: 0,
     tail: null, tailFilled: 0, written: 0, memcapReported: false, lastSegFrame: 0,
   };
+}
+
+/** The direction's octets begin at `seq`. */
+function start(d: Dir, seq: number): void {
+  d.started = true;
+  d.startSeq = seq;
+  d.nextSeq = seq;
 }
 
 /** Slots of the recently-seen connection cache (a power of two). */
@@ -229,12 +236,14 @@ export class TcpReassembler {
 
   /**
    * A SYN without ACK on a connection being followed starts a new connection on the same 4-tuple
-   * (RFC 9293 §3.4: a new incarnation picks a new initial sequence number), unless it repeats the SYN
-   * this side already sent. The old connection's end was then not captured.
+   * (RFC 9293 §3.4: a new incarnation picks a new initial sequence number), unless it is this side's
+   * own SYN again (its octets start right after it, as the SYN or the SYN-ACK's acknowledgment said).
+   * The old connection's end was then not captured.
    */
   private newConnection(c: Conn, srcFirst: boolean, t: TcpHeader): boolean {
     if ((t.flags & (TCP_SYN | TCP_ACK)) !== TCP_SYN) return false;
-    return c.dirs[srcFirst === c.firstIsClient ? 0 : 1].synSeq !== t.seq;
+    const d = c.dirs[srcFirst === c.firstIsClient ? 0 : 1];
+    return !d.started || d.startSeq !== ((t.seq + 1) >>> 0);
   }
 
   /** Closes idle connections (`tcp.idle-timeout`) and forgets idle light entries. */
@@ -371,10 +380,9 @@ export class TcpReassembler {
   private trackSyn(c: Conn, dir: TcpDirection, t: TcpHeader): void {
     if ((t.flags & TCP_SYN) === 0) return;
     const d = c.dirs[dir];
-    if (d.synSeq < 0) d.synSeq = t.seq;
-    if (!d.started) { d.started = true; d.nextSeq = (t.seq + 1) >>> 0; }
+    if (!d.started) start(d, (t.seq + 1) >>> 0);
     const o = c.dirs[1 - dir];
-    if ((t.flags & TCP_ACK) !== 0 && !o.started) { o.started = true; o.nextSeq = t.ack; }
+    if ((t.flags & TCP_ACK) !== 0 && !o.started) start(o, t.ack);
   }
 
   /** Detection pending: hold the frames until the first payload is probed. */
@@ -427,7 +435,7 @@ export class TcpReassembler {
     this.trackSyn(c, dir, t);
     const d = c.dirs[dir];
     let seq = (t.flags & TCP_SYN) !== 0 ? (t.seq + 1) >>> 0 : t.seq;
-    if (!d.started) { d.started = true; d.nextSeq = seq; } // mid-stream: start where we came in
+    if (!d.started) start(d, seq); // mid-stream: start where we came in
     const len = t.payloadEnd - t.payloadStart;
     if ((t.flags & TCP_FIN) !== 0 && !d.finSeen) {
       d.finSeen = true;
@@ -646,7 +654,7 @@ export class TcpReassembler {
    */
   private acked(c: Conn, dir: TcpDirection, ack: number, frame: number, time: number): void {
     const o = c.dirs[1 - dir];
-    if (!o.started && c.synSeen) { o.started = true; o.nextSeq = ack; }
+    if (!o.started && c.synSeen) start(o, ack);
     this.ackGap(c, (1 - dir) as TcpDirection, ack, frame, time);
   }
 

@@ -118,6 +118,19 @@ describe('a new connection on the same addresses and ports', () => {
     expect(f[0].message).toBe('a new connection on the same addresses and ports began before the LEASEQUERY-DONE of xid 1 was seen (its REPLY returned bindings); how this connection ended was not captured');
   });
 
+  it('a retransmitted SYN after a SYN-ACK whose SYN was not captured is the same connection', async () => {
+    const s = new BulkScenario();
+    s.tcp.retransmit(0, { at: 2 }); // SYN-ACK lost on its way: the requestor sends its SYN again
+    s.tcp.retransmit(1, { at: 3 }); // and the server its SYN-ACK
+    s.tcp.drop(0); // the first SYN was not captured
+    s.query(1).reply(1).data(1, 5).done(1).close();
+    const p = join(dir, 'syn-rtx-after-synack.pcap');
+    writeFileSync(p, s.pcap());
+    const r = await analyze([p]);
+    expect(r.stats.bulkConnections).toBe(1);
+    expect(r.findings).toEqual([]);
+  });
+
   it('a retransmitted SYN is the same connection', async () => {
     const s = new BulkScenario();
     s.tcp.retransmit(0, { at: 1 });
