@@ -10,14 +10,14 @@ export type BulkRole = 'requestor' | 'server';
  * Where a query stands (RFC 5460 §6.3.1): `open` (asked, no REPLY yet), `streaming` (successful
  * REPLY with OPTION_CLIENT_DATA, DONE expected), then final: `complete-empty` (REPLY without
  * CLIENT_DATA, success or error), `complete-done`, `complete-by-close` (the connection closed
- * first), `incomplete` (the capture ended, or a timeout/limit stopped the following).
+ * first), `incomplete` (the capture ended, or a timeout/limit/reuse of the 4-tuple stopped the following).
  */
 export type QueryState = 'open' | 'streaming' | 'complete-empty' | 'complete-done' | 'complete-by-close' | 'incomplete';
 
 /** How a connection stopped being followed, and by whom. */
 export interface BulkClose {
   reason: TcpCloseReason;
-  /** The end that closed first (first FIN or the RST); absent for capture-end, timeout, limit. */
+  /** The end that closed first (first FIN or the RST); absent for capture-end, timeout, limit, reused. */
   by?: BulkRole;
   /** An RST ended it, sent by this end. */
   rstBy?: BulkRole;

@@ -67,6 +67,8 @@ interface Seg { seq: number; data: Uint8Array; frame: number }
 
 interface Dir {
   started: boolean;
+  /** Sequence number of the first octet after this direction's SYN, or where it was first seen (valid once started). */
+  startSeq: number;
   /** Next sequence number expected in order. */
   nextSeq: number;
   finSeen: boolean;
@@ -108,9 +110,16 @@ interface Conn {
 
 function newDir(): Dir {
   return {
-    started: false, nextSeq: 0, finSeen: false, finSeq: 0, finFrame: 0, finDone: false, ooo: [], oooBytes: 0,
+    started: false, startSeq: 0, nextSeq: 0, finSeen: false, finSeq: 0, finFrame: 0, finDone: false, ooo: [], oooBytes: 0,
     tail: null, tailFilled: 0, written: 0, memcapReported: false, lastSegFrame: 0,
   };
+}
+
+/** The direction's octets begin at `seq`. */
+function start(d: Dir, seq: number): void {
+  d.started = true;
+  d.startSeq = seq;
+  d.nextSeq = seq;
 }
 
 /** Slots of the recently-seen connection cache (a power of two). */
@@ -183,7 +192,7 @@ export class TcpReassembler {
     // Fast path: a followed connection seen recently (it is then the one `active` holds for its key).
     const slot = recentSlot(s, srcFirst);
     const hit = this.recent[slot];
-    if (hit !== null && hit.state === FOLLOWED && keyMatches(hit.key, s, srcFirst)) {
+    if (hit !== null && hit.state === FOLLOWED && (t.flags & TCP_SYN) === 0 && keyMatches(hit.key, s, srcFirst)) {
       hit.lastFrame = s.frame;
       hit.lastTime = s.time;
       this.followed(hit, srcFirst === hit.firstIsClient ? 0 : 1, s);
@@ -191,6 +200,10 @@ export class TcpReassembler {
     }
     const key = this.makeKey(s, srcFirst);
     let c = this.active.get(key);
+    if (c && this.newConnection(c, srcFirst, t)) {
+      this.close(c, 'reused', s.frame, s.time); // it is now a closed entry the new SYN replaces below
+      c = undefined;
+    }
     if (!c) {
       c = this.passive.get(key);
       if (c) {
@@ -219,6 +232,18 @@ export class TcpReassembler {
       case DROPPED: this.settle(s, 'dropped'); return;
       default: this.settle(s, 'other');
     }
+  }
+
+  /**
+   * A SYN without ACK on a connection being followed starts a new connection on the same 4-tuple
+   * (RFC 9293 §3.4: a new incarnation picks a new initial sequence number), unless it is this side's
+   * own SYN again (its octets start right after it, as the SYN or the SYN-ACK's acknowledgment said).
+   * The old connection's end was then not captured.
+   */
+  private newConnection(c: Conn, srcFirst: boolean, t: TcpHeader): boolean {
+    if ((t.flags & (TCP_SYN | TCP_ACK)) !== TCP_SYN) return false;
+    const d = c.dirs[srcFirst === c.firstIsClient ? 0 : 1];
+    return !d.started || d.startSeq !== ((t.seq + 1) >>> 0);
   }
 
   /**
@@ -359,9 +384,9 @@ export class TcpReassembler {
   private trackSyn(c: Conn, dir: TcpDirection, t: TcpHeader): void {
     if ((t.flags & TCP_SYN) === 0) return;
     const d = c.dirs[dir];
-    if (!d.started) { d.started = true; d.nextSeq = (t.seq + 1) >>> 0; }
+    if (!d.started) start(d, (t.seq + 1) >>> 0);
     const o = c.dirs[1 - dir];
-    if ((t.flags & TCP_ACK) !== 0 && !o.started) { o.started = true; o.nextSeq = t.ack; }
+    if ((t.flags & TCP_ACK) !== 0 && !o.started) start(o, t.ack);
   }
 
   /** Detection pending: hold the frames until the first payload is probed. */
@@ -400,6 +425,10 @@ export class TcpReassembler {
     const frame = s.frame;
     const time = s.time;
     if ((t.flags & TCP_RST) !== 0) {
+      // Its acknowledgment and its own sequence number (the sender's next octet, RFC 9293 §3.5.2)
+      // show octets of either side that were sent but not captured: gaps, not a silent end.
+      if ((t.flags & TCP_ACK) !== 0) this.acked(c, dir, t.ack, frame, time);
+      this.ackGap(c, dir, t.seq, frame, time);
       this.flush(c, 0, frame, time);
       this.flush(c, 1, frame, time);
       this.ev.sink.rst(conn, dir, frame, time);
@@ -410,7 +439,7 @@ export class TcpReassembler {
     this.trackSyn(c, dir, t);
     const d = c.dirs[dir];
     let seq = (t.flags & TCP_SYN) !== 0 ? (t.seq + 1) >>> 0 : t.seq;
-    if (!d.started) { d.started = true; d.nextSeq = seq; } // mid-stream: start where we came in
+    if (!d.started) start(d, seq); // mid-stream: start where we came in
     const len = t.payloadEnd - t.payloadStart;
     if ((t.flags & TCP_FIN) !== 0 && !d.finSeen) {
       d.finSeen = true;
@@ -420,7 +449,7 @@ export class TcpReassembler {
     // The acknowledgment first: it covers the other side's octets, which were sent before this
     // segment's. So a loss it reveals is known before this segment's messages are judged (a REPLY
     // whose LEASEQUERY was not captured is then unseen, not an answer to an xid nobody used).
-    if ((t.flags & TCP_ACK) !== 0) this.ackGap(c, (1 - dir) as TcpDirection, t.ack, frame, time);
+    if ((t.flags & TCP_ACK) !== 0) this.acked(c, dir, t.ack, frame, time);
     if (len > 0 && !d.finDone) {
       if (!this.data(c, dir, seq, s.buf.subarray(t.payloadStart, t.payloadEnd), frame, time)) {
         this.settle(s, 'dropped');
@@ -443,6 +472,9 @@ export class TcpReassembler {
       if (room < bytes.length) bytes = bytes.subarray(0, room); // nothing counts past the FIN
     }
     const off = seqDiff(seq, d.nextSeq);
+    // RFC 9293 §3.8.4: a keep-alive may carry one garbage octet just before the next sequence number;
+    // it repeats no data, so it is not compared with the octet sent there.
+    if (off === -1 && bytes.length === 1) return true;
     if (off < 0) {
       // Retransmitted octets: compare what we still remember with the first copy.
       const oldLen = Math.min(-off, bytes.length);
@@ -615,6 +647,19 @@ export class TcpReassembler {
   private skipToBuffered(c: Conn, dir: TcpDirection, frame: number, time: number): void {
     const q = c.dirs[dir].ooo[0];
     this.skipTo(c, dir, q.seq, frame, time, q.frame);
+  }
+
+  /**
+   * An acknowledgment sent by `dir` for the other side's octets up to `ack`. On a connection whose
+   * start was captured, the other side's octets begin right after its SYN; when that SYN (or SYN-ACK)
+   * was not captured and nothing of the other side came yet, the first acknowledgment marks where they
+   * begin (RFC 9293 §3.4: it acknowledges the SYN), so later octets of that side are placed against it
+   * and a lost first segment is a gap, instead of the next captured segment passing for the start.
+   */
+  private acked(c: Conn, dir: TcpDirection, ack: number, frame: number, time: number): void {
+    const o = c.dirs[1 - dir];
+    if (!o.started && c.synSeen) start(o, ack);
+    this.ackGap(c, (1 - dir) as TcpDirection, ack, frame, time);
   }
 
   /** The other side acknowledged octets of `dir` never seen: they were sent, so they are a gap. */

@@ -62,8 +62,12 @@ export interface TcpConnection {
 
 export type TcpDirection = 0 | 1;
 
-/** Why the reassembler stopped following a connection. */
-export type TcpCloseReason = 'fin' | 'rst' | 'timeout' | 'capture-end' | 'limit';
+/**
+ * Why the reassembler stopped following a connection. `reused`: a new connection (a SYN with another
+ * initial sequence number) came on the same addresses and ports, so the old one ended without the
+ * capture showing how.
+ */
+export type TcpCloseReason = 'fin' | 'rst' | 'timeout' | 'capture-end' | 'limit' | 'reused';
 
 /** Receives reassembled TCP streams, in capture order. */
 export interface TcpStreamSink {

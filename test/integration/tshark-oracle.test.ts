@@ -187,14 +187,25 @@ describe('decoder agrees with tshark field by field', () => {
       /** Frames tshark marks "previous segment not captured" or "ACKed unseen segment" on a connection we follow. */
       const tsharkLoss = new Set<number>();
       const ports = new Set([547, ...bulkPorts]);
+      // tshark never runs its "previous segment not captured" analysis on an RST, so an RST whose
+      // sequence number lies beyond tshark's own next sequence number for that side counts too.
+      const nextSeq = new Map<string, number>();
       for (const p of packets) {
         const layers = p._source.layers;
         const frame = num((layers.frame as Json)['frame.number'])!;
         const tcp = layers.tcp as Json | undefined;
         const analysis = tcp?.['tcp.analysis'] as Json | undefined;
         const flags = analysis ? JSON.stringify(analysis) : '';
-        if ((flags.includes('"tcp.analysis.lost_segment"') || flags.includes('"tcp.analysis.ack_lost_segment"'))
-          && (ports.has(num(tcp!['tcp.srcport'])!) || ports.has(num(tcp!['tcp.dstport'])!))) tsharkLoss.add(frame);
+        const bulk = tcp !== undefined && (ports.has(num(tcp['tcp.srcport'])!) || ports.has(num(tcp['tcp.dstport'])!));
+        if ((flags.includes('"tcp.analysis.lost_segment"') || flags.includes('"tcp.analysis.ack_lost_segment"')) && bulk) tsharkLoss.add(frame);
+        if (bulk) {
+          const side = `${String(tcp['tcp.stream'])}|${String(tcp['tcp.srcport'])}`;
+          const seq = num(tcp['tcp.seq'])!;
+          const reset = (num(tcp['tcp.flags']) ?? 0) & 0x04;
+          const seen = nextSeq.get(side);
+          if (reset && seen !== undefined && seq > seen) tsharkLoss.add(frame);
+          if (!reset) nextSeq.set(side, Math.max(seen ?? 0, num(tcp['tcp.nxtseq'] ?? tcp['tcp.seq'])!));
+        }
         const messages = tsharkMessages(layers);
         const malformed = '_ws.malformed' in layers || '_ws.short' in layers || JSON.stringify(layers).includes('"_ws.malformed"');
         if (messages.length) theirs.set(frame, { messages, malformed });

@@ -59,10 +59,15 @@ export class BulkScenario {
   readonly tcp: TcpConversation;
   readonly codec: Dhcpv6Codec;
 
-  /** `codes`: code points for the encoder (draft-01 experimental values); `handshake: false` starts with no SYN. */
-  constructor(opts: { serverPort?: number; start?: number; codes?: Record<string, number>; handshake?: boolean } = {}) {
+  /**
+   * `codes`: code points for the encoder (draft-01 experimental values); `handshake: false` starts with
+   * no SYN; `isn`: initial sequence numbers [requestor, server] (a later connection on the same ports).
+   */
+  constructor(opts: { serverPort?: number; start?: number; codes?: Record<string, number>; handshake?: boolean; isn?: [number, number] } = {}) {
     this.codec = createCodec(opts.codes ? { codes: opts.codes } : {});
-    this.tcp = new TcpConversation({ client: REQUESTOR, server: { ...SERVER, port: opts.serverPort ?? 547 }, start: opts.start });
+    this.tcp = new TcpConversation({
+      client: { ...REQUESTOR, isn: opts.isn?.[0] }, server: { ...SERVER, port: opts.serverPort ?? 547, isn: opts.isn?.[1] }, start: opts.start,
+    });
     if (opts.handshake ?? true) this.tcp.handshake();
   }
 

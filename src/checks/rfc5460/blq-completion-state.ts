@@ -35,7 +35,9 @@ export const check: RuleModule<Events> = {
         const opts = q.query.message.options;
         const parallelJudges = (answeredSeq.get(e.conn) ?? 0) > q.seq && opts.some((o) => o.code === 1) && opts.some((o) => o.code === 44);
         if (parallelJudges) return;
-        const reason = e.close?.reason === 'timeout' ? 'idle timeout' : e.close?.reason === 'limit' ? 'state limit' : 'end of the capture';
+        const why = e.close?.reason;
+        const reason = why === 'timeout' ? 'idle timeout' : why === 'limit' ? 'state limit'
+          : why === 'reused' ? 'a new connection on the same addresses and ports; how this one ended was not captured' : 'end of the capture';
         ctx.report({
           messageId: 'incomplete', verdict: 'inconclusive', data: { xid: q.xid, reason },
           ...at(e.conn, [q.query.frame, e.frame], e.time, q.xid),

@@ -21,7 +21,7 @@ export const check: RuleModule<Events> = {
         const frames = [q.reply.frame, q.lastFrame, e.frame];
         const d = { ...at(e.conn, frames, e.time, q.xid), data: { xid: q.xid } };
         if (e.state === 'incomplete') {
-          ctx.report({ messageId: 'capture-end', verdict: 'inconclusive', ...d });
+          ctx.report({ messageId: e.close?.reason === 'reused' ? 'reused' : 'capture-end', verdict: 'inconclusive', ...d });
           return;
         }
         if (e.state !== 'complete-by-close') return;

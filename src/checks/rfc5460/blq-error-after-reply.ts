@@ -52,7 +52,7 @@ export const check: RuleModule<Events> = {
         if (!p) return;
         if (e.close.reason === 'capture-end' && e.time - p.time > tolerance) report(e.conn, p, 'no-close', e.frame, e.time);
         else if (e.close.reason === 'fin') pending.delete(e.conn); // requestor FIN first, server FIN handled above
-        else report(e.conn, p, 'capture-end', e.frame, e.time, true);
+        else report(e.conn, p, e.close.reason === 'reused' ? 'reused' : 'capture-end', e.frame, e.time, true);
       },
     };
   },

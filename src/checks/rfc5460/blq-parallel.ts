@@ -38,7 +38,7 @@ export const check: RuleModule<Events> = {
         const opts = q.query.message.options;
         if (!opts.some((o) => o.code === 1) || !opts.some((o) => o.code === 44)) return;
         const d = { ...at(e.conn, [q.query.frame, later.frame, e.frame], e.time, q.xid), data: { xid: q.xid, later: later.xid } };
-        if (e.state === 'incomplete') ctx.report({ messageId: 'capture-end', verdict: 'inconclusive', ...d });
+        if (e.state === 'incomplete') ctx.report({ messageId: e.close?.reason === 'reused' ? 'reused' : 'capture-end', verdict: 'inconclusive', ...d });
         else if (e.close?.rstBy === 'requestor') ctx.report({ messageId: 'requestor-reset', verdict: 'inconclusive', ...d });
         else if (!e.certain) ctx.report({ messageId: 'lost', verdict: 'inconclusive', ...d });
         else ctx.report({ messageId: 'unanswered', ...d });

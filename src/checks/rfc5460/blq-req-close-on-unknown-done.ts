@@ -44,8 +44,10 @@ export const check: RuleModule<Events> = {
       'bulk:close'(e) {
         const p = pending.get(e.conn);
         if (!p) return;
-        if (e.time - p.time > tolerance && e.close.reason !== 'timeout' && e.close.reason !== 'limit') report(e.conn, p, 'no-close', e.frame, e.time);
-        else report(e.conn, p, 'capture-end', e.frame, e.time, true);
+        // A new connection on the same 4-tuple shows the old one ended, at a moment the capture missed.
+        const unseenEnd = e.close.reason === 'timeout' || e.close.reason === 'limit' || e.close.reason === 'reused';
+        if (e.time - p.time > tolerance && !unseenEnd) report(e.conn, p, 'no-close', e.frame, e.time);
+        else report(e.conn, p, e.close.reason === 'reused' ? 'reused' : 'capture-end', e.frame, e.time, true);
       },
     };
   },

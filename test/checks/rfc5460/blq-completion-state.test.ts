@@ -1,6 +1,6 @@
 // BLQ-COMPLETION-STATE: a query unanswered when the capture stops is inconclusive; never a violation.
 import { describe, expect, it } from 'vitest';
-import { BulkConversation, O, judge } from '../../kit/rule-harness.js';
+import { BulkConversation, O, judge, runRule } from '../../kit/rule-harness.js';
 
 const ID = 'BLQ-COMPLETION-STATE';
 
@@ -34,5 +34,12 @@ describe(ID, () => {
     const c = new BulkConversation();
     c.query(1); c.emptyReply(1); c.query(2); c.captureEnd();
     expect(judge(ID, c)).toEqual([[ID, 'inconclusive', 'info', [3], 2]]);
+  });
+
+  it('names a new connection on the same 4-tuple as the reason', () => {
+    const c = new BulkConversation();
+    c.query(1); c.close('reused');
+    expect(judge(ID, c)).toEqual([[ID, 'inconclusive', 'info', [1, 2], 1]]);
+    expect(runRule(ID, c.events)[0].message).toBe('xid 1 had no answer when the following of the connection stopped (a new connection on the same addresses and ports; how this one ended was not captured)');
   });
 });

@@ -1,6 +1,6 @@
 // BLQ-DONE-AFTER-BINDINGS: DONE after a REPLY with bindings, even a single one; aborts graded; capture end inconclusive.
 import { describe, expect, it } from 'vitest';
-import { BulkConversation, O, judge } from '../../kit/rule-harness.js';
+import { BulkConversation, O, judge, runRule } from '../../kit/rule-harness.js';
 
 const ID = 'BLQ-DONE-AFTER-BINDINGS';
 
@@ -48,5 +48,12 @@ describe(ID, () => {
     const c = new BulkConversation();
     c.query(1); c.emptyReply(1); c.done(1); c.finish();
     expect(judge(ID, c)).toEqual([]);
+  });
+
+  it('is inconclusive when a new connection on the same 4-tuple ends it', () => {
+    const c = new BulkConversation();
+    c.query(1); c.reply(1); c.data(1); c.close('reused');
+    expect(judge(ID, c)).toEqual([[ID, 'inconclusive', 'error', [2, 3, 4], 1]]);
+    expect(runRule(ID, c.events)[0].message).toBe('a new connection on the same addresses and ports began before the LEASEQUERY-DONE of xid 1 was seen (its REPLY returned bindings); how this connection ended was not captured');
   });
 });

@@ -1,6 +1,6 @@
 // BLQ-ERROR-AFTER-REPLY: after an error DONE the server closes and sends nothing more.
 import { describe, expect, it } from 'vitest';
-import { BulkConversation, O, judge } from '../../kit/rule-harness.js';
+import { BulkConversation, O, judge, runRule } from '../../kit/rule-harness.js';
 
 const ID = 'BLQ-ERROR-AFTER-REPLY';
 
@@ -30,5 +30,12 @@ describe(ID, () => {
     const d = new BulkConversation();
     d.query(1); d.reply(1); d.done(1, [O.status(1)]); d.fin(1, undefined, 30);
     expect(judge(ID, d, { config: { rules: { [ID]: { options: { tolerance: 60 } } } } })).toEqual([]);
+  });
+
+  it('is inconclusive when a new connection on the same 4-tuple ends it, even after the tolerance', () => {
+    const c = new BulkConversation();
+    c.query(1); c.reply(1); c.done(1, [O.status(1)]); c.close('reused', [0, 0], undefined, 30);
+    expect(judge(ID, c)).toEqual([[ID, 'inconclusive', 'warning', [3, 4], 1]]);
+    expect(runRule(ID, c.events)[0].message).toBe('a new connection on the same addresses and ports began after the error LEASEQUERY-DONE for xid 1 (status 1); how the server ended this one was not captured');
   });
 });

@@ -1,6 +1,6 @@
 // BLQ-PARALLEL: every pipelined query gets answered; one left without answer while later ones were answered is a violation.
 import { describe, expect, it } from 'vitest';
-import { BulkConversation, O, judge } from '../../kit/rule-harness.js';
+import { BulkConversation, O, judge, runRule } from '../../kit/rule-harness.js';
 
 const ID = 'BLQ-PARALLEL';
 
@@ -30,5 +30,12 @@ describe(ID, () => {
     const r = new BulkConversation();
     r.query(3); r.query(4); r.emptyReply(4); r.rst(0); r.close('rst');
     expect(judge(ID, r)).toEqual([[ID, 'inconclusive', 'error', [1, 3, 4], 3]]);
+  });
+
+  it('is inconclusive when a new connection on the same 4-tuple ends it', () => {
+    const c = new BulkConversation();
+    c.query(1); c.query(2); c.emptyReply(2); c.close('reused');
+    expect(judge(ID, c)).toEqual([[ID, 'inconclusive', 'error', [1, 3, 4], 1]]);
+    expect(runRule(ID, c.events)[0].message).toBe('xid 1 had no answer when a new connection on the same addresses and ports began, although a later query (xid 2) was answered; how this connection ended was not captured');
   });
 });

@@ -1,6 +1,6 @@
 // BLQ-REQ-CLOSE-ON-UNKNOWN-DONE: the requestor closes after a DONE for an xid it never asked.
 import { describe, expect, it } from 'vitest';
-import { BulkConversation, O, judge } from '../../kit/rule-harness.js';
+import { BulkConversation, O, judge, runRule } from '../../kit/rule-harness.js';
 
 const ID = 'BLQ-REQ-CLOSE-ON-UNKNOWN-DONE';
 
@@ -27,5 +27,12 @@ describe(ID, () => {
     const m = new BulkConversation({ syn: false });
     m.done(9); m.query(2);
     expect(judge(ID, m)).toEqual([]);
+  });
+
+  it('is inconclusive when a new connection on the same 4-tuple ends it, even after the tolerance', () => {
+    const c = new BulkConversation();
+    c.query(1); c.done(9); c.close('reused', [0, 0], undefined, 30);
+    expect(judge(ID, c)).toEqual([[ID, 'inconclusive', 'error', [2, 3], 9]]);
+    expect(runRule(ID, c.events)[0].message).toBe('the requestor opened a new connection on the same addresses and ports after a LEASEQUERY-DONE with unknown xid 9; when it dropped this one was not captured');
   });
 });
