@@ -50,20 +50,29 @@ export const lqReplyValidation: RuleModule<Events> = {
       ctx.report({ messageId, frames: d.frames, time: r.time, xid: d.xid, client: d.client, server: partyOf(r.server) });
     };
 
+    /** Drops the closed queries too old to explain a reply at `now` (oldest first). */
+    const prune = (now: number): void => {
+      for (const [k, c] of closed) {
+        if (now - c.time <= LATE_WINDOW) break;
+        closed.delete(k);
+      }
+    };
+
     const remember = (tx: UdpTransaction): void => {
+      // Pruned here too, not only when an orphan reply comes: otherwise a run with few orphans keeps
+      // MAX_CLOSED entries whatever their age (measured: about 3 MB more peak RSS in the benchmark).
+      prune(tx.endTime);
       const c: Closed = { xid: tx.xid, client: tx.client, frames: tx.requests[0].frames, time: tx.requests[tx.requests.length - 1].time };
-      if (tx.client.duid !== undefined) closed.set(`${tx.xid}|d|${tx.client.duid}`, c);
-      if (tx.client.address !== undefined) closed.set(`${tx.xid}|a|${tx.client.address}`, c);
+      // Deleted first, so a key seen again moves to the end: the map stays in time order for prune.
+      const put = (k: string): void => { closed.delete(k); closed.set(k, c); };
+      if (tx.client.duid !== undefined) put(`${tx.xid}|d|${tx.client.duid}`);
+      if (tx.client.address !== undefined) put(`${tx.xid}|a|${tx.client.address}`);
       while (closed.size > MAX_CLOSED) closed.delete(closed.keys().next().value as string);
     };
 
     /** A captured, already closed query of this requestor with the reply's xid. */
     const closedQuery = (o: OrphanResponse): Closed | undefined => {
-      const now = o.response.time;
-      for (const [k, c] of closed) { // oldest first: drop those too old to explain a reply
-        if (now - c.time <= LATE_WINDOW) break;
-        closed.delete(k);
-      }
+      prune(o.response.time);
       return (o.clientDuid !== undefined ? closed.get(`${o.xid}|d|${o.clientDuid}`) : undefined) ?? closed.get(`${o.xid}|a|${o.clientAddress}`);
     };
 
