@@ -5,6 +5,7 @@ import type { Dhcpv6Message, Dhcpv6Option } from '../dhcpv6/types.js';
 import { OptionCursor } from '../dhcpv6/helpers.js';
 import type { Profile, ReportDescriptor, RuleModule } from '../engine/types.js';
 import type { Events } from '../correlate/events.js';
+import type { TcpCloseReason } from '../net/types.js';
 
 /** Message-type and option code points of the active profile (draft-01 takes them from the config). */
 export function bulkCodes(p: Profile): {
@@ -101,4 +102,16 @@ export function unmatchedXidCheck(kind: 'reply' | 'data' | 'done'): RuleModule<E
       };
     },
   };
+}
+
+/**
+ * How to word a query or wait that the connection's end cut short, when the capture did not show that
+ * end: `reused` (a new connection on the same 4-tuple began), `stopped` (an idle timeout or a limit
+ * stopped the following; `why` says which) or `capture-end`.
+ */
+export function unseenEnd(reason: TcpCloseReason | undefined): { messageId: 'reused' | 'stopped' | 'capture-end'; why: string } {
+  if (reason === 'reused') return { messageId: 'reused', why: '' };
+  if (reason === 'timeout') return { messageId: 'stopped', why: 'an idle timeout' };
+  if (reason === 'limit') return { messageId: 'stopped', why: 'a reassembly limit' };
+  return { messageId: 'capture-end', why: '' };
 }

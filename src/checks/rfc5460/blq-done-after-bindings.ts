@@ -1,7 +1,7 @@
 // BLQ-DONE-AFTER-BINDINGS: a successful REPLY with bindings is followed by exactly one DONE (RFC 5460 §5.2.2).
 import type { RuleModule } from '../../engine/types.js';
 import type { Events } from '../../correlate/events.js';
-import { at } from '../bulk-util.js';
+import { at, unseenEnd } from '../bulk-util.js';
 
 export const check: RuleModule<Events> = {
   create(ctx) {
@@ -21,7 +21,8 @@ export const check: RuleModule<Events> = {
         const frames = [q.reply.frame, q.lastFrame, e.frame];
         const d = { ...at(e.conn, frames, e.time, q.xid), data: { xid: q.xid } };
         if (e.state === 'incomplete') {
-          ctx.report({ messageId: e.close?.reason === 'reused' ? 'reused' : 'capture-end', verdict: 'inconclusive', ...d });
+          const u = unseenEnd(e.close?.reason);
+          ctx.report({ messageId: u.messageId, verdict: 'inconclusive', ...d, data: { ...d.data, why: u.why } });
           return;
         }
         if (e.state !== 'complete-by-close') return;

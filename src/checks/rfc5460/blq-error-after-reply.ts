@@ -4,7 +4,7 @@ import type { RuleModule } from '../../engine/types.js';
 import type { Events } from '../../correlate/events.js';
 import type { BulkConnection } from '../../correlate/bulk-events.js';
 import { topStatusCode } from '../../dhcpv6/helpers.js';
-import { at } from '../bulk-util.js';
+import { at, unseenEnd } from '../bulk-util.js';
 
 interface Pending { frame: number; time: number; xid: number; status: number }
 
@@ -12,10 +12,10 @@ export const check: RuleModule<Events> = {
   create(ctx) {
     const tolerance = ctx.options.tolerance as number;
     const pending = new Map<BulkConnection, Pending>();
-    const report = (conn: BulkConnection, p: Pending, messageId: string, frame: number, time: number, inconclusive = false): void => {
+    const report = (conn: BulkConnection, p: Pending, messageId: string, frame: number, time: number, inconclusive = false, why = ''): void => {
       pending.delete(conn);
       ctx.report({
-        messageId, verdict: inconclusive ? 'inconclusive' : 'violation', data: { xid: p.xid, status: p.status, tolerance },
+        messageId, verdict: inconclusive ? 'inconclusive' : 'violation', data: { xid: p.xid, status: p.status, tolerance, why },
         ...at(conn, [p.frame, frame], time, p.xid),
       });
     };
@@ -52,7 +52,10 @@ export const check: RuleModule<Events> = {
         if (!p) return;
         if (e.close.reason === 'capture-end' && e.time - p.time > tolerance) report(e.conn, p, 'no-close', e.frame, e.time);
         else if (e.close.reason === 'fin') pending.delete(e.conn); // requestor FIN first, server FIN handled above
-        else report(e.conn, p, e.close.reason === 'reused' ? 'reused' : 'capture-end', e.frame, e.time, true);
+        else {
+          const u = unseenEnd(e.close.reason);
+          report(e.conn, p, u.messageId, e.frame, e.time, true, u.why);
+        }
       },
     };
   },

@@ -3,7 +3,7 @@
 import type { RuleModule } from '../../engine/types.js';
 import type { Events } from '../../correlate/events.js';
 import type { BulkAnswerEvent, BulkConnection } from '../../correlate/bulk-events.js';
-import { at } from '../bulk-util.js';
+import { at, unseenEnd } from '../bulk-util.js';
 
 interface Answered { seq: number; xid: number; frame: number }
 
@@ -38,7 +38,10 @@ export const check: RuleModule<Events> = {
         const opts = q.query.message.options;
         if (!opts.some((o) => o.code === 1) || !opts.some((o) => o.code === 44)) return;
         const d = { ...at(e.conn, [q.query.frame, later.frame, e.frame], e.time, q.xid), data: { xid: q.xid, later: later.xid } };
-        if (e.state === 'incomplete') ctx.report({ messageId: e.close?.reason === 'reused' ? 'reused' : 'capture-end', verdict: 'inconclusive', ...d });
+        if (e.state === 'incomplete') {
+          const u = unseenEnd(e.close?.reason);
+          ctx.report({ messageId: u.messageId, verdict: 'inconclusive', ...d, data: { ...d.data, why: u.why } });
+        }
         else if (e.close?.rstBy === 'requestor') ctx.report({ messageId: 'requestor-reset', verdict: 'inconclusive', ...d });
         else if (!e.certain) ctx.report({ messageId: 'lost', verdict: 'inconclusive', ...d });
         else ctx.report({ messageId: 'unanswered', ...d });

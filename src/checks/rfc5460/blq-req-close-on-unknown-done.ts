@@ -2,7 +2,7 @@
 import type { RuleModule } from '../../engine/types.js';
 import type { Events } from '../../correlate/events.js';
 import type { BulkConnection } from '../../correlate/bulk-events.js';
-import { at } from '../bulk-util.js';
+import { at, unseenEnd } from '../bulk-util.js';
 
 interface Pending { frame: number; time: number; xid: number }
 
@@ -10,10 +10,10 @@ export const check: RuleModule<Events> = {
   create(ctx) {
     const tolerance = ctx.options.tolerance as number;
     const pending = new Map<BulkConnection, Pending>();
-    const report = (conn: BulkConnection, p: Pending, messageId: string, frame: number, time: number, inconclusive = false): void => {
+    const report = (conn: BulkConnection, p: Pending, messageId: string, frame: number, time: number, inconclusive = false, why = ''): void => {
       pending.delete(conn);
       ctx.report({
-        messageId, verdict: inconclusive ? 'inconclusive' : 'violation', data: { xid: p.xid, tolerance },
+        messageId, verdict: inconclusive ? 'inconclusive' : 'violation', data: { xid: p.xid, tolerance, why },
         ...at(conn, [p.frame, frame], time, p.xid),
       });
     };
@@ -44,10 +44,11 @@ export const check: RuleModule<Events> = {
       'bulk:close'(e) {
         const p = pending.get(e.conn);
         if (!p) return;
-        // A new connection on the same 4-tuple shows the old one ended, at a moment the capture missed.
-        const unseenEnd = e.close.reason === 'timeout' || e.close.reason === 'limit' || e.close.reason === 'reused';
-        if (e.time - p.time > tolerance && !unseenEnd) report(e.conn, p, 'no-close', e.frame, e.time);
-        else report(e.conn, p, e.close.reason === 'reused' ? 'reused' : 'capture-end', e.frame, e.time, true);
+        // A new connection on the same 4-tuple, an idle timeout or a limit: the end came at a moment
+        // the capture did not show, so even after the tolerance it proves nothing.
+        const u = unseenEnd(e.close.reason);
+        if (e.time - p.time > tolerance && u.messageId === 'capture-end') report(e.conn, p, 'no-close', e.frame, e.time);
+        else report(e.conn, p, u.messageId, e.frame, e.time, true, u.why);
       },
     };
   },

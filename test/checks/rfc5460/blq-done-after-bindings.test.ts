@@ -56,4 +56,17 @@ describe(ID, () => {
     expect(judge(ID, c)).toEqual([[ID, 'inconclusive', 'error', [2, 3, 4], 1]]);
     expect(runRule(ID, c.events)[0].message).toBe('a new connection on the same addresses and ports began before the LEASEQUERY-DONE of xid 1 was seen (its REPLY returned bindings); how this connection ended was not captured');
   });
+
+  it('says an idle timeout or a limit stopped the following, not that the capture ended', () => {
+    const c = new BulkConversation();
+    c.query(1); c.reply(1); c.data(1); c.close('timeout');
+    expect(judge(ID, c)).toEqual([[ID, 'inconclusive', 'error', [2, 3, 4], 1]]);
+    expect(runRule(ID, c.events)[0].message).toBe('the connection was no longer followed (an idle timeout) before the LEASEQUERY-DONE of xid 1 (its REPLY returned bindings); how it ended was not captured');
+    const d = new BulkConversation();
+    d.query(1); d.reply(1); d.data(1); d.close('limit');
+    expect(runRule(ID, d.events)[0].message).toBe('the connection was no longer followed (a reassembly limit) before the LEASEQUERY-DONE of xid 1 (its REPLY returned bindings); how it ended was not captured');
+    const e = new BulkConversation();
+    e.query(1); e.reply(1); e.data(1); e.close('capture-end');
+    expect(runRule(ID, e.events)[0].message).toBe('the capture ended before the LEASEQUERY-DONE of xid 1 (its REPLY returned bindings)');
+  });
 });

@@ -38,4 +38,11 @@ describe(ID, () => {
     expect(judge(ID, c)).toEqual([[ID, 'inconclusive', 'warning', [3, 4], 1]]);
     expect(runRule(ID, c.events)[0].message).toBe('a new connection on the same addresses and ports began after the error LEASEQUERY-DONE for xid 1 (status 1); how the server ended this one was not captured');
   });
+
+  it('says an idle timeout stopped the following (even after the tolerance), not that the capture ended within it', () => {
+    const c = new BulkConversation();
+    c.query(1); c.reply(1); c.done(1, [O.status(1)]); c.close('timeout', [0, 0], undefined, 30);
+    expect(judge(ID, c)).toEqual([[ID, 'inconclusive', 'warning', [3, 4], 1]]);
+    expect(runRule(ID, c.events)[0].message).toBe('the connection was no longer followed (an idle timeout) after the error LEASEQUERY-DONE for xid 1 (status 1); whether the server closed it was not captured');
+  });
 });

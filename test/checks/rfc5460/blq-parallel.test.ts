@@ -38,4 +38,11 @@ describe(ID, () => {
     expect(judge(ID, c)).toEqual([[ID, 'inconclusive', 'error', [1, 3, 4], 1]]);
     expect(runRule(ID, c.events)[0].message).toBe('xid 1 had no answer when a new connection on the same addresses and ports began, although a later query (xid 2) was answered; how this connection ended was not captured');
   });
+
+  it('says an idle timeout stopped the following, not that the capture ended', () => {
+    const c = new BulkConversation();
+    c.query(1); c.query(2); c.emptyReply(2); c.close('timeout');
+    expect(judge(ID, c)).toEqual([[ID, 'inconclusive', 'error', [1, 3, 4], 1]]);
+    expect(runRule(ID, c.events)[0].message).toBe('xid 1 had no answer when the connection was no longer followed (an idle timeout), although a later query (xid 2) was answered; how it ended was not captured');
+  });
 });

@@ -35,4 +35,11 @@ describe(ID, () => {
     expect(judge(ID, c)).toEqual([[ID, 'inconclusive', 'error', [2, 3], 9]]);
     expect(runRule(ID, c.events)[0].message).toBe('the requestor opened a new connection on the same addresses and ports after a LEASEQUERY-DONE with unknown xid 9; when it dropped this one was not captured');
   });
+
+  it('says a limit stopped the following (even after the tolerance), not that the capture ended within it', () => {
+    const c = new BulkConversation();
+    c.query(1); c.done(9); c.close('limit', [0, 0], undefined, 30);
+    expect(judge(ID, c)).toEqual([[ID, 'inconclusive', 'error', [2, 3], 9]]);
+    expect(runRule(ID, c.events)[0].message).toBe('the connection was no longer followed (a reassembly limit) after a LEASEQUERY-DONE with unknown xid 9; when the requestor dropped it was not captured');
+  });
 });
