@@ -7,12 +7,24 @@ import { partyOf } from './client-common.js';
 
 export function judgeOrphan(ctx: Pick<RuleContext, 'report'>, o: OrphanResponse): void {
   if (o.late) return; // the xid of a captured Solicit, answered after the correlator closed it
+  const c = freshCandidates(o);
+  reportOrphan(ctx, o, c.length > 0 ? c[c.length - 1] : undefined);
+}
+
+/** The open exchanges of the response's client whose first transmission was captured, sent before it. */
+export function freshCandidates(o: OrphanResponse): OrphanResponse['candidates'] {
+  return o.candidates.filter((x) => !x.firstMissed && x.time < o.response.time);
+}
+
+/**
+ * Reports an orphan response: `other-xid` against `open`, the exchange it should have answered, or
+ * inconclusive `no-request` when there is none (the request may precede the capture).
+ */
+export function reportOrphan(ctx: Pick<RuleContext, 'report'>, o: OrphanResponse, open: { xid: number; frame: number } | undefined): void {
   const r = o.response;
-  const c = o.candidates.filter((x) => !x.firstMissed && x.time < r.time);
   const client = partyOf(o.clientDuid !== undefined ? { duid: o.clientDuid, address: o.clientAddress } : { address: o.clientAddress });
   const base = { xid: o.xid, client, server: partyOf(r.server), time: r.time };
-  if (c.length > 0) {
-    const open = c[c.length - 1];
+  if (open) {
     ctx.report({
       ...base, messageId: 'other-xid', frames: [open.frame, ...r.frames],
       data: { xid: o.xid, expected: open.xid },

@@ -9,6 +9,7 @@ import type { Events } from '../../correlate/events.js';
 import type { OrphanResponse, ServerResponse, UdpTransaction } from '../../correlate/client-events.js';
 import type { Party, RuleModule } from '../../engine/types.js';
 import { framesOf, partyOf } from '../client-common.js';
+import { freshCandidates, reportOrphan } from '../client-orphans.js';
 import { unwrap } from '../../correlate/udp-message.js';
 
 /** How long (s) a closed query still explains a reply with its xid, and how many are kept. */
@@ -27,6 +28,12 @@ interface Pending {
   waiting: Set<string>;
   /** The latest candidate that ended without an answer from this reply's server. */
   unanswered?: { xid: number; frame: number; time: number };
+}
+
+/** Sets `k` to `c`, moving a key seen again to the end, so the map stays in time order for pruning. */
+function putLatest(map: Map<string, Closed>, k: string, c: Closed): void {
+  map.delete(k);
+  map.set(k, c);
 }
 
 function sameServer(a: Party, b: Party): boolean {
@@ -63,10 +70,8 @@ export const lqReplyValidation: RuleModule<Events> = {
       // MAX_CLOSED entries whatever their age (measured: about 3 MB more peak RSS in the benchmark).
       prune(tx.endTime);
       const c: Closed = { xid: tx.xid, client: tx.client, frames: tx.requests[0].frames, time: tx.requests[tx.requests.length - 1].time };
-      // Deleted first, so a key seen again moves to the end: the map stays in time order for prune.
-      const put = (k: string): void => { closed.delete(k); closed.set(k, c); };
-      if (tx.client.duid !== undefined) put(`${tx.xid}|d|${tx.client.duid}`);
-      if (tx.client.address !== undefined) put(`${tx.xid}|a|${tx.client.address}`);
+      if (tx.client.duid !== undefined) putLatest(closed, `${tx.xid}|d|${tx.client.duid}`, c);
+      if (tx.client.address !== undefined) putLatest(closed, `${tx.xid}|a|${tx.client.address}`, c);
       while (closed.size > MAX_CLOSED) closed.delete(closed.keys().next().value as string);
     };
 
@@ -76,17 +81,9 @@ export const lqReplyValidation: RuleModule<Events> = {
       return (o.clientDuid !== undefined ? closed.get(`${o.xid}|d|${o.clientDuid}`) : undefined) ?? closed.get(`${o.xid}|a|${o.clientAddress}`);
     };
 
-    const decide = (p: Pending): void => {
-      const o = p.o;
-      const r = o.response;
-      const base = { xid: o.xid, client: partyOf(o.clientDuid !== undefined ? { duid: o.clientDuid, address: o.clientAddress } : { address: o.clientAddress }), server: partyOf(r.server), time: r.time };
-      if (p.unanswered) {
-        ctx.report({ ...base, messageId: 'other-xid', frames: [p.unanswered.frame, ...r.frames], data: { xid: o.xid, expected: p.unanswered.xid } });
-        return;
-      }
-      // Every open query got its own answer from this server: this reply answers one the capture missed.
-      ctx.report({ ...base, messageId: 'no-request', verdict: 'inconclusive', frames: r.frames, data: { xid: o.xid } });
-    };
+    // Without an unanswered open query, every one got its own answer from this server: the reply
+    // answers one the capture missed (inconclusive).
+    const decide = (p: Pending): void => reportOrphan(ctx, p.o, p.unanswered);
 
     /** Decides a reply whose open queries have not all ended: as it stands, the latest still open counting as unanswered. */
     const settle = (p: Pending): void => {
@@ -126,7 +123,7 @@ export const lqReplyValidation: RuleModule<Events> = {
           judgeIds(r, clientId, { frames: framesOf({ frames: c.frames }, r), xid: o.xid, client: partyOf(c.client) });
           return;
         }
-        const open = o.candidates.filter((x) => !x.firstMissed && x.time < r.time);
+        const open = freshCandidates(o);
         const p: Pending = { o, open, waiting: new Set(open.map((x) => `${x.xid}|${x.frame}`)) };
         if (p.waiting.size === 0) { decide(p); return; }
         if (pending.length >= MAX_PENDING) settle(pending.shift()!);
