@@ -322,14 +322,18 @@ export class ClientCorrelator {
    * a client counts as seen exactly as long as before.
    */
   private seenTick(time: number): number {
-    if (Number.isNaN(this.seenBase)) this.seenBase = time;
-    return Math.floor((time - this.seenBase) * SEEN_TICKS);
+    return Math.floor(this.sinceFirst(time) * SEEN_TICKS);
   }
 
   /** A closedSolicits value: the time in whole seconds since the first message, then the xid. */
   private closedStamp(time: number, xid: number): number {
+    return Math.max(0, Math.floor(this.sinceFirst(time))) * XID_SPAN + xid;
+  }
+
+  /** Seconds since `seenBase`, which the first call sets (both stamps count from the same first message). */
+  private sinceFirst(time: number): number {
     if (Number.isNaN(this.seenBase)) this.seenBase = time;
-    return Math.max(0, Math.floor(time - this.seenBase)) * XID_SPAN + xid;
+    return time - this.seenBase;
   }
 
   /** Whether this client's latest closed Solicit, closed within `sessions.idle-timeout`, had this xid. */
