@@ -36,6 +36,20 @@ class View {
     for (let i = 0; i < 8; i++) if (req && this.sid(i) === req.serverId) return i;
     return -1;
   }
+  /**
+   * V6-PREF-COLLECT-FIRST-RT when the first Request came before the client's first RT (1 s, less the
+   * rule's default tolerance of 0.05 s, compared on the same capture times the rule uses). dibbler-client
+   * was seen on CI to send its Request 5 ms after a Solicit that left 1.2 ms before a whole second, and
+   * about 1 s after it otherwise: its collection timer seems to count whole seconds. So the finding is
+   * real when it comes, and the test expects it exactly when the timing calls for it.
+   */
+  get earlyRequest(): Verdict[] {
+    const sol = this.r.seen.find((s) => s.transport === 'udp' && s.msgType === T.SOLICIT);
+    const req = this.r.seen.find((s) => s.transport === 'udp' && s.msgType === T.REQUEST);
+    if (!sol || !req || req.time - sol.time >= 1.0 - 0.05) return [];
+    const advs = this.r.seen.filter((s) => s.transport === 'udp' && s.msgType === T.ADVERTISE && s.time <= req.time).map((s) => s.frame);
+    return advs.length > 0 ? [error('V6-PREF-COLLECT-FIRST-RT', [sol.frame, ...advs, req.frame])] : [];
+  }
   /** Every Reply that carries a Preference option (RFC 8415 gives it meaning only in an Advertise). */
   get replyPrefs(): Verdict[] {
     return this.r.seen.filter((s) => s.msgType === T.REPLY && s.preference !== undefined).map((s) => info('V6-PREF-OPTION-FORMAT', [s.frame]));
@@ -119,7 +133,7 @@ const SCENARIOS: Scenario[] = [
     client: 'dibbler',
     servers: [{ kind: 'dhcpd', pref: 3 }, { kind: 'kea', pref: 9 }, { kind: 'dibbler', pref: 100 }, { kind: 'dhcp6s', pref: 40 }],
     chosen: [2],
-    expect: (v) => [info('RED-SERVER-PREFERENCE-SUPPORT', v.advs(0, 1, 2, 3)), ...v.replyPrefs],
+    expect: (v) => [info('RED-SERVER-PREFERENCE-SUPPORT', v.advs(0, 1, 2, 3)), ...v.earlyRequest, ...v.replyPrefs],
   },
   {
     name: 'dibbler-client with no Preference configured (dhcpd sends none, dibbler-server sends 0)',
@@ -127,7 +141,7 @@ const SCENARIOS: Scenario[] = [
     servers: [{ kind: 'dhcpd' }, { kind: 'dibbler' }],
     chosen: [0, 1],
     // Absent counts as 0 (RFC 8415 §18.2.9): both rank equal.
-    expect: (v) => [info('RED-SERVER-PREFERENCE-SUPPORT', v.advs(0, 1)), ...v.replyPrefs],
+    expect: (v) => [info('RED-SERVER-PREFERENCE-SUPPORT', v.advs(0, 1)), ...v.earlyRequest, ...v.replyPrefs],
   },
   {
     name: 'dhcp6c takes kea 20 over dnsmasq, which sends Preference 0 unless authoritative',
