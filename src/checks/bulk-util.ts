@@ -56,19 +56,6 @@ const countCursor = new OptionCursor();
 export function isActive(q: BulkQuery): boolean {
   return q.requestType === 22;
 }
-export interface LqQuery {
-  type: number;
-  /** The 16 link-address octets. */
-  link: Uint8Array;
-  sub: Dhcpv6Option[];
-}
-
-/** The message's OPTION_LQ_QUERY, when it has a readable one. */
-export function lqQueryOf(m: Dhcpv6Message): LqQuery | undefined {
-  const o = m.options.find((x) => x.code === 44);
-  if (!o || o.data.length < 17) return undefined;
-  return { type: o.data[0], link: o.data.subarray(1, 17), sub: o.options ?? [] };
-}
 
 /** The link-address as text (compact hex groups, enough for messages). */
 export function linkText(b: Uint8Array): string {

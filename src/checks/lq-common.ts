@@ -45,6 +45,11 @@ export function lqQueryOf(m: Dhcpv6Message): LqQuery | undefined {
   return q;
 }
 
+/** The 16 link-address octets of a query, when its LQ_QUERY is long enough to hold them. */
+export function lqLink(q: LqQuery): Uint8Array | undefined {
+  return q.option.data.length >= 17 ? q.option.data.subarray(1, 17) : undefined;
+}
+
 /** The connection label of a TCP record, for bulk-side findings. */
 export function tcpScope(r: MessageRecord): { connection?: string } {
   return r.connection ? { connection: r.connection.label } : {};

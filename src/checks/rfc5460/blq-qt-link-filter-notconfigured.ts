@@ -4,7 +4,8 @@ import type { RuleModule } from '../../engine/types.js';
 import type { Events } from '../../correlate/events.js';
 import type { BulkAnswerEvent, BulkQuery } from '../../correlate/bulk-events.js';
 import type { Dhcpv6Message } from '../../dhcpv6/types.js';
-import { at, linkText, lqQueryOf } from '../bulk-util.js';
+import { at, linkText } from '../bulk-util.js';
+import { lqLink, lqQueryOf } from '../lq-common.js';
 
 /** The first `bits` bits (at most 128) of `a` from offset `off` equal those of `link`. */
 function samePrefixAt(a: Uint8Array, off: number, link: Uint8Array, bits: number): boolean {
@@ -71,8 +72,9 @@ export const check: RuleModule<Events> = {
       'bulk:query'(e) {
         if (!e.tracked) return;
         const q = lqQueryOf(e.record.message);
-        if (q && (q.type === 3 || q.type === 5) && q.link.some((b) => b !== 0)) {
-          links.set(e.query, q.link);
+        const link = q && lqLink(q);
+        if (q && link && (q.type === 3 || q.type === 5) && !q.linkUnspecified) {
+          links.set(e.query, link);
           if (e.query === lastQuery) lastQuery = undefined;
         }
       },

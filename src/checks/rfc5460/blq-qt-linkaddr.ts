@@ -1,7 +1,8 @@
 // BLQ-QT-LINKADDR: QUERY_BY_LINK_ADDRESS names a link, not :: (RFC 5460 §5.3.2).
 import type { RuleModule } from '../../engine/types.js';
 import type { Events } from '../../correlate/events.js';
-import { at, lqQueryOf } from '../bulk-util.js';
+import { at } from '../bulk-util.js';
+import { lqLink, lqQueryOf } from '../lq-common.js';
 
 export const check: RuleModule<Events> = {
   create(ctx) {
@@ -9,7 +10,8 @@ export const check: RuleModule<Events> = {
       'bulk:query'(e) {
         if (e.reuse?.outstanding) return;
         const q = lqQueryOf(e.record.message);
-        if (!q || q.type !== 4 || q.link.some((b) => b !== 0)) return;
+        // Too short to hold a link-address: LQ-QUERY-STRUCTURE reports that, not this rule.
+        if (!q || q.type !== 4 || !lqLink(q) || !q.linkUnspecified) return;
         ctx.report({ messageId: 'unspecified', data: { xid: e.query.xid }, ...at(e.conn, [e.frame], e.time, e.query.xid) });
       },
     };
