@@ -5,7 +5,7 @@
 import type { ServerResponse } from '../../correlate/client-events.js';
 import type { Events } from '../../correlate/events.js';
 import { OptionCursor, statusCodeHere } from '../../dhcpv6/helpers.js';
-import type { Party, ReportDescriptor, RuleModule } from '../../engine/types.js';
+import type { Party, RuleModule } from '../../engine/types.js';
 import { partyOf } from '../client-common.js';
 
 const NAMES: Record<number, string> = { 3: 'IA_NA', 25: 'IA_PD' };
@@ -49,11 +49,17 @@ function classify(code: number, t1: number, t2: number): number {
 
 interface Verdict { messageId: string; data: Record<string, string | number> }
 
-/** The first defect of one Reply's timers, or undefined. */
+/**
+ * The first defect of one Reply's timers, or undefined. Locals only until a defect is found: every Reply
+ * of the capture passes through here.
+ */
 function judge(r: ServerResponse): Verdict | undefined {
   top.open(r.message);
   let statusSeen = false;
-  let ref: { ia: string; iaid: number; t1: number; t2: number } | undefined;
+  let refCode = 0; // the first timed IA: its code (0 = none yet), IAID and timers
+  let refIaid = 0;
+  let refT1 = 0;
+  let refT2 = 0;
   let differ: Verdict | undefined;
   while (top.next()) {
     const code = top.code;
@@ -63,46 +69,53 @@ function judge(r: ServerResponse): Verdict | undefined {
       if (st !== undefined && st !== 0) return undefined; // a failed Reply (UnspecFail, NoBinding …) assigns nothing
       continue;
     }
-    const ia = NAMES[code];
-    if (ia === undefined || !top.ok || top.end - top.start < 12) continue;
+    if ((code !== 3 && code !== 25) || !top.ok || top.end - top.start < 12) continue;
     const iaid = top.u32(0);
     const t1 = top.u32(4);
     const t2 = top.u32(8);
     const kind = classify(code, t1, t2);
     if (kind === SKIP) continue;
-    if (t2 > 0 && t1 > t2) return { messageId: 't1-above-t2', data: { ia, iaid, t1, t2 } }; // RFC 8415 §21.4, §21.21
+    if (t2 > 0 && t1 > t2) return { messageId: 't1-above-t2', data: { ia: NAMES[code], iaid, t1, t2 } }; // RFC 8415 §21.4, §21.21
     if (kind === ENDING) continue;
-    if (ref === undefined) ref = { ia, iaid, t1, t2 };
-    else if (differ === undefined && (t1 !== ref.t1 || t2 !== ref.t2)) {
+    if (refCode === 0) {
+      refCode = code;
+      refIaid = iaid;
+      refT1 = t1;
+      refT2 = t2;
+    } else if (differ === undefined && (t1 !== refT1 || t2 !== refT2)) {
       // RFC 8415 §18.3.2, §18.3.4, §18.3.5: the same T1/T2 across all IAs of a Reply
-      differ = { messageId: 'differ', data: { ia: ref.ia, iaid: ref.iaid, t1: ref.t1, t2: ref.t2, ia2: ia, iaid2: iaid, t1b: t1, t2b: t2 } };
+      differ = { messageId: 'differ', data: { ia: NAMES[refCode], iaid: refIaid, t1: refT1, t2: refT2, ia2: NAMES[code], iaid2: iaid, t1b: t1, t2b: t2 } };
     }
   }
   return differ;
 }
 
+/** A Reply's timer defect, or undefined for anything else (Advertises are not judged). */
+function replyDefect(r: ServerResponse): Verdict | undefined {
+  return r.message.msgType === 7 ? judge(r) : undefined;
+}
+
 export const v6SrvT1t2Consistent: RuleModule<Events> = {
   create(ctx) {
-    const report = (r: ServerResponse, d: Omit<ReportDescriptor, 'messageId' | 'frames' | 'time'>): boolean => {
-      if (r.message.msgType !== 7) return false;
-      const v = judge(r);
-      if (!v) return false;
-      ctx.report({ ...d, messageId: v.messageId, data: v.data, frames: r.frames, time: r.time, server: partyOf(r.server) });
-      return true;
+    const emit = (r: ServerResponse, v: Verdict, xid: number, client: Party): void => {
+      ctx.report({ messageId: v.messageId, data: v.data, frames: r.frames, time: r.time, xid, client: partyOf(client), server: partyOf(r.server) });
     };
     return {
       'udp:transaction-end': (tx) => {
-        const client: Party | undefined = partyOf(tx.client);
         let reported: string[] | undefined; // one finding per server and exchange: its Replies to retransmissions repeat the defect
         for (const r of tx.responses) {
           const key = r.server.duid ?? r.server.address ?? '';
           if (reported?.includes(key)) continue;
-          if (report(r, { xid: tx.xid, client })) (reported ??= []).push(key);
+          const v = replyDefect(r);
+          if (!v) continue;
+          emit(r, v, tx.xid, tx.client);
+          (reported ??= []).push(key);
         }
       },
       // A Reply whose request the capture missed shows the defect all the same: judged when it is first seen.
       'udp:orphan-response': (o) => {
-        report(o.response, { xid: o.xid, client: partyOf(o.clientDuid !== undefined ? { duid: o.clientDuid, address: o.clientAddress } : { address: o.clientAddress }) });
+        const v = replyDefect(o.response);
+        if (v) emit(o.response, v, o.xid, o.clientDuid !== undefined ? { duid: o.clientDuid, address: o.clientAddress } : { address: o.clientAddress });
       },
     };
   },
