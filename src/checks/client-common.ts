@@ -432,3 +432,41 @@ export function choiceRule(id: ChoiceJudgement['rule']): import('../engine/types
     },
   };
 }
+
+/**
+ * Why a server must discard this Solicit (RFC 8415 §16.2), judged on its first transmission: it
+ * lacks a Client-ID, or it names a server. Undefined for a valid Solicit and for other message types.
+ * V6-VAL-SOLICIT reports answers to such Solicits; the rules about a response's contents stand aside.
+ */
+export function solicitDefect(tx: UdpTransaction): 'no-client-id' | 'server-id' | undefined {
+  if (tx.msgType !== 1) return undefined;
+  const m = tx.requests[0].message;
+  if (!hasOption(m, 1)) return 'no-client-id';
+  if (hasOption(m, 2)) return 'server-id';
+  return undefined;
+}
+
+/** Top-level options a status-only answer may carry besides its Status Code: Client-ID, Server-ID. */
+const STATUS_ONLY_EXTRA: ReadonlySet<number> = new Set([1, 2]);
+
+/**
+ * Whether a response is a bare status answer: its first top-level Status Code is `code` and it carries
+ * nothing but that, a Server-ID and a Client-ID (the UnspecFail answer RFC 8415 §16 allows for an
+ * invalid message; the UseMulticast answer of §18.4).
+ */
+export function statusOnly(r: Transmission, code: number): boolean {
+  let status: number | undefined;
+  for (const o of r.message.options) {
+    if (o.code === 13) {
+      if (status === undefined) status = o.data.length >= 2 && !o.anomalies?.length ? (o.data[0] << 8) | o.data[1] : -1;
+    } else if (!STATUS_ONLY_EXTRA.has(o.code)) {
+      return false;
+    }
+  }
+  return status === code;
+}
+
+/** A response's server as one text (DUID, else address), to report each server once per transaction. */
+export function serverKey(r: ServerResponse): string {
+  return r.server.duid ?? r.server.address ?? '';
+}

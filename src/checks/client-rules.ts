@@ -15,6 +15,10 @@ import { v6SrvAdvertiseIaStatus } from './rfc8415/v6-srv-advertise-ia-status.js'
 import { v6ValInforeqNoIa } from './rfc8415/v6-val-inforeq-no-ia.js';
 import { v6ValRequestServerid } from './rfc8415/v6-val-request-serverid.js';
 import { v6ValResponseIds } from './rfc8415/v6-val-response-ids.js';
+import { v6ValSolicit } from './rfc8415/v6-val-solicit.js';
+import { v6ValMulticastOnlyTypes } from './rfc8415/v6-val-multicast-only-types.js';
+import { v6SrvT1t2Consistent } from './rfc8415/v6-srv-t1t2-consistent.js';
+import { lqSrvDiscardInvalid } from './rfc5007/lq-srv-discard-invalid.js';
 import { v6XidAdvertise } from './rfc8415/v6-xid-advertise.js';
 import { v6XidReply } from './rfc8415/v6-xid-reply.js';
 import { v6XidRetransmitSame } from './rfc8415/v6-xid-retransmit-same.js';
@@ -46,9 +50,12 @@ export const clientRules: Array<[string, RuleModule<Events>]> = [
   ['V6-RELAY-IFID-ECHO', v6RelayIfidEcho],
   ['V6-RTX-FIRST-RT-SOLICIT', v6RtxFirstRtSolicit],
   ['V6-SRV-ADVERTISE-IA-STATUS', v6SrvAdvertiseIaStatus],
+  ['V6-SRV-T1T2-CONSISTENT', v6SrvT1t2Consistent],
   ['V6-VAL-INFOREQ-NO-IA', v6ValInforeqNoIa],
   ['V6-VAL-REQUEST-SERVERID', v6ValRequestServerid],
   ['V6-VAL-RESPONSE-IDS', v6ValResponseIds],
+  ['V6-VAL-SOLICIT', v6ValSolicit],
+  ['V6-VAL-MULTICAST-ONLY-TYPES', v6ValMulticastOnlyTypes],
   ['V6-XID-ADVERTISE', v6XidAdvertise],
   ['V6-XID-REPLY', v6XidReply],
   ['V6-XID-RETRANSMIT-SAME', v6XidRetransmitSame],
@@ -62,6 +69,7 @@ export const clientRules: Array<[string, RuleModule<Events>]> = [
   ['LQ-QUERY-STRUCTURE', lqQueryStructure],
   ['LQ-RELAY-DATA-FORMAT', lqRelayDataFormat],
   ['LQ-REPLY-VALIDATION', lqReplyValidation],
+  ['LQ-SRV-DISCARD-INVALID', lqSrvDiscardInvalid],
   ['LQ-SRV-MALFORMED-QUERY', lqSrvMalformedQuery],
   ['LQ-SRV-UNKNOWN-QUERY-TYPE', lqSrvUnknownQueryType],
   ['BLQ-NO-RELAYING', blqNoRelaying],

@@ -1,7 +1,7 @@
 // Shared pieces of the RFC 5007 leasequery checks: the LQ_QUERY option of a LEASEQUERY (§4.1.2.1),
 // whether it is well formed, its query type and query-options, and how a finding names the parties.
 import type { Dhcpv6Message, Dhcpv6Option, MessageRecord } from '../dhcpv6/types.js';
-import { optionOf, topStatusCode, walkOptions } from '../dhcpv6/helpers.js';
+import { hasOption, optionOf, sameBodyHex, topStatusCode, walkOptions } from '../dhcpv6/helpers.js';
 import type { Events } from '../correlate/events.js';
 import type { ReportDescriptor, RuleHandlers } from '../engine/types.js';
 import { partyOf } from './client-common.js';
@@ -80,4 +80,18 @@ export function onEveryQuery(
       judge(r.message, { frames: r.frames, time: r.time, xid: r.message.xid, ...tcpScope(r) });
     },
   };
+}
+
+/**
+ * Why a server must discard this LEASEQUERY (RFC 5007 §4.2.1), for an answer from a server with DUID
+ * `server` (hex; undefined when the answer names none): it lacks the requestor's Client-ID, it lacks
+ * OPTION_LQ_QUERY, or its Server-ID names another server. LQ-SRV-DISCARD-INVALID reports answers to
+ * such queries; the rules about the contents of those answers stand aside.
+ */
+export function lqDiscardReason(query: Dhcpv6Message, server: string | undefined): 'no-client-id' | 'no-lq-query' | 'foreign-server-id' | undefined {
+  if (!hasOption(query, 1)) return 'no-client-id';
+  if (!hasOption(query, 44)) return 'no-lq-query';
+  const named = optionOf(query, 2);
+  if (named !== undefined && server !== undefined && !sameBodyHex(named, server)) return 'foreign-server-id';
+  return undefined;
 }

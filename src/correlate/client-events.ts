@@ -50,7 +50,23 @@ export interface Transmission {
   minDepth: number;
   /** OPTION_ELAPSED_TIME value (hundredths of a second), when present and well formed. */
   elapsed?: number;
+  /**
+   * How a client message was addressed where the capture saw it bare (not inside a Relay-forward), as
+   * bits: DEST_UNICAST, DEST_MULTICAST, DEST_HOP1 (unicast with hop limit 1). 0 for responses and for
+   * client messages seen only relayed. A number, not the address: open transactions keep it for seconds.
+   */
+  dest: number;
 }
+
+/** Transmission.dest bit: seen bare with an IPv6 unicast destination (RFC 8415 §16, §18.4). */
+export const DEST_UNICAST = 1;
+/** Transmission.dest bit: seen bare with an IPv6 multicast destination (ff00::/8). */
+export const DEST_MULTICAST = 2;
+/**
+ * Transmission.dest bit: a bare unicast datagram with hop limit 1, the usual limit of link-scoped
+ * multicast: perhaps a multicast datagram whose destination a virtual NIC or NAT rewrote.
+ */
+export const DEST_HOP1 = 4;
 
 /** Why a Preference option is or is not usable (RFC 8415 §21.8). */
 export type PreferenceState = 'absent' | 'ok' | 'malformed' | 'multiple';

@@ -8,6 +8,7 @@ import type { Events } from './events.js';
 import type {
   ClientSession, EndReason, OrphanResponse, ServerResponse, Sighting, Transmission, UdpTransaction,
 } from './client-events.js';
+import { DEST_HOP1, DEST_MULTICAST, DEST_UNICAST } from './client-events.js';
 import {
   CLIENT_TYPES, RESPONSE_TYPES, answers, elapsedOf, offersLeases, preferenceState, sameDuid, sameMessage, unwrap,
 } from './udp-message.js';
@@ -181,6 +182,19 @@ function copyOf<T extends Transmission>(
     if (sameMessage(t.message, msg)) return t;
   }
   return undefined;
+}
+
+/**
+ * Transmission.dest bits for a client message's datagram: 0 when it was relayed (a relay's own
+ * Relay-forward goes where the relay was configured to send it), else unicast or multicast by its
+ * IPv6 destination (text in canonical form: multicast starts with `ff`); 0 over IPv4.
+ */
+function destOf(record: MessageRecord, relayed: boolean): number {
+  if (relayed) return 0;
+  const dst = record.dst;
+  if (dst.indexOf(':') < 0) return 0;
+  if (dst.charCodeAt(0) === 0x66 && dst.charCodeAt(1) === 0x66) return DEST_MULTICAST;
+  return record.hopLimit === 1 ? DEST_UNICAST | DEST_HOP1 : DEST_UNICAST;
 }
 
 /** Whether a response of `type` from this server (Server-ID DUID) already answered `t`. */
@@ -368,16 +382,21 @@ export class ClientCorrelator {
     if (duid !== undefined) this.seenDuids.set(duid, tick);
     this.seenAddresses.set(address, tick);
 
+    const dest = destOf(record, relays.length > 0);
     if (existing) {
       this.touch(existing, record.time);
       const copy = copyOf(existing.tx.requests, msg, s, this.copyWindow, true, undefined);
-      if (copy) addSighting(copy, s);
-      else existing.tx.requests = appended(existing.tx.requests, this.transmission(msg, s));
+      if (copy) {
+        addSighting(copy, s);
+        copy.dest |= dest;
+      } else {
+        existing.tx.requests = appended(existing.tx.requests, this.transmission(msg, s, dest));
+      }
       if (relays.length) existing.tx.relayed = true;
       return;
     }
 
-    const first = this.transmission(msg, s);
+    const first = this.transmission(msg, s, dest);
     const client = { duid, address };
     const tx: UdpTransaction = {
       id: this.nextId++, msgType: type, xid, client, requests: [first], responses: [],
@@ -503,10 +522,10 @@ export class ClientCorrelator {
     this.emit('udp:orphan-response', orphan);
   }
 
-  private transmission(msg: Transmission['message'], s: Sighting): Transmission {
+  private transmission(msg: Transmission['message'], s: Sighting, dest: number): Transmission {
     return {
       message: this.store.keep(msg), frame: s.frame, time: s.time, frames: s.frames,
-      sightings: [s], minDepth: s.relays.length, elapsed: elapsedOf(msg),
+      sightings: [s], minDepth: s.relays.length, elapsed: elapsedOf(msg), dest,
     };
   }
 
@@ -520,7 +539,7 @@ export class ClientCorrelator {
     const hasServerId = serverDuid !== undefined;
     return {
       message: this.store.keep(msg), frame: s.frame, time: s.time, frames: s.frames,
-      sightings: [s], minDepth: s.relays.length, elapsed: elapsedOf(msg),
+      sightings: [s], minDepth: s.relays.length, elapsed: elapsedOf(msg), dest: 0,
       server: { duid: serverDuid, address: from }, hasServerId, clientId,
       valid: hasServerId && (clientId === 'match' || clientId === 'none'),
       preference: 0, preferenceState: 'absent', offers: false, rapidCommit: hasOption(msg, 14),

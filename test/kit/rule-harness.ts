@@ -222,3 +222,18 @@ export function brief(f: Finding): [string, string, string, number[], number | u
 export function judge(id: string, c: { events: EventTuple[] }, opts?: HarnessOptions): Array<ReturnType<typeof brief>> {
   return runRule(id, c.events, opts).map(brief);
 }
+
+/**
+ * The message id of a finding of rule `id`, found by matching its text against the rule's templates
+ * (placeholders match anything): findings carry the text only.
+ */
+export function messageIdOf(id: string, f: Finding): string | undefined {
+  const meta = loadRules().find((r) => r.id === id);
+  if (!meta) return undefined;
+  for (const [key, t] of Object.entries(meta.messages)) {
+    const text = typeof t === 'string' ? t : t.text;
+    const re = new RegExp(`^${text.split(/\{[a-zA-Z0-9]+\}/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
+    if (re.test(f.message)) return key;
+  }
+  return undefined;
+}

@@ -98,7 +98,7 @@ export class UdpScenario {
       const message = decoded(d.message);
       out.push({
         input, frame, frames: [frame], time: this.base + d.time, transport: d.transport ?? 'udp',
-        src: d.src, dst: d.dst, srcPort: d.srcPort ?? 547, dstPort: d.dstPort ?? 547, hopLimit: 64, message,
+        src: d.src, dst: d.dst, srcPort: d.srcPort ?? 547, dstPort: d.dstPort ?? 547, hopLimit: d.hopLimit ?? 64, message,
       });
       if (d.duplicateAfter !== undefined) frame++;
     }

@@ -11,6 +11,7 @@ import type { Party, RuleModule } from '../../engine/types.js';
 import { framesOf, partyOf } from '../client-common.js';
 import { freshCandidates, reportOrphan } from '../client-orphans.js';
 import { unwrap } from '../../correlate/udp-message.js';
+import { lqDiscardReason } from '../lq-common.js';
 
 /** How long (s) a closed query still explains a reply with its xid, and how many are kept. */
 const LATE_WINDOW = 120;
@@ -96,7 +97,10 @@ export const lqReplyValidation: RuleModule<Events> = {
 
     return {
       'lq:transaction-end': (tx) => {
-        for (const r of tx.responses) judgeIds(r, r.clientId, { frames: framesOf(tx.requests[0], r), xid: tx.xid, client: partyOf(tx.client) });
+        for (const r of tx.responses) {
+          if (lqDiscardReason(tx.requests[0].message, r.server.duid) !== undefined) continue; // LQ-SRV-DISCARD-INVALID: it should not exist
+          judgeIds(r, r.clientId, { frames: framesOf(tx.requests[0], r), xid: tx.xid, client: partyOf(tx.client) });
+        }
         remember(tx);
         if (pending.length === 0) return;
         const key = `${tx.xid}|${tx.requests[0].frame}`;

@@ -6,7 +6,7 @@
 import type { Events } from '../../correlate/events.js';
 import type { RuleModule } from '../../engine/types.js';
 import { framesOf, partyOf } from '../client-common.js';
-import { lqQueryOf, topStatus } from '../lq-common.js';
+import { lqDiscardReason, lqQueryOf, topStatus } from '../lq-common.js';
 
 const REQUIRED: Record<number, number> = { 1: 5, 2: 1 };
 
@@ -18,6 +18,7 @@ export const lqSrvMalformedQuery: RuleModule<Events> = {
         if (!q || !q.wellFormed || q.type === undefined || REQUIRED[q.type] === undefined) return;
         if (q.queryOptions.some((o) => o.code === REQUIRED[q.type!])) return;
         for (const r of tx.responses) {
+          if (lqDiscardReason(tx.requests[0].message, r.server.duid) !== undefined) continue; // LQ-SRV-DISCARD-INVALID's
           const st = topStatus(r.message);
           if (st === 8 || st === 10 || st === 7) continue; // RFC 5007 §4.4.1 SHOULD MalformedQuery
           if (st === 9 && !q.linkUnspecified) continue; // §4.4.1: an unknown link SHOULD get NotConfigured

@@ -4,7 +4,7 @@
 import type { Events } from '../../correlate/events.js';
 import type { RuleModule } from '../../engine/types.js';
 import { framesOf, partyOf } from '../client-common.js';
-import { lqQueryOf, topStatus } from '../lq-common.js';
+import { lqDiscardReason, lqQueryOf, topStatus } from '../lq-common.js';
 
 export const lqSrvUnknownQueryType: RuleModule<Events> = {
   create(ctx) {
@@ -13,6 +13,7 @@ export const lqSrvUnknownQueryType: RuleModule<Events> = {
         const q = lqQueryOf(tx.requests[0].message);
         if (!q || q.type === undefined || (q.type >= 1 && q.type <= 5)) return;
         for (const r of tx.responses) {
+          if (lqDiscardReason(tx.requests[0].message, r.server.duid) !== undefined) continue; // LQ-SRV-DISCARD-INVALID's
           const st = topStatus(r.message);
           if (st === 7 || st === 10) continue; // RFC 5007 §4.4.1 SHOULD UnknownQueryType
           if (st === 8 && !q.wellFormed) continue; // LQ-QUERY-STRUCTURE's defect, rightly refused

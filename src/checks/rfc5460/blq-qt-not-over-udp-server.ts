@@ -6,7 +6,7 @@ import type { Events } from '../../correlate/events.js';
 import type { Party, ReportDescriptor, RuleModule } from '../../engine/types.js';
 import { optionOf, duidHex, sameBodyHex } from '../../dhcpv6/helpers.js';
 import { framesOf, partyOf } from '../client-common.js';
-import { BULK_ONLY_TYPES, lqQueryOf, topStatus } from '../lq-common.js';
+import { BULK_ONLY_TYPES, lqDiscardReason, lqQueryOf, topStatus } from '../lq-common.js';
 
 const MAX_PENDING = 1000;
 const MAX_SERVERS = 1000;
@@ -43,6 +43,7 @@ export const blqQtNotOverUdpServer: RuleModule<Events> = {
         const q = lqQueryOf(tx.requests[0].message);
         if (!q || q.type === undefined || !BULK_ONLY_TYPES.has(q.type)) return;
         for (const r of tx.responses) {
+          if (lqDiscardReason(tx.requests[0].message, r.server.duid) !== undefined) continue; // LQ-SRV-DISCARD-INVALID's
           const st = topStatus(r.message);
           if (st === 10) continue;
           // A malformed LQ_QUERY (LQ-QUERY-STRUCTURE) may be refused as such before its type is read.

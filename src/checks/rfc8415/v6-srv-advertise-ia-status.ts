@@ -3,7 +3,7 @@
 import type { Events } from '../../correlate/events.js';
 import { OptionCursor, statusCodeAt, statusCodeHere } from '../../dhcpv6/helpers.js';
 import type { RuleModule } from '../../engine/types.js';
-import { framesOf, partyOf } from '../client-common.js';
+import { framesOf, partyOf, solicitDefect } from '../client-common.js';
 
 const NAMES: Record<number, string> = { 3: 'IA_NA', 4: 'IA_TA', 25: 'IA_PD' };
 
@@ -47,6 +47,7 @@ export const v6SrvAdvertiseIaStatus: RuleModule<Events> = {
     return {
       'udp:transaction-end': (tx) => {
         if (tx.msgType !== 1) return;
+        if (solicitDefect(tx) !== undefined) return; // V6-VAL-SOLICIT: the Solicit should not have been answered at all
         let advertised = false;
         for (const r of tx.responses) if (r.message.msgType === 2) { advertised = true; break; }
         if (!advertised) return;

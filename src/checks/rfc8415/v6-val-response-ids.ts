@@ -2,12 +2,13 @@
 // client's Client-ID exactly, and never invents one the client did not send (RFC 8415 §16.3, §16.10, §18.3).
 import type { Events } from '../../correlate/events.js';
 import type { RuleModule } from '../../engine/types.js';
-import { framesOf, partyOf } from '../client-common.js';
+import { framesOf, partyOf, solicitDefect } from '../client-common.js';
 
 export const v6ValResponseIds: RuleModule<Events> = {
   create(ctx) {
     return {
       'udp:transaction-end': (tx) => {
+        if (solicitDefect(tx) !== undefined) return; // V6-VAL-SOLICIT: the Solicit should not have been answered at all
         for (const r of tx.responses) {
           let messageId: string | undefined;
           if (!r.hasServerId) messageId = 'no-server-id'; // RFC 8415 §18.3.9, §18.3.10

@@ -26,6 +26,20 @@ function run(sc: UdpScenario, limits: Record<string, number> = {}) {
 const offer = (a: string) => opt.iaNa(1, opt.iaAddr(a));
 
 describe('ClientCorrelator', () => {
+  it('records how each client transmission was addressed where seen bare (dest bits), merging copies', () => {
+    const reb = (xid: number) => m(6, xid, opt.clientId(C), opt.elapsed(0), opt.iaNa(1));
+    const sc = new UdpScenario()
+      .send(0, CL, 'ff02::1:2', reb(0xd1))
+      .send(0.0001, CL, 'fe80::a', reb(0xd1), { hopLimit: 64 }) // the same transmission seen unicast: one transmission, both bits
+      .send(1, CL, 'fe80::a', reb(0xd2), { hopLimit: 1 })
+      .send(2, '2001:db8:1::1', '2001:db8:ffff::a', relay(12, 0, '2001:db8:1::1', CL, reb(0xd3)), { srcPort: 547 })
+      .answer(2.01, 'fe80::a', CL, m(7, 0xd3, opt.clientId(C), opt.serverId(S1)));
+    const txs = run(sc).of<UdpTransaction>('udp:transaction-end');
+    expect(txs.map((t) => [t.xid, t.requests.map((r) => r.dest), t.responses.map((r) => r.dest)])).toEqual([
+      [0xd1, [3], []], [0xd2, [1 | 4], []], [0xd3, [0], [0]],
+    ]);
+  });
+
   it('builds a session: Solicit retransmission, two Advertises, Request, Reply', () => {
     const sc = new UdpScenario()
       .send(0, CL, 'ff02::1:2', m(1, 0xa1, opt.clientId(C), opt.elapsed(0), opt.iaNa(1)))

@@ -1,0 +1,83 @@
+// V6-VAL-MULTICAST-ONLY-TYPES: Solicit/Confirm/Rebind/Information-request sent by unicast and answered.
+import { describe, expect, it } from 'vitest';
+import { messageIdOf, runRule } from '../../kit/rule-harness.js';
+import { CLIENT, CLIENT_ADDR, SRV_A, SRV_B, UdpScenario, fromServer, m, opt, relay, scenarioEvents, sel } from '../../kit/udp-scenario.js';
+
+const ID = 'V6-VAL-MULTICAST-ONLY-TYPES';
+const run = (sc: UdpScenario) => runRule(ID, scenarioEvents(sc)).map((f) => [f.ruleId, f.verdict, f.severity, f.frames, f.xid, messageIdOf(ID, f)]);
+const A = 'fe80::a';
+const unicast = (sc: UdpScenario, t: number, msg: ReturnType<typeof m>, hopLimit = 64) => sc.send(t, CLIENT_ADDR, A, msg, { hopLimit });
+const rebind = (xid: number) => m(6, xid, opt.clientId(CLIENT), opt.elapsed(0), opt.iaNa(1, opt.iaAddr('2001:db8::a')));
+const replyA = (xid: number, ...extra: Parameters<typeof opt.status>[]) =>
+  m(7, xid, opt.clientId(CLIENT), opt.serverId(SRV_A), ...extra.map((s) => opt.status(...s)));
+
+describe(ID, () => {
+  it('reports a Reply to a Rebind and an Advertise to a Solicit sent to the server by unicast', () => {
+    const sc = new UdpScenario();
+    unicast(sc, 0, rebind(0x20));
+    fromServer(sc, 0.01, SRV_A, sel.reply(0x20, SRV_A));
+    unicast(sc, 1, sel.solicit(0x21, 0, opt.oro(82)));
+    fromServer(sc, 1.01, SRV_A, sel.advertise(0x21, SRV_A));
+    expect(run(sc)).toEqual([[ID, 'violation', 'error', [1, 2], 0x20, 'answered'], [ID, 'violation', 'error', [3, 4], 0x21, 'answered']]);
+  });
+
+  it('reports a Confirm answered, once per exchange', () => {
+    const sc = new UdpScenario();
+    unicast(sc, 0, m(4, 0x22, opt.clientId(CLIENT), opt.elapsed(0), opt.iaNa(1, opt.iaAddr('2001:db8::a'))));
+    fromServer(sc, 0.01, SRV_A, replyA(0x22, [0]));
+    fromServer(sc, 0.9, SRV_A, replyA(0x22));
+    expect(run(sc)).toEqual([[ID, 'violation', 'error', [1, 2], 0x22, 'answered']]);
+  });
+
+  it('accepts silence and a UseMulticast answer (RFC 8415 §18.4, catalog Q12)', () => {
+    const sc = new UdpScenario();
+    unicast(sc, 0, rebind(0x23));
+    fromServer(sc, 0.01, SRV_A, replyA(0x23, [5, 'use multicast']));
+    unicast(sc, 1, rebind(0x24));
+    expect(run(sc)).toEqual([]);
+  });
+
+  it('grades an UnspecFail-only answer as a warning', () => {
+    const sc = new UdpScenario();
+    unicast(sc, 0, rebind(0x25));
+    fromServer(sc, 0.01, SRV_A, replyA(0x25, [1]));
+    expect(run(sc)).toEqual([[ID, 'violation', 'warning', [1, 2], 0x25, 'unspecfail']]);
+  });
+
+  it('leaves multicast and relayed messages alone (trap RELAY), and unicast-allowed types', () => {
+    const sc = new UdpScenario();
+    sc.send(0, CLIENT_ADDR, 'ff02::1:2', rebind(0x26));
+    fromServer(sc, 0.01, SRV_A, sel.reply(0x26, SRV_A));
+    // A relay unicasts its Relay-forward; the server answers with a Relay-reply.
+    sc.send(1, '2001:db8:1::1', '2001:db8:ffff::a', relay(12, 0, '2001:db8:1::1', CLIENT_ADDR, rebind(0x27)), { srcPort: 547 });
+    sc.answer(1.01, '2001:db8:ffff::a', '2001:db8:1::1', relay(13, 0, '2001:db8:1::1', CLIENT_ADDR, sel.reply(0x27, SRV_A)), { dstPort: 547 });
+    // Renew may be unicast (RFC 8415 §18.4 with Server Unicast): not this rule's.
+    unicast(sc, 2, m(5, 0x28, opt.clientId(CLIENT), opt.serverId(SRV_A), opt.elapsed(0), opt.iaNa(1)));
+    fromServer(sc, 2.01, SRV_A, sel.reply(0x28, SRV_A));
+    expect(run(sc)).toEqual([]);
+  });
+
+  it('is inconclusive when the same transmission was also seen multicast (a rewritten copy)', () => {
+    const sc = new UdpScenario();
+    sc.send(0, CLIENT_ADDR, 'ff02::1:2', rebind(0x29));
+    unicast(sc, 0.0001, rebind(0x29));
+    fromServer(sc, 0.01, SRV_A, sel.reply(0x29, SRV_A));
+    expect(run(sc)).toEqual([[ID, 'inconclusive', 'error', [1, 2, 3], 0x29, 'also-multicast']]);
+  });
+
+  it('is inconclusive for hop limit 1, several answering servers, and an Information-request', () => {
+    const hop = new UdpScenario();
+    unicast(hop, 0, rebind(0x2a), 1);
+    fromServer(hop, 0.01, SRV_A, sel.reply(0x2a, SRV_A));
+    expect(run(hop)).toEqual([[ID, 'inconclusive', 'error', [1, 2], 0x2a, 'hop-limit-1']]);
+    const two = new UdpScenario();
+    unicast(two, 0, rebind(0x2b));
+    fromServer(two, 0.01, SRV_A, sel.reply(0x2b, SRV_A));
+    fromServer(two, 0.02, SRV_B, sel.reply(0x2b, SRV_B));
+    expect(run(two)).toEqual([[ID, 'inconclusive', 'error', [1, 2], 0x2b, 'several-servers']]);
+    const info = new UdpScenario();
+    unicast(info, 0, m(11, 0x2c, opt.clientId(CLIENT), opt.elapsed(0), opt.oro(23)));
+    fromServer(info, 0.01, SRV_A, replyA(0x2c));
+    expect(run(info)).toEqual([[ID, 'inconclusive', 'error', [1, 2], 0x2c, 'server-unicast']]);
+  });
+});
