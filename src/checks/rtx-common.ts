@@ -230,6 +230,24 @@ export function gapTolerance(a: Transmission, b: Transmission, base: number, rel
   return a.minDepth === 0 && b.minDepth === 0 ? base : Math.max(base, relay);
 }
 
+/**
+ * Whether the client's Elapsed Time agrees with the capture about the gap from `a` to `b` (within
+ * max(0.5 s, 10 %), as V6-ELAPSED-TIME judges it); true when either lacks a usable value. Where they
+ * disagree a relay may have held one back, or the client's count is wrong: V6-ELAPSED-TIME reports
+ * that, and the timing rules stand aside.
+ */
+export function elapsedAgrees(a: Transmission, b: Transmission, relay: number): boolean {
+  if (a.elapsed === undefined || b.elapsed === undefined || b.elapsed === ELAPSED_MAX || b.elapsed < a.elapsed) return true;
+  const gap = b.time - a.time;
+  const slack = Math.max(0.5, 0.1 * gap) + (a.minDepth === 0 && b.minDepth === 0 ? 0 : relay);
+  return Math.abs((b.elapsed - a.elapsed) / 100 - gap) <= slack;
+}
+
+/** Whether Elapsed Time agrees with the capture about gap i of `run` and the gap before it. */
+export function gapsAgree(run: readonly Transmission[], i: number, relay: number): boolean {
+  return elapsedAgrees(run[i], run[i + 1], relay) && (i === 0 || elapsedAgrees(run[i - 1], run[i], relay));
+}
+
 /** Milliseconds, rounded, for messages. */
 export function ms(s: number): number {
   return Math.round(s * 1000);
@@ -279,6 +297,7 @@ export function judgeLimits(ctx: RuleContext, tx: UdpTransaction, l: Limits, bas
     const fit = fitSchedule(times, { irt, mrtLo: mrt, mrtHi: mrt, firstMin: 1 - RAND }, known ? 'known' : 'unknown', tol);
     if (fit.status === 'ok' || (fit.status === 'loss' && inconclusive)) continue;
     const i = fit.index;
+    if (!gapsAgree(run, i, relayTol)) continue; // V6-ELAPSED-TIME's
     const gap = times[i + 1] - times[i];
     let messageId: string;
     if (fit.status === 'loss') messageId = 'missing';

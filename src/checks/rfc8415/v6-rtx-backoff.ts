@@ -7,7 +7,7 @@ import type { UdpTransaction } from '../../correlate/client-events.js';
 import type { RuleModule } from '../../engine/types.js';
 import { optionOf, optionU32 } from '../../dhcpv6/helpers.js';
 import { framesOf, partyOf, relayTolerance, sideOf, tolerance } from '../client-common.js';
-import { fitSchedule, gapTolerance, ms, runsOf, timer, type Schedule } from '../rtx-common.js';
+import { fitSchedule, gapsAgree, gapTolerance, ms, runsOf, timer, type Schedule } from '../rtx-common.js';
 
 /** Message type → its §7.6 timer names (IRT, MRT; MRT '' = 0, no cap) and a display name. */
 const PARAMS: ReadonlyMap<number, { irt: [string, number]; mrt: [string, number]; name: string; option?: number }> = new Map([
@@ -73,6 +73,7 @@ export const v6RtxBackoff: RuleModule<Events> = {
           }
           if (fit.status === 'ok') continue;
           const i = fit.index;
+          if (!gapsAgree(run, i, relayTol)) continue; // the client's clock and the capture's disagree: V6-ELAPSED-TIME's
           const gap = times[i + 1] - times[i];
           const prev = i > 0 ? times[i] - times[i - 1] : undefined;
           if (!messageId) {
