@@ -10,6 +10,9 @@ import { v6PrefIgnoreEmpty } from './rfc8415/v6-pref-ignore-empty.js';
 import { v6PrefOptionFormat } from './rfc8415/v6-pref-option-format.js';
 import { v6RelayHopcount } from './rfc8415/v6-relay-hopcount.js';
 import { v6RelayIfidEcho } from './rfc8415/v6-relay-ifid-echo.js';
+import { v6ElapsedTime } from './rfc8415/v6-elapsed-time.js';
+import { v6RtxBackoff } from './rfc8415/v6-rtx-backoff.js';
+import { v6RtxRequestLimits } from './rfc8415/v6-rtx-request-limits.js';
 import { v6RtxFirstRtSolicit } from './rfc8415/v6-rtx-first-rt-solicit.js';
 import { v6SrvAdvertiseIaStatus } from './rfc8415/v6-srv-advertise-ia-status.js';
 import { v6ValInforeqNoIa } from './rfc8415/v6-val-inforeq-no-ia.js';
@@ -32,6 +35,7 @@ import { lqQtClientidOption } from './rfc5007/lq-qt-clientid-option.js';
 import { lqQueryStructure } from './rfc5007/lq-query-structure.js';
 import { lqRelayDataFormat } from './rfc5007/lq-relay-data-format.js';
 import { lqReplyValidation } from './rfc5007/lq-reply-validation.js';
+import { lqRetransmission } from './rfc5007/lq-retransmission.js';
 import { lqSrvMalformedQuery } from './rfc5007/lq-srv-malformed-query.js';
 import { lqSrvUnknownQueryType } from './rfc5007/lq-srv-unknown-query-type.js';
 import { blqNoRelaying } from './rfc5460/blq-no-relaying.js';
@@ -48,7 +52,10 @@ export const clientRules: Array<[string, RuleModule<Events>]> = [
   ['V6-PREF-OPTION-FORMAT', v6PrefOptionFormat],
   ['V6-RELAY-HOPCOUNT', v6RelayHopcount],
   ['V6-RELAY-IFID-ECHO', v6RelayIfidEcho],
+  ['V6-ELAPSED-TIME', v6ElapsedTime],
+  ['V6-RTX-BACKOFF', v6RtxBackoff],
   ['V6-RTX-FIRST-RT-SOLICIT', v6RtxFirstRtSolicit],
+  ['V6-RTX-REQUEST-LIMITS', v6RtxRequestLimits],
   ['V6-SRV-ADVERTISE-IA-STATUS', v6SrvAdvertiseIaStatus],
   ['V6-SRV-T1T2-CONSISTENT', v6SrvT1t2Consistent],
   ['V6-VAL-INFOREQ-NO-IA', v6ValInforeqNoIa],
@@ -70,6 +77,7 @@ export const clientRules: Array<[string, RuleModule<Events>]> = [
   ['LQ-RELAY-DATA-FORMAT', lqRelayDataFormat],
   ['LQ-REPLY-VALIDATION', lqReplyValidation],
   ['LQ-SRV-DISCARD-INVALID', lqSrvDiscardInvalid],
+  ['LQ-RETRANSMISSION', lqRetransmission],
   ['LQ-SRV-MALFORMED-QUERY', lqSrvMalformedQuery],
   ['LQ-SRV-UNKNOWN-QUERY-TYPE', lqSrvUnknownQueryType],
   ['BLQ-NO-RELAYING', blqNoRelaying],

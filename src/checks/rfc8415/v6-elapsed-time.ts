@@ -1,0 +1,103 @@
+// V6-ELAPSED-TIME: a client reports in Elapsed Time how long it has been trying to complete the
+// exchange: present in every client message, 0 in the first transmission, then the hundredths of a
+// second since it, rising with each retransmission and saturating at 0xffff (RFC 8415 §21.9, §15,
+// §18.2.3-§18.2.8). Presence in Solicit and Request belongs to V6-SOLICIT-CONTENTS / V6-REQUEST-CONTENTS.
+import type { Events } from '../../correlate/events.js';
+import type { Transmission, UdpTransaction } from '../../correlate/client-events.js';
+import type { RuleModule } from '../../engine/types.js';
+import { hasOption } from '../../dhcpv6/helpers.js';
+import { framesOf, partyOf, relayTolerance, sideOf } from '../client-common.js';
+import { ELAPSED_MAX, ms, runsOf, seenWhere } from '../rtx-common.js';
+
+/** Display names of the client message types judged here (RFC 8415 §7.3). */
+const NAMES: ReadonlyMap<number, string> = new Map([
+  [1, 'Solicit'], [3, 'Request'], [4, 'Confirm'], [5, 'Renew'], [6, 'Rebind'], [8, 'Release'], [9, 'Decline'], [11, 'Information-request'],
+]);
+/** Types whose Elapsed Time presence this rule judges (RFC 8415 §18.2.3-§18.2.8). */
+const PRESENCE: ReadonlySet<number> = new Set([4, 5, 6, 8, 9, 11]);
+/** Shortest retransmission timeout of any of these types: 0.9 · 1 s (RFC 8415 §7.6, §15). */
+const MIN_RT = 0.9;
+/** A value repeated at or above this (600 s) is a client saturating, if not at 0xffff (RFC 8415 §21.9). */
+const NEAR_MAX = 60000;
+/** Transmissions closer than this are not retransmissions in the timing sense (the copy window). */
+const COPY_WINDOW = 0.5;
+
+function num(options: Readonly<Record<string, unknown>>, key: string, fallback: number): number {
+  const v = options[key];
+  return typeof v === 'number' && v >= 0 ? v : fallback;
+}
+
+export const v6ElapsedTime: RuleModule<Events> = {
+  create(ctx) {
+    const slack = num(ctx.options, 'slack', 0.5);
+    const share = num(ctx.options, 'share', 0.1);
+    const firstWindow = num(ctx.options, 'firstWindow', 2);
+    const relayTol = relayTolerance(ctx.options);
+    /** Time of the input's first UDP message: where the capture began (trap MID). */
+    let start = NaN;
+
+    const report = (tx: UdpTransaction, messageId: string, at: Transmission, data: Record<string, string | number>, ...ts: Transmission[]): void => {
+      ctx.report({
+        messageId, verdict: messageId === 'drift-relayed' ? 'inconclusive' : 'violation', data: { type: NAMES.get(tx.msgType) ?? String(tx.msgType), side: sideOf(tx), ...data },
+        frames: framesOf(...ts), time: at.time, xid: tx.xid, client: partyOf(tx.client),
+      });
+    };
+
+    return {
+      'message:udp': (r) => {
+        if (Number.isNaN(start)) start = r.time;
+      },
+      'capture:end': () => {
+        start = NaN;
+      },
+      'udp:transaction-end': (tx) => {
+        if (!NAMES.has(tx.msgType)) return;
+        // RFC 8415 §18.2.3-§18.2.8: the client includes Elapsed Time.
+        if (PRESENCE.has(tx.msgType)) {
+          for (const t of tx.requests) {
+            if (hasOption(t.message, 8)) continue;
+            report(tx, 'missing', t, {}, t);
+            break;
+          }
+        }
+        const run = runsOf(tx, MIN_RT, false)[0];
+        const first = run[0];
+        // RFC 8415 §21.9: 0 in the first transmission. Only judged when the client's link was captured
+        // from before that first transmission would have been sent, and the correlator cannot have
+        // split the exchange (`firstWindow`, its answered timeout): else earlier ones preceded the capture.
+        if (first.elapsed !== undefined && first.elapsed > 0 && first.minDepth === 0 && first.elapsed / 100 <= firstWindow
+          && first.time - first.elapsed / 100 > start + slack) {
+          report(tx, 'first-nonzero', first, { elapsed: first.elapsed * 10 }, first);
+        }
+        for (let i = 1; i < run.length; i++) {
+          const a = run[i - 1];
+          const b = run[i];
+          // Seen at different places only, the later one may have been held up on its way (trap RELAY).
+          if (a.elapsed === undefined || b.elapsed === undefined || b.time - a.time < COPY_WINDOW || !seenWhere(a, b)) continue;
+          // RFC 8415 §15: each retransmission updates Elapsed Time.
+          if (b.elapsed <= a.elapsed && !(a.elapsed === ELAPSED_MAX && b.elapsed === ELAPSED_MAX)) {
+            const stuck = a.elapsed === b.elapsed && a.elapsed >= NEAR_MAX;
+            report(tx, stuck ? 'saturation' : 'not-increasing', b, { before: a.elapsed * 10, after: b.elapsed * 10, gap: ms(b.time - a.time) }, a, b);
+            return;
+          }
+        }
+        // The client's count against the capture's clock, from the first transmission captured (the
+        // difference does not depend on earlier transmissions the capture missed).
+        const base = run.find((t) => t.elapsed !== undefined);
+        if (!base) return;
+        for (const b of run) {
+          if (b === base || b.elapsed === undefined || b.elapsed === ELAPSED_MAX) continue;
+          const measured = b.time - base.time;
+          const told = (b.elapsed - base.elapsed!) / 100;
+          const bare = base.minDepth === 0 && b.minDepth === 0;
+          const allowed = Math.max(slack, share * measured) + (bare ? 0 : relayTol);
+          if (Math.abs(told - measured) > allowed) {
+            // Trap SIDE: upstream of the client, a relay may have held one of them back (seen up to 20 s).
+            report(tx, bare ? 'drift' : 'drift-relayed', b, { told: ms(told), measured: ms(measured) }, base, b);
+            return;
+          }
+        }
+      },
+    };
+  },
+};

@@ -1,0 +1,41 @@
+// LQ-RETRANSMISSION: LQ_TIMEOUT, doubling to LQ_MAX_RT, LQ_MAX_RC (6 tolerated), a missing
+// transmission, and a multicast copy seen on a second link with a skewed clock.
+import { describe, expect, it } from 'vitest';
+import { runRule } from '../../kit/rule-harness.js';
+import { REQUESTOR_ADDR, UdpScenario, lq, opt, relay, scenarioEvents } from '../../kit/udp-scenario.js';
+
+const ID = 'LQ-RETRANSMISSION';
+const run = (sc: UdpScenario) => runRule(ID, scenarioEvents(sc)).map((f) => [f.ruleId, f.verdict, f.severity, f.frames, f.xid]);
+const query = lq.query(0x40, opt.lqQuery(1, '::', opt.iaAddr('2001:db8::77')));
+const series = (times: number[]) => {
+  const sc = new UdpScenario();
+  for (const t of times) sc.add({ time: t, src: REQUESTOR_ADDR, dst: 'ff05::1:3', srcPort: 547, dstPort: 547, message: query });
+  return sc;
+};
+
+describe(ID, () => {
+  it('accepts five transmissions 1, 2, 4, 8 s apart, and a capped gap', () => {
+    expect(run(series([0, 1, 3, 7, 15]))).toEqual([]);
+    expect(run(series([0, 1.05, 3.1, 7.2, 15.4]))).toEqual([]);
+  });
+  it('grades a sixth transmission INFO and a seventh an error', () => {
+    expect(run(series([0, 1, 3, 7, 15, 25])).map((r) => r[2])).toEqual(['info']);
+    expect(run(series([0, 1, 3, 7, 15, 25, 35]))).toEqual([[ID, 'violation', 'error', [1, 6, 7], 0x40]]);
+  });
+  it('reports a first retransmission too early, and a timeout that does not grow', () => {
+    expect(run(series([0, 0.7]))).toEqual([[ID, 'violation', 'error', [1, 2], 0x40]]);
+    expect(run(series([0, 1, 2]))).toEqual([[ID, 'violation', 'error', [1, 2, 3], 0x40]]);
+  });
+  it('reports a gap beyond LQ_MAX_RT that no missing transmission explains', () => {
+    expect(run(series([0, 1, 3, 7, 15, 29]))).toEqual([[ID, 'violation', 'info', [1, 6], 0x40], [ID, 'violation', 'error', [4, 5, 6], 0x40]]);
+  });
+  it('is inconclusive for a doubled gap (one transmission missing)', () => {
+    expect(run(series([0, 1, 7]))).toEqual([[ID, 'inconclusive', 'error', [1, 2, 3], 0x40]]);
+  });
+  it('takes a relayed copy on another link, 0.55 s late (beyond the copy window), for the same transmission', () => {
+    const sc = series([0, 1.1, 3.2]);
+    sc.add({ time: 0.55, src: '2001:db8:1::1', dst: '2001:db8::a', srcPort: 547, dstPort: 547, message: relay(12, 0, '2001:db8:1::1', REQUESTOR_ADDR, query) });
+    sc.datagrams.sort((a, b) => a.time - b.time);
+    expect(run(sc)).toEqual([]);
+  });
+});

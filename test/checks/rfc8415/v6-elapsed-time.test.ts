@@ -1,0 +1,64 @@
+// V6-ELAPSED-TIME: presence in Renew and co. (not Solicit/Request), 0 first, rising, agreeing with the
+// clock, saturation, copies, relayed views and a capture that began after the first transmission.
+import { describe, expect, it } from 'vitest';
+import { runRule } from '../../kit/rule-harness.js';
+import { CLIENT, CLIENT_ADDR, SRV_A, UdpScenario, fromClient, m, opt, relay, scenarioEvents, sel } from '../../kit/udp-scenario.js';
+
+const ID = 'V6-ELAPSED-TIME';
+const run = (sc: UdpScenario) => runRule(ID, scenarioEvents(sc)).map((f) => [f.ruleId, f.verdict, f.severity, f.frames, f.xid]);
+const renew = (e?: number) => m(5, 0x50, opt.clientId(CLIENT), opt.serverId(SRV_A), ...(e === undefined ? [] : [opt.elapsed(e)]), opt.iaNa(1));
+const other = (sc: UdpScenario, t: number) => fromClient(sc, t, m(11, 0x51, opt.clientId(CLIENT), opt.elapsed(0)));
+const series = (pairs: Array<[number, number | undefined]>, lead = true) => {
+  const sc = new UdpScenario();
+  if (lead) other(sc, 0); // the capture runs from t = 0
+  for (const [t, e] of pairs) fromClient(sc, t, renew(e));
+  return sc;
+};
+
+describe(ID, () => {
+  it('accepts 0, then the time since the first transmission', () => {
+    expect(run(series([[5, 0], [15.3, 1030], [35.5, 3050]]))).toEqual([]);
+  });
+  it('reports a Renew without Elapsed Time, but leaves Solicit presence to V6-SOLICIT-CONTENTS', () => {
+    expect(run(series([[5, undefined]]))).toEqual([[ID, 'violation', 'error', [2], 0x50]]);
+    const sc = new UdpScenario();
+    fromClient(sc, 0, m(1, 0x52, opt.clientId(CLIENT), opt.iaNa(1)));
+    expect(run(sc)).toEqual([]);
+  });
+  it('grades a first transmission with Elapsed Time > 0 INFO when the capture was running, else says nothing', () => {
+    expect(run(series([[5, 100]]))).toEqual([[ID, 'violation', 'info', [2], 0x50]]);
+    expect(run(series([[0.5, 100]]))).toEqual([]); // the first would have preceded the capture
+    expect(run(series([[5, 500]]))).toEqual([]); // may continue an exchange the correlator closed
+  });
+  it('reports a value that does not rise, and a wrong saturation as a warning', () => {
+    expect(run(series([[5, 0], [15, 0]]))).toEqual([[ID, 'violation', 'error', [2, 3], 0x50]]);
+    expect(run(series([[5, 65500], [100, 65500]], false))).toEqual([[ID, 'violation', 'warning', [1, 2], 0x50]]);
+    expect(run(series([[5, 65535], [100, 65535]], false))).toEqual([]);
+  });
+  it('warns when the value disagrees with the clock by more than max(0.5 s, 10 %)', () => {
+    expect(run(series([[5, 0], [15, 2000]]))).toEqual([[ID, 'violation', 'warning', [2, 3], 0x50]]);
+    expect(run(series([[5, 0], [15, 1090]]))).toEqual([]);
+  });
+  it('compares from the first transmission captured, whatever came before', () => {
+    expect(run(series([[5, 5000], [15.2, 6020]], false))).toEqual([]);
+  });
+  it('is inconclusive when the disagreement is seen only upstream of the client', () => {
+    const sc = new UdpScenario();
+    const fwd = (e: number) => relay(12, 0, '2001:db8:1::1', CLIENT_ADDR, renew(e));
+    sc.add({ time: 0, src: '2001:db8:1::1', dst: 'ff05::1:3', srcPort: 547, dstPort: 547, message: fwd(0) });
+    sc.add({ time: 0.01, src: '2001:db8:1::1', dst: 'ff05::1:3', srcPort: 547, dstPort: 547, message: fwd(2030) });
+    expect(run(sc)).toEqual([[ID, 'inconclusive', 'error', [1, 2], 0x50]]);
+  });
+  it('takes a copy seen late at a relay for the same transmission', () => {
+    const sc = series([[5, 0], [15, 1000]]);
+    sc.add({ time: 5.7, src: '2001:db8:1::1', dst: 'ff05::1:3', srcPort: 547, dstPort: 547, message: relay(12, 0, '2001:db8:1::1', CLIENT_ADDR, renew(0)) });
+    sc.datagrams.sort((a, b) => a.time - b.time);
+    expect(run(sc)).toEqual([]);
+  });
+  it('judges Solicit values too', () => {
+    const sc = new UdpScenario();
+    fromClient(sc, 0, sel.solicit(0x53, 0));
+    fromClient(sc, 1.05, sel.solicit(0x53, 0));
+    expect(run(sc)).toEqual([[ID, 'violation', 'error', [1, 2], 0x53]]);
+  });
+});

@@ -1,0 +1,49 @@
+// V6-RTX-REQUEST-LIMITS: the count (10, 11 tolerated, 12), the first gap, doubling, the 30 s cap, a
+// missing transmission, a first transmission before the capture, copies that are not retransmissions.
+import { describe, expect, it } from 'vitest';
+import { runRule } from '../../kit/rule-harness.js';
+import { SRV_A, UdpScenario, fromClient, scenarioEvents, sel } from '../../kit/udp-scenario.js';
+
+const ID = 'V6-RTX-REQUEST-LIMITS';
+const run = (sc: UdpScenario) => runRule(ID, scenarioEvents(sc)).map((f) => [f.ruleId, f.verdict, f.severity, f.frames, f.xid]);
+const series = (times: number[], e0 = 0) => {
+  const sc = new UdpScenario();
+  for (const t of times) fromClient(sc, t, sel.request(0x30, SRV_A, e0 + Math.round((t - times[0]) * 100)));
+  return sc;
+};
+/** RFC 8415 §15 with RAND = 0: 1, 2, 4, 8, 16, then 30 s. */
+const times = (n: number) => {
+  const out = [0];
+  for (let rt = 1; out.length < n; rt = Math.min(2 * rt, 30)) out.push(out[out.length - 1] + rt);
+  return out;
+};
+
+describe(ID, () => {
+  it('accepts ten transmissions on the §15 schedule', () => {
+    expect(run(series(times(10)))).toEqual([]);
+  });
+  it('grades an eleventh transmission INFO and a twelfth an error', () => {
+    const eleven = runRule(ID, scenarioEvents(series(times(11))));
+    expect(eleven.map((f) => [f.verdict, f.severity, f.frames])).toEqual([['violation', 'info', [1, 11]]]);
+    expect(run(series(times(12)))).toEqual([[ID, 'violation', 'error', [1, 11, 12], 0x30]]);
+  });
+  it('reports a first retransmission outside REQ_TIMEOUT ± 10 %', () => {
+    expect(run(series([0, 0.6]))).toEqual([[ID, 'violation', 'error', [1, 2], 0x30]]);
+    expect(run(series([0, 1.7]))).toEqual([[ID, 'violation', 'error', [1, 2], 0x30]]);
+  });
+  it('reports a gap beyond REQ_MAX_RT that no missing transmission explains', () => {
+    expect(run(series([...times(7), times(7)[6] + 40]))).toEqual([[ID, 'violation', 'error', [6, 7, 8], 0x30]]);
+  });
+  it('is inconclusive for the gap of a missing transmission', () => {
+    expect(run(series([0, 1, 7, 15]))).toEqual([[ID, 'inconclusive', 'error', [1, 2, 3], 0x30]]);
+  });
+  it('does not judge the first RT when the first transmission captured had Elapsed Time > 0', () => {
+    expect(run(series([0, 4, 12], 300))).toEqual([]);
+  });
+  it('counts a copy with the same Elapsed Time seen elsewhere once', () => {
+    const sc = series(times(10));
+    sc.add({ time: 0.7, src: '2001:db8:1::1', dst: 'ff05::1:3', srcPort: 547, dstPort: 547, message: { msgType: 12, hopCount: 0, linkAddress: '2001:db8:1::1', peerAddress: 'fe80::1', options: [{ code: 9, message: sel.request(0x30, SRV_A, 0) }] } });
+    sc.datagrams.sort((a, b) => a.time - b.time);
+    expect(run(sc)).toEqual([]);
+  });
+});
