@@ -10,6 +10,7 @@ import { v6PrefIgnoreEmpty } from './rfc8415/v6-pref-ignore-empty.js';
 import { v6PrefOptionFormat } from './rfc8415/v6-pref-option-format.js';
 import { v6RelayHopcount } from './rfc8415/v6-relay-hopcount.js';
 import { v6RelayIfidEcho } from './rfc8415/v6-relay-ifid-echo.js';
+import { v6RelayNoModify } from './rfc8415/v6-relay-no-modify.js';
 import { v6RelayStructure } from './rfc8415/v6-relay-structure.js';
 import { v6RtxFirstRtSolicit } from './rfc8415/v6-rtx-first-rt-solicit.js';
 import { v6SrvAdvertiseIaStatus } from './rfc8415/v6-srv-advertise-ia-status.js';
@@ -45,6 +46,7 @@ export const clientRules: Array<[string, RuleModule<Events>]> = [
   ['V6-PREF-OPTION-FORMAT', v6PrefOptionFormat],
   ['V6-RELAY-HOPCOUNT', v6RelayHopcount],
   ['V6-RELAY-IFID-ECHO', v6RelayIfidEcho],
+  ['V6-RELAY-NO-MODIFY', v6RelayNoModify],
   ['V6-RELAY-STRUCTURE', v6RelayStructure],
   ['V6-RTX-FIRST-RT-SOLICIT', v6RtxFirstRtSolicit],
   ['V6-SRV-ADVERTISE-IA-STATUS', v6SrvAdvertiseIaStatus],

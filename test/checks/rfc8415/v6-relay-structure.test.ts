@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { runRule } from '../../kit/rule-harness.js';
 import { CLIENT, SRV_A, UdpScenario, m, opt, relay, scenarioEvents, sel } from '../../kit/udp-scenario.js';
-import type { MessageJson } from '../../../src/dhcpv6/codec.js';
+import type { MessageJson } from '../../../src/dhcpv6/encode.js';
 
 const ID = 'V6-RELAY-STRUCTURE';
 const run = (sc: UdpScenario) => runRule(ID, scenarioEvents(sc)).map((f) => [f.ruleId, f.verdict, f.severity, f.frames, f.xid, f.message]);
