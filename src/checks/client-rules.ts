@@ -13,6 +13,8 @@ import { v6RelayIfidEcho } from './rfc8415/v6-relay-ifid-echo.js';
 import { v6ElapsedTime } from './rfc8415/v6-elapsed-time.js';
 import { v6RtxBackoff } from './rfc8415/v6-rtx-backoff.js';
 import { v6RtxRequestLimits } from './rfc8415/v6-rtx-request-limits.js';
+import { v6RelayNoModify } from './rfc8415/v6-relay-no-modify.js';
+import { v6RelayStructure } from './rfc8415/v6-relay-structure.js';
 import { v6RtxFirstRtSolicit } from './rfc8415/v6-rtx-first-rt-solicit.js';
 import { v6SrvAdvertiseIaStatus } from './rfc8415/v6-srv-advertise-ia-status.js';
 import { v6ValInforeqNoIa } from './rfc8415/v6-val-inforeq-no-ia.js';
@@ -54,6 +56,8 @@ export const clientRules: Array<[string, RuleModule<Events>]> = [
   ['V6-RELAY-IFID-ECHO', v6RelayIfidEcho],
   ['V6-ELAPSED-TIME', v6ElapsedTime],
   ['V6-RTX-BACKOFF', v6RtxBackoff],
+  ['V6-RELAY-NO-MODIFY', v6RelayNoModify],
+  ['V6-RELAY-STRUCTURE', v6RelayStructure],
   ['V6-RTX-FIRST-RT-SOLICIT', v6RtxFirstRtSolicit],
   ['V6-RTX-REQUEST-LIMITS', v6RtxRequestLimits],
   ['V6-SRV-ADVERTISE-IA-STATUS', v6SrvAdvertiseIaStatus],

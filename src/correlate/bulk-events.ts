@@ -58,6 +58,11 @@ export interface BulkConnection {
   serverMessages: number;
   /** Queries the server has brought to a final state (final REPLY or DONE) so far. */
   serverCompletions: number;
+  /**
+   * Queries seen on the connection (not phantoms) that are still waiting for the server (`open` or
+   * `streaming`); a query the open-query limit kept from being followed is not counted.
+   */
+  outstanding: number;
   /** A state limit (bulk.max-open-queries) dropped a query, or completed ones were forgotten: unmatched xids are not proof. */
   limited: boolean;
 }
@@ -195,7 +200,11 @@ export interface BulkEvents {
     /** The direction had a gap (or the connection started mid-stream with no message yet) before this desync. */
     afterLoss: boolean;
   };
-  'bulk:fin': BulkBase & { by: BulkRole };
+  'bulk:fin': BulkBase & {
+    by: BulkRole;
+    /** `conn.outstanding` when the FIN came: the queries the server still owes answers to. */
+    outstanding: number;
+  };
   'bulk:rst': BulkBase & { by: BulkRole };
   /** The connection is finished; query-end events for its open queries come just before. */
   'bulk:close': BulkBase & { close: BulkClose };

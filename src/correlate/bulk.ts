@@ -23,7 +23,6 @@ const OPTION_STATUS_CODE = 13;
 interface ConnState {
   pub: BulkConnection;
   queries: Map<number, BulkQuery>;
-  open: number;
   /** Per direction: the next decoded message follows a resync. */
   afterResync: [boolean, boolean];
   /** Per direction: looking for framing (after a gap, or from a mid-stream start) with no message since. */
@@ -100,9 +99,9 @@ export class BulkCorrelator implements BulkStreamListener {
       pub: {
         tcp: conn, label: conn.label, input, startUnseen, rolesKnown: conn.synSeen,
         losses: [0, 0], lastLossFrame: [0, 0], fin: [0, 0], cut: [0, 0], cutXid: [-1, -1], rst: [0, 0], queries: 0, serverMessages: 0,
-        serverCompletions: 0, limited: false,
+        serverCompletions: 0, outstanding: 0, limited: false,
       },
-      queries: new Map(), open: 0, afterResync: [false, false], searching: [startUnseen, startUnseen],
+      queries: new Map(), afterResync: [false, false], searching: [startUnseen, startUnseen],
       forgotWarned: false, lastTime: time, lastFrame: frame,
     };
     this.conns.set(conn, s);
@@ -175,7 +174,7 @@ export class BulkCorrelator implements BulkStreamListener {
       });
       return;
     }
-    if (s.open >= this.maxOpen) {
+    if (s.pub.outstanding >= this.maxOpen) {
       s.pub.limited = true;
       const detached = this.newQuery(s, xid, record, false);
       this.emit('anomaly', {
@@ -192,14 +191,14 @@ export class BulkCorrelator implements BulkStreamListener {
     s.pub.queries++;
     this.queryCount++;
     s.queries.set(xid, q);
-    s.open++;
+    s.pub.outstanding++;
     const reuse = existing && !existing.phantom ? { previous: existing, outstanding: false, certain: true } : undefined;
     this.emit('bulk:query', { conn: s.pub, frame, time, query: q, record, tracked: true, reuse });
   }
 
   /** Keeps the remembered completed queries under bulk.max-completed-queries, oldest first. */
   private forgetCompleted(s: ConnState, frame: number, time: number): void {
-    const completed = s.queries.size - s.open;
+    const completed = s.queries.size - s.pub.outstanding;
     if (completed < this.maxCompleted) return;
     for (const [xid, q] of s.queries) {
       if (isFinal(q.state)) {
@@ -221,7 +220,7 @@ export class BulkCorrelator implements BulkStreamListener {
   private finish1(s: ConnState, q: BulkQuery, state: 'complete-empty' | 'complete-done', record: MessageRecord, certain: boolean): void {
     const wasOpen = !isFinal(q.state);
     q.state = state;
-    if (wasOpen && !q.phantom) s.open--;
+    if (wasOpen && !q.phantom) s.pub.outstanding--;
     s.pub.serverCompletions++;
     q.completionsAtLast = s.pub.serverCompletions;
     this.emit('bulk:query-end', { conn: s.pub, frame: record.frame, time: record.time, query: q, state, certain });
@@ -351,7 +350,7 @@ export class BulkCorrelator implements BulkStreamListener {
     if (s.pub.fin[dir] === 0) s.pub.fin[dir] = frame;
     s.lastTime = time;
     s.lastFrame = frame;
-    this.emit('bulk:fin', { conn: s.pub, frame, time, by: dir === 0 ? 'requestor' : 'server' });
+    this.emit('bulk:fin', { conn: s.pub, frame, time, by: dir === 0 ? 'requestor' : 'server', outstanding: s.pub.outstanding });
   }
 
   rst(conn: TcpConnection, dir: 0 | 1, frame: number, time: number): void {

@@ -30,12 +30,20 @@ export interface Sighting {
   /** All frames that carried it (IPv6 fragments), ascending. */
   frames: number[];
   relays: RelayHop[];
+  /**
+   * Set only on a copy whose message differs from the transmission's: seen one relay level apart from
+   * another sighting of it, within `sessions.copy-window`, same type, xid, client (and server) and the
+   * same Elapsed Time — a relay that altered what it relayed (RFC 8415 §19.2, §19.4; V6-RELAY-NO-MODIFY).
+   * Says what differs (e.g. `option 37 added`). Absent on every other sighting (no cost to them).
+   */
+  altered?: string;
 }
 
 /**
  * One transmission of a client or server message. Copies of the same message seen at several relay
  * hops or towards several destinations (identical inner message, shortly after) are merged into it:
- * they are one transmission, not retransmissions.
+ * they are one transmission, not retransmissions. So is a copy a relay altered (see Sighting.altered):
+ * the transmission keeps the message as first seen.
  */
 export interface Transmission {
   /** The client/server message (relay wrappers removed). */

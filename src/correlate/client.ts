@@ -10,7 +10,8 @@ import type {
 } from './client-events.js';
 import { DEST_HOP1, DEST_MULTICAST, DEST_UNICAST } from './client-events.js';
 import {
-  CLIENT_TYPES, RESPONSE_TYPES, answers, elapsedOf, offersLeases, preferenceState, sameDuid, sameMessage, unwrap,
+  CLIENT_TYPES, RESPONSE_TYPES, answers, describeDifference, elapsedOf, offersLeases, oneLevelApart, preferenceState, sameDuid,
+  sameMessage, unwrap,
 } from './udp-message.js';
 import { SeenTable } from './seen.js';
 
@@ -195,6 +196,45 @@ function destOf(record: MessageRecord, relayed: boolean): number {
   if (dst.indexOf(':') < 0) return 0;
   if (dst.charCodeAt(0) === 0x66 && dst.charCodeAt(1) === 0x66) return DEST_MULTICAST;
   return record.hopLimit === 1 ? DEST_UNICAST | DEST_HOP1 : DEST_UNICAST;
+}
+
+/**
+ * The one earlier transmission that a differing message is a relay's altered copy of (RFC 8415 §19.2,
+ * §19.4; V6-RELAY-NO-MODIFY judges it): within the copy window, the same message type (and server, for
+ * responses), seen on the same relay path one level nearer to or further from the client, and the same
+ * Elapsed Time (a retransmission would carry a later one, RFC 8415 §21.9; one absent and one present is
+ * an option removed or added). Two such candidates: none (which one it copies is unknown). Runs only
+ * for a message that is no identical copy, i.e. once per new transmission.
+ */
+function alteredOf<T extends Transmission>(
+  list: readonly T[], msg: Transmission['message'], s: Sighting, window: number, all: boolean, server: Dhcpv6Option | undefined,
+): T | undefined {
+  let found: T | undefined;
+  const elapsed = elapsedOf(msg);
+  for (let i = list.length - 1; i >= 0; i--) {
+    const t = list[i];
+    if (s.time - t.time > window) break;
+    if (t.time - s.time > window || t.message.msgType !== msg.msgType) continue;
+    if (!all && !sameDuid((t as Transmission as ServerResponse).server.duid, server)) continue;
+    if (t.elapsed !== undefined && elapsed !== undefined && t.elapsed !== elapsed) continue;
+    let apart = false;
+    for (const ts of t.sightings) if (ts.altered === undefined && oneLevelApart(ts.relays, s.relays)) { apart = true; break; }
+    if (!apart) continue;
+    if (found) return undefined;
+    found = t;
+  }
+  return found;
+}
+
+/**
+ * Adds a relay's altered copy to its transmission as a sighting that says what changed, from the
+ * original's side: the copy nearer the client for a request, nearer the server for a response.
+ */
+function addAltered(t: Transmission, msg: Transmission['message'], s: Sighting, request: boolean): void {
+  let deeper = false; // the transmission's own message was seen further from the client than the copy
+  for (const p of t.sightings) if (p.altered === undefined && oneLevelApart(p.relays, s.relays)) { deeper = p.relays.length > s.relays.length; break; }
+  const change = deeper !== request ? describeDifference(t.message, msg) : describeDifference(msg, t.message);
+  addSighting(t, { frame: s.frame, time: s.time, frames: s.frames, relays: s.relays, altered: change });
 }
 
 /** Whether a response of `type` from this server (Server-ID DUID) already answered `t`. */
@@ -386,9 +426,13 @@ export class ClientCorrelator {
     if (existing) {
       this.touch(existing, record.time);
       const copy = copyOf(existing.tx.requests, msg, s, this.copyWindow, true, undefined);
+      const altered = copy ? undefined : alteredOf(existing.tx.requests, msg, s, this.copyWindow, true, undefined);
       if (copy) {
         addSighting(copy, s);
         copy.dest |= dest;
+      } else if (altered) {
+        addAltered(altered, msg, s, true);
+        altered.dest |= dest;
       } else {
         existing.tx.requests = appended(existing.tx.requests, this.transmission(msg, s, dest));
       }
@@ -467,9 +511,11 @@ export class ClientCorrelator {
     if (found) {
       this.touch(found, record.time);
       const tx = found.tx;
-      const copy = copyOf(tx.responses, msg, s, this.copyWindow, false, serverBody);
+      const same = copyOf(tx.responses, msg, s, this.copyWindow, false, serverBody);
+      const copy = same ?? alteredOf(tx.responses, msg, s, this.copyWindow, false, serverBody);
       if (copy) {
-        addSighting(copy, s);
+        if (same) addSighting(copy, s);
+        else addAltered(copy, msg, s, false);
         if (relays.length) copy.server.address = record.src;
         return;
       }

@@ -98,6 +98,48 @@ export function sameMessage(a: Dhcpv6Message, b: Dhcpv6Message): boolean {
   return true;
 }
 
+/** The same relay levels (header fields and Interface-Id), level by level. */
+function sameHops(a: readonly RelayHop[], ai: number, b: readonly RelayHop[], n: number): boolean {
+  for (let i = 0; i < n; i++) {
+    const x = a[ai + i];
+    const y = b[i];
+    if (x.msgType !== y.msgType || x.hopCount !== y.hopCount || x.linkAddress !== y.linkAddress
+      || x.peerAddress !== y.peerAddress || x.interfaceId !== y.interfaceId) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether two relay chains are one relay level apart on one path: the longer one is the shorter one
+ * wrapped once more (its levels below the outermost equal the shorter chain).
+ */
+export function oneLevelApart(a: readonly RelayHop[], b: readonly RelayHop[]): boolean {
+  if (a.length === b.length + 1) return sameHops(a, 1, b, b.length);
+  if (b.length === a.length + 1) return sameHops(b, 1, a, a.length);
+  return false;
+}
+
+/**
+ * What differs between two messages of one type and xid, in words (V6-RELAY-NO-MODIFY's evidence):
+ * the first top-level option removed, added or changed, in wire order. Builds both option lists: for
+ * the rare altered copy only.
+ */
+export function describeDifference(original: Dhcpv6Message, copy: Dhcpv6Message): string {
+  const a = original.options;
+  const b = copy.options;
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const p = a[i];
+    const q = b[i];
+    if (p && q && p.code === q.code && p.length === q.length && sameBytes(p.data, q.data)) continue;
+    if (p && !b.some((o) => o.code === p.code)) return `option ${p.code} removed`;
+    if (q && !a.some((o) => o.code === q.code)) return `option ${q.code} added`;
+    if (p && q && p.code !== q.code) return `options reordered (option ${p.code} now option ${q.code})`;
+    return `option ${(p ?? q)!.code} changed`;
+  }
+  return 'message header changed';
+}
+
 /** Elapsed Time in hundredths of a second, when present and well formed (RFC 8415 §21.9). */
 export function elapsedOf(m: Dhcpv6Message): number | undefined {
   const o = optionOf(m, 8);

@@ -67,6 +67,29 @@ describe('ClientCorrelator', () => {
     expect(corr.stats()).toEqual({ udpTransactions: 2, clientSessions: 1 });
   });
 
+  it("keeps a relay's altered copy one level apart as a sighting of the same transmission, saying what changed", () => {
+    const inner = m(11, 0x78, opt.clientId(C), opt.elapsed(0), opt.oro(23));
+    const altered = m(11, 0x78, opt.clientId(C), opt.elapsed(0), opt.oro(23), opt.raw(37, '0000000901'));
+    const rep = m(7, 0x78, opt.clientId(C), opt.serverId(S1), opt.raw(23, '20010db8ffff00000000000000000053'));
+    const cut = m(7, 0x78, opt.clientId(C), opt.serverId(S1));
+    const sc = new UdpScenario()
+      .send(0, CL, 'ff02::1:2', inner)
+      .send(0.001, '2001:db8:1::1', '2001:db8:9::1', relay(12, 0, '2001:db8:1::1', CL, altered), { srcPort: 547 })
+      .answer(0.01, '2001:db8:9::1', '2001:db8:1::1', relay(13, 0, '2001:db8:1::1', CL, rep), { dstPort: 547 })
+      .answer(0.011, 'fe80::1:1', CL, cut);
+    const tx = run(sc).of<UdpTransaction>('udp:transaction-end')[0];
+    expect(tx.requests).toHaveLength(1);
+    expect(tx.requests[0].frames).toEqual([1, 2]);
+    expect(tx.requests[0].sightings.map((x) => x.altered)).toEqual([undefined, 'option 37 added']);
+    expect(tx.responses).toHaveLength(1);
+    expect(tx.responses[0].sightings.map((x) => x.altered)).toEqual([undefined, 'option 23 removed']);
+    // A different Elapsed Time is a retransmission's mark: not merged.
+    const rtx = new UdpScenario()
+      .send(0, CL, 'ff02::1:2', inner)
+      .send(0.3, '2001:db8:1::1', '2001:db8:9::1', relay(12, 0, '2001:db8:1::1', CL, m(11, 0x78, opt.clientId(C), opt.elapsed(30), opt.oro(23))), { srcPort: 547 });
+    expect(run(rtx).of<UdpTransaction>('udp:transaction-end')[0].requests).toHaveLength(2);
+  });
+
   it('merges copies seen at two relay hops into one transmission; keeps the relay chain', () => {
     const inner = m(1, 0x77, opt.clientId(C), opt.elapsed(0), opt.iaNa(1));
     const adv = m(2, 0x77, opt.clientId(C), opt.serverId(S1), offer('2001:db8::10'));

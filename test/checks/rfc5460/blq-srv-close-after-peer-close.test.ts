@@ -1,0 +1,119 @@
+// BLQ-SRV-CLOSE-AFTER-PEER-CLOSE: after the requestor's FIN the server finishes its queries and closes.
+import { describe, expect, it } from 'vitest';
+import { BulkConversation, O, judge, runRule, runChecks, brief } from '../../kit/rule-harness.js';
+
+const ID = 'BLQ-SRV-CLOSE-AFTER-PEER-CLOSE';
+
+describe(ID, () => {
+  it('accepts a requestor half-close right after its queries, the server finishing them and then closing', () => {
+    const c = new BulkConversation();
+    c.query(1); c.query(2); c.fin(0);
+    c.reply(1); c.data(1); c.done(1); c.emptyReply(2);
+    c.fin(1); c.close('fin');
+    expect(judge(ID, c)).toEqual([]);
+  });
+
+  it('accepts a server that closes first, or both ends closing with nothing outstanding', () => {
+    const c = new BulkConversation();
+    c.query(1); c.emptyReply(1); c.fin(1); c.fin(0); c.close('fin');
+    expect(judge(ID, c)).toEqual([]);
+    const d = new BulkConversation();
+    d.query(1); d.emptyReply(1); d.finish();
+    expect(judge(ID, d)).toEqual([]);
+  });
+
+  it('reports a server that has not closed when the capture ends after the tolerance', () => {
+    const c = new BulkConversation();
+    c.query(1); // 1
+    c.fin(0); // 2
+    c.reply(1); c.data(1); c.done(1); // 3..5
+    c.captureEnd(6, 30);
+    expect(judge(ID, c)).toEqual([[ID, 'violation', 'error', [2, 5, 6], undefined]]);
+    expect(runRule(ID, c.events)[0].message).toBe('the server did not close its end within 5 s after the requestor closed its side and the last outstanding query completed');
+  });
+
+  it('counts the tolerance from the FIN when nothing was outstanding, and honours the option', () => {
+    const c = new BulkConversation();
+    c.query(1); c.emptyReply(1); c.fin(0); c.captureEnd(4, 8);
+    expect(judge(ID, c)).toEqual([[ID, 'violation', 'error', [3, 4], undefined]]);
+    expect(judge(ID, c, { config: { rules: { [ID]: { options: { tolerance: 10 } } } } })).toEqual([[ID, 'inconclusive', 'error', [3, 4], undefined]]);
+  });
+
+  it('reports a server that closes only after the tolerance', () => {
+    const c = new BulkConversation();
+    c.query(1); c.fin(0); c.emptyReply(1); c.fin(1, undefined, 20); c.close('fin');
+    expect(judge(ID, c)).toEqual([[ID, 'violation', 'error', [2, 3, 4], undefined]]);
+    expect(runRule(ID, c.events)[0].message).toBe('the server closed its end only 20 s after the requestor closed its side and the last outstanding query completed (tolerance 5 s)');
+  });
+
+  it('reports a requestor reset after the tolerance as no close; a reset within it ends the wait', () => {
+    const c = new BulkConversation();
+    c.query(1); c.fin(0); c.emptyReply(1); c.rst(0, undefined, 30); c.close('rst');
+    expect(judge(ID, c)).toEqual([[ID, 'violation', 'error', [2, 3, 4], undefined]]);
+    const d = new BulkConversation();
+    d.query(1); d.fin(0); d.emptyReply(1); d.rst(0, undefined, 1); d.close('rst');
+    expect(judge(ID, d)).toEqual([]);
+  });
+
+  it('is inconclusive when the capture ends within the tolerance or before the queries complete', () => {
+    const c = new BulkConversation();
+    c.query(1); c.fin(0); c.emptyReply(1); c.captureEnd(4, 1);
+    expect(judge(ID, c)).toEqual([[ID, 'inconclusive', 'error', [2, 3, 4], undefined]]);
+    const d = new BulkConversation();
+    d.query(1); d.fin(0); d.reply(1); d.data(1); d.captureEnd(5, 30);
+    expect(judge(ID, d)).toEqual([[ID, 'inconclusive', 'error', [2, 5], undefined]]);
+    expect(runRule(ID, d.events)[0].message).toBe('the capture ended while the server was still answering queries outstanding when the requestor closed its side; whether it then closes was not captured');
+  });
+
+  it('is inconclusive mid-stream (outstanding set unknown), after lost bytes, and when the following stopped', () => {
+    const m = new BulkConversation({ syn: false });
+    m.query(1); m.fin(0); m.emptyReply(1); m.captureEnd(4, 30);
+    expect(judge(ID, m)).toEqual([[ID, 'inconclusive', 'error', [2, 3, 4], undefined]]);
+    const g = new BulkConversation();
+    g.query(1); g.fin(0); g.gap(1); g.emptyReply(1); g.captureEnd(5, 30);
+    expect(judge(ID, g)).toEqual([[ID, 'inconclusive', 'error', [2, 4, 5], undefined]]);
+    const t = new BulkConversation();
+    t.query(1); t.fin(0); t.emptyReply(1); t.close('timeout', [0, 0], undefined, 400);
+    expect(judge(ID, t)).toEqual([[ID, 'inconclusive', 'error', [2, 3, 4], undefined]]);
+    expect(runRule(ID, t.events)[0].message).toBe('the connection was no longer followed (an idle timeout) after the requestor closed its side; whether the server closed was not captured');
+    // A late close after a loss is not judged either.
+    const l = new BulkConversation();
+    l.query(1); l.fin(0); l.gap(1); l.emptyReply(1); l.fin(1, undefined, 20); l.close('fin');
+    expect(judge(ID, l)).toEqual([]);
+  });
+
+  it('reports, as info, a server that closes with an unanswered query outstanding', () => {
+    const c = new BulkConversation();
+    c.query(1); c.fin(0); c.fin(1); c.close('fin');
+    expect(judge(ID, c)).toEqual([[ID, 'violation', 'info', [2, 3], undefined]]);
+    expect(runRule(ID, c.events)[0].message).toContain('with 1 query(ies) still outstanding');
+  });
+
+  it('stands aside when another rule reports what the abort cut short (one defect, one finding)', () => {
+    // A stream of bindings without DONE: BLQ-DONE-AFTER-BINDINGS.
+    const s = new BulkConversation();
+    s.query(1); s.fin(0); s.reply(1); s.data(1); s.fin(1); s.close('fin');
+    expect(judge(ID, s)).toEqual([]);
+    expect(runChecks(s.events).map(brief).map((f) => f[0])).toContain('BLQ-DONE-AFTER-BINDINGS');
+    // An older query left unanswered while a later one completed: BLQ-PARALLEL.
+    const p = new BulkConversation();
+    p.query(1); p.query(2); p.fin(0); p.emptyReply(2); p.fin(1); p.close('fin');
+    expect(judge(ID, p)).toEqual([]);
+    expect(runChecks(p.events).map(brief).map((f) => f[0])).toContain('BLQ-PARALLEL');
+    // The server answered under another xid: BLQ-XID-REPLY.
+    const x = new BulkConversation();
+    x.query(0x123456); x.fin(0); x.emptyReply(0x3456); x.fin(1); x.close('fin');
+    expect(judge(ID, x)).toEqual([]);
+    // An invalid query (no OPTION_LQ_QUERY) may be dropped with the connection (RFC 5007 §4.2.1).
+    const v = new BulkConversation();
+    v.query(1, [O.clientId()]); v.fin(0); v.fin(1); v.close('fin');
+    expect(judge(ID, v)).toEqual([]);
+  });
+
+  it('keeps no state for a connection once it has ended', () => {
+    const c = new BulkConversation();
+    c.query(1); c.fin(0); c.emptyReply(1); c.captureEnd(4, 1);
+    c.query(2);
+    expect(judge(ID, c)).toEqual([[ID, 'inconclusive', 'error', [2, 3, 4], undefined]]);
+  });
+});

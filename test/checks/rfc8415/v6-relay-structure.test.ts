@@ -1,0 +1,106 @@
+// V6-RELAY-STRUCTURE: one Relay Message option per relay message; a Relay-reply mirrors its Relay-forward's header.
+import { describe, expect, it } from 'vitest';
+import { runRule } from '../../kit/rule-harness.js';
+import { CLIENT, SRV_A, UdpScenario, m, opt, relay, scenarioEvents, sel } from '../../kit/udp-scenario.js';
+import type { MessageJson } from '../../../src/dhcpv6/encode.js';
+
+const ID = 'V6-RELAY-STRUCTURE';
+const run = (sc: UdpScenario) => runRule(ID, scenarioEvents(sc)).map((f) => [f.ruleId, f.verdict, f.severity, f.frames, f.xid, f.message]);
+const brief = (sc: UdpScenario) => run(sc).map((r) => r.slice(0, 5));
+
+const LINK = '2001:db8:1::1';
+const LINK2 = '2001:db8:2::1';
+const PEER = 'fe80::1';
+const RELAY = '2001:db8:1::1';
+const SERVER = '2001:db8:9::1';
+const solicit = sel.solicit(0x10, 0, opt.oro(82));
+const advertise = sel.advertise(0x10, SRV_A, undefined, true);
+
+/** A Solicit relayed once and the Advertise relayed back with the given header. */
+function oneHop(back: [number, string, string], fwd: [number, string, string] = [0, LINK, PEER]): UdpScenario {
+  const sc = new UdpScenario();
+  sc.send(0, RELAY, SERVER, relay(12, fwd[0], fwd[1], fwd[2], solicit), { srcPort: 547 });
+  sc.answer(0.01, SERVER, RELAY, relay(13, back[0], back[1], back[2], advertise), { dstPort: 547 });
+  return sc;
+}
+
+/** A relay message with these options only (no Relay Message option unless given). */
+function bare(msgType: 12 | 13, options: MessageJson['options']): MessageJson {
+  return { msgType, hopCount: 0, linkAddress: LINK, peerAddress: PEER, options } as MessageJson;
+}
+
+describe(ID, () => {
+  it('accepts a Relay-reply that mirrors its Relay-forward, through one and two relays', () => {
+    expect(run(oneHop([0, LINK, PEER]))).toEqual([]);
+    const sc = new UdpScenario();
+    sc.send(0, '2001:db8:5::1', SERVER, relay(12, 1, '::', RELAY, relay(12, 0, LINK, PEER, solicit)), { srcPort: 547 });
+    sc.answer(0.01, SERVER, '2001:db8:5::1', relay(13, 1, '::', RELAY, relay(13, 0, LINK, PEER, advertise)), { dstPort: 547 });
+    expect(run(sc)).toEqual([]);
+  });
+
+  it('reports a Relay-reply whose hop-count, link-address or peer-address differs', () => {
+    expect(run(oneHop([1, LINK, PEER]))).toEqual([[ID, 'violation', 'error', [1, 2], 0x10, 'The Relay-reply (level 0) has hop-count 1, not the 0 of the Relay-forward it answers.']]);
+    expect(brief(oneHop([0, '::', PEER]))).toEqual([[ID, 'violation', 'error', [1, 2], 0x10]]);
+    expect(run(oneHop([0, LINK, 'fe80::2']))[0][5]).toBe('The Relay-reply (level 0) has peer-address fe80::2, not the fe80::1 of the Relay-forward it answers.');
+  });
+
+  it('names the level, counted from the client, in a two-relay chain', () => {
+    const sc = new UdpScenario();
+    sc.send(0, '2001:db8:5::1', SERVER, relay(12, 1, '::', RELAY, relay(12, 0, LINK, PEER, solicit)), { srcPort: 547 });
+    sc.answer(0.01, SERVER, '2001:db8:5::1', relay(13, 0, '::', RELAY, relay(13, 0, LINK, PEER, advertise)), { dstPort: 547 });
+    expect(run(sc)[0][5]).toBe('The Relay-reply (level 1) has hop-count 0, not the 1 of the Relay-forward it answers.');
+  });
+
+  it('is inconclusive when the request came through several relays and the reply matches none', () => {
+    const sc = new UdpScenario();
+    sc.send(0, RELAY, SERVER, relay(12, 0, LINK, PEER, solicit), { srcPort: 547 });
+    sc.send(0.001, '2001:db8:2::1', SERVER, relay(12, 0, LINK2, PEER, solicit), { srcPort: 547 });
+    sc.answer(0.01, SERVER, RELAY, relay(13, 0, '::', PEER, advertise), { dstPort: 547 });
+    expect(brief(sc)).toEqual([[ID, 'inconclusive', 'error', [1, 2, 3], 0x10]]);
+    // ... and conforming when it matches one of them (the second relay's answer).
+    const ok = new UdpScenario();
+    ok.send(0, RELAY, SERVER, relay(12, 0, LINK, PEER, solicit), { srcPort: 547 });
+    ok.send(0.001, '2001:db8:2::1', SERVER, relay(12, 0, LINK2, PEER, solicit), { srcPort: 547 });
+    ok.answer(0.01, SERVER, '2001:db8:2::1', relay(13, 0, LINK2, PEER, advertise), { dstPort: 547 });
+    expect(run(ok)).toEqual([]);
+  });
+
+  it('does not judge a reply seen at a depth the request was not captured at', () => {
+    // The request was captured only bare; the Relay-reply has nothing of its depth to pair with.
+    const sc = new UdpScenario();
+    sc.send(0, PEER, 'ff02::1:2', solicit);
+    sc.answer(0.01, SERVER, RELAY, relay(13, 3, '::', PEER, advertise), { dstPort: 547 });
+    expect(run(sc)).toEqual([]);
+  });
+
+  it('reports a Relay-forward or Relay-reply without a Relay Message option, and one with two', () => {
+    const sc = new UdpScenario();
+    sc.send(0, RELAY, SERVER, bare(12, [opt.ifid('0a')]), { srcPort: 547 });
+    sc.answer(0.01, SERVER, RELAY, bare(13, [opt.ifid('0a')]), { dstPort: 547 });
+    sc.send(0.02, RELAY, SERVER, relay(12, 1, '::', RELAY, bare(12, [])), { srcPort: 547 });
+    sc.send(0.03, RELAY, SERVER, bare(12, [{ code: 9, message: solicit }, { code: 9, message: solicit }]), { srcPort: 547 });
+    expect(run(sc)).toEqual([
+      [ID, 'violation', 'error', [1], undefined, 'A Relay-forward (relay level 1 from the outside) carries no Relay Message option.'],
+      [ID, 'violation', 'error', [2], undefined, 'A Relay-reply (relay level 1 from the outside) carries no Relay Message option.'],
+      [ID, 'violation', 'error', [3], undefined, 'A Relay-forward (relay level 2 from the outside) carries no Relay Message option.'],
+      [ID, 'violation', 'error', [4], undefined, 'A Relay-forward (relay level 1 from the outside) carries 2 Relay Message options; it holds exactly one.'],
+    ]);
+  });
+
+  it('stands aside when the datagram was cut by the snaplen (DECODE-IP)', () => {
+    const sc = new UdpScenario();
+    sc.send(0, RELAY, SERVER, bare(12, [opt.ifid('0a')]), { srcPort: 547 });
+    const events = scenarioEvents(sc);
+    const at = events.findIndex(([n]) => n === 'message') + 1;
+    events.splice(at, 0, ['anomaly', { layer: 'ip', name: 'udp.truncated', message: 'cut', frames: [1], time: 1732262400 }]);
+    expect(runRule(ID, events)).toEqual([]);
+  });
+
+  it('judges only the option count of a Reconfigure sent through a relay (no Relay-forward to pair with)', () => {
+    const reconf = m(10, 0, opt.clientId(CLIENT), opt.serverId(SRV_A), opt.raw(19, '05'));
+    const sc = new UdpScenario();
+    sc.answer(0, SERVER, RELAY, relay(13, 0, LINK, '2001:db8:1::77', reconf), { dstPort: 547 });
+    sc.answer(0.001, RELAY, '2001:db8:1::77', reconf);
+    expect(run(sc)).toEqual([]);
+  });
+});
