@@ -31,6 +31,12 @@ export interface Sighting {
   frames: number[];
   relays: RelayHop[];
   /**
+   * For a relayed datagram, the IP address of the relay at its outermost level: the source of a
+   * Relay-forward, the destination of a Relay-reply (a server answers a Relay-forward to the address it
+   * came from, RFC 8415 §19.3). Undefined for a bare datagram. A reference to the record's own text.
+   */
+  relayPeer?: string;
+  /**
    * Set only on a copy whose message differs from the transmission's: seen one relay level apart from
    * another sighting of it, within `sessions.copy-window`, same type, xid, client (and server) and the
    * same Elapsed Time — a relay that altered what it relayed (RFC 8415 §19.2, §19.4; V6-RELAY-NO-MODIFY).

@@ -234,7 +234,7 @@ function addAltered(t: Transmission, msg: Transmission['message'], s: Sighting, 
   let deeper = false; // the transmission's own message was seen further from the client than the copy
   for (const p of t.sightings) if (p.altered === undefined && oneLevelApart(p.relays, s.relays)) { deeper = p.relays.length > s.relays.length; break; }
   const change = deeper !== request ? describeDifference(t.message, msg) : describeDifference(msg, t.message);
-  addSighting(t, { frame: s.frame, time: s.time, frames: s.frames, relays: s.relays, altered: change });
+  addSighting(t, { frame: s.frame, time: s.time, frames: s.frames, relays: s.relays, relayPeer: s.relayPeer, altered: change });
 }
 
 /** Whether a response of `type` from this server (Server-ID DUID) already answered `t`. */
@@ -323,7 +323,8 @@ export class ClientCorrelator {
     if (record.time - this.lastSweep >= 1) this.advance(record.time);
     const { inner, relays } = unwrap(record.message);
     if (!inner || inner.format !== 'client-server' || inner.xid === undefined) return; // 4o6 (20/21) has flags, not an xid
-    const sighting: Sighting = { frame: record.frame, time: record.time, frames: record.frames, relays };
+    const relayPeer = relays.length === 0 ? undefined : relays[0].msgType === 12 ? record.src : record.dst;
+    const sighting: Sighting = { frame: record.frame, time: record.time, frames: record.frames, relays, relayPeer };
     if (CLIENT_TYPES.has(inner.msgType)) this.clientMessage(inner, sighting, record);
     else if (RESPONSE_TYPES.has(inner.msgType)) this.response(inner, sighting, record);
     // RECONFIGURE (xid 0) and anything else is not paired.

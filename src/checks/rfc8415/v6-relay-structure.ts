@@ -84,6 +84,10 @@ export const v6RelayStructure: RuleModule<Events> = {
             for (const fs of t.sightings) {
               const fwd = fs.relays;
               if (fwd.length !== back.length || !allOf(fwd, 12)) continue;
+              // A server sends a Relay-reply to the address its Relay-forward came from (RFC 8415 §19.3):
+              // a forward from another relay is not the one this reply answers. That relay's own forward
+              // may simply be missing from the capture (an asymmetric capture point).
+              if (fs.relayPeer !== undefined && rs.relayPeer !== undefined && fs.relayPeer !== rs.relayPeer) continue;
               if (sameHeaders(fwd, back)) { matched = true; break; }
               if (!first) { first = fs; distinct = 1; } else if (distinct === 1 && !sameHeaders(first.relays, fwd)) { distinct = 2; other = fs; }
             }

@@ -51,11 +51,26 @@ describe(ID, () => {
     expect(run(sc)[0][5]).toBe('The Relay-reply (level 1) has hop-count 0, not the 1 of the Relay-forward it answers.');
   });
 
-  it('is inconclusive when the request came through several relays and the reply matches none', () => {
+  it('compares a Relay-reply only with the Relay-forwards of the relay it was sent to', () => {
+    // Two relays forward the Solicit; the reply goes to the first (RFC 8415 §19.3: to the forward's source).
     const sc = new UdpScenario();
     sc.send(0, RELAY, SERVER, relay(12, 0, LINK, PEER, solicit), { srcPort: 547 });
     sc.send(0.001, '2001:db8:2::1', SERVER, relay(12, 0, LINK2, PEER, solicit), { srcPort: 547 });
     sc.answer(0.01, SERVER, RELAY, relay(13, 0, '::', PEER, advertise), { dstPort: 547 });
+    expect(brief(sc)).toEqual([[ID, 'violation', 'error', [1, 3], 0x10]]);
+    // An asymmetric capture: the reply goes to a relay whose own forward was not captured. Not judged.
+    const other = new UdpScenario();
+    other.send(0, RELAY, SERVER, relay(12, 0, LINK, PEER, solicit), { srcPort: 547 });
+    other.answer(0.01, SERVER, '2001:db8:2::1', relay(13, 0, LINK2, PEER, advertise), { dstPort: 547 });
+    expect(run(other)).toEqual([]);
+  });
+
+  it('is inconclusive when one relay forwarded several chains and the reply matches none', () => {
+    // A second relay forwards the Solicit as relayed by two first relays; both chains come from its address.
+    const sc = new UdpScenario();
+    sc.send(0, '2001:db8:5::1', SERVER, relay(12, 1, '::', RELAY, relay(12, 0, LINK, PEER, solicit)), { srcPort: 547 });
+    sc.send(0.001, '2001:db8:5::1', SERVER, relay(12, 1, '::', '2001:db8:2::1', relay(12, 0, LINK2, PEER, solicit)), { srcPort: 547 });
+    sc.answer(0.01, SERVER, '2001:db8:5::1', relay(13, 1, '::', RELAY, relay(13, 0, '::', PEER, advertise)), { dstPort: 547 });
     expect(brief(sc)).toEqual([[ID, 'inconclusive', 'error', [1, 2, 3], 0x10]]);
     // ... and conforming when it matches one of them (the second relay's answer).
     const ok = new UdpScenario();
