@@ -22,6 +22,13 @@ export interface EngineOptions {
 /** Default of `findings.max-per-rule`: findings kept per rule and connection/session. */
 export const DEFAULT_MAX_PER_RULE = 100;
 
+/**
+ * Default of `findings.max-per-rule-total`: findings kept per rule over the whole run. The per-scope cap
+ * alone lets a rule that fires once for each of a million clients keep a million findings (and the
+ * keys that count them); this bounds what the engine holds, whatever the capture's size.
+ */
+export const DEFAULT_MAX_PER_RULE_TOTAL = 1000;
+
 /** Severity of a requirement level (DESIGN.md "Severity"). */
 export function severityOfLevel(level: Level): Severity {
   switch (level) {
@@ -89,9 +96,12 @@ export class Engine {
   private readonly suppressedCounts: Record<string, number> = {};
   private readonly waivedCounts: Record<string, number> = {};
   private readonly perScope = new Map<string, number>();
+  /** Findings kept per rule id, against `findings.max-per-rule-total`. */
+  private readonly perRule = new Map<string, number>();
   private readonly inconclusiveSeen = new Set<string>();
   private readonly waivers: Waiver[];
   private readonly maxPerRule: number;
+  private readonly maxPerRuleTotal: number;
   private readonly onFinding?: (finding: Finding) => void;
   private input = 0;
 
@@ -99,6 +109,7 @@ export class Engine {
     const { rules, checks, profile, config } = opts;
     this.waivers = config?.waivers ?? [];
     this.maxPerRule = config?.findings?.['max-per-rule'] ?? DEFAULT_MAX_PER_RULE;
+    this.maxPerRuleTotal = config?.findings?.['max-per-rule-total'] ?? DEFAULT_MAX_PER_RULE_TOTAL;
     this.onFinding = opts.onFinding;
     const byId = new Map(rules.map((r) => [r.id, r]));
 
@@ -223,17 +234,19 @@ export class Engine {
 
     const scope = d.scopeKey ?? d.connection ?? d.client?.duid ?? d.client?.address ?? '';
     const scopeKey = `${meta.id}\u0000${this.input}\u0000${scope}`;
-    if (verdict === 'inconclusive') {
-      const key = `${scopeKey}\u0000${d.xid ?? ''}`;
-      if (this.inconclusiveSeen.has(key)) return;
-      this.inconclusiveSeen.add(key);
-    }
+    const key = verdict === 'inconclusive' ? `${scopeKey}\u0000${d.xid ?? ''}` : undefined;
+    if (key !== undefined && this.inconclusiveSeen.has(key)) return;
     const n = this.perScope.get(scopeKey) ?? 0;
-    if (n >= this.maxPerRule) {
+    const total = this.perRule.get(meta.id) ?? 0;
+    // Over a cap nothing is remembered but the count, so what the engine holds stays bounded (an
+    // inconclusive finding over the cap may be counted again if its scope and xid come back).
+    if (n >= this.maxPerRule || total >= this.maxPerRuleTotal) {
       this.suppressedCounts[meta.id] = (this.suppressedCounts[meta.id] ?? 0) + 1;
       return;
     }
+    if (key !== undefined) this.inconclusiveSeen.add(key);
     this.perScope.set(scopeKey, n + 1);
+    this.perRule.set(meta.id, total + 1);
     this.findings.push(finding);
     this.onFinding?.(finding);
   }

@@ -21,7 +21,7 @@ export interface UserConfig {
   codes?: Record<string, number>;
   /** Named limits by dotted kebab-case key (reassembly.memcap, bulk.max-open-queries, …). */
   limits?: Record<string, number>;
-  findings?: { 'max-per-rule'?: number };
+  findings?: { 'max-per-rule'?: number; 'max-per-rule-total'?: number };
   /** Duplicate-frame window in seconds (default 0.005). */
   dedup?: { window?: number };
 }

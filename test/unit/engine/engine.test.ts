@@ -135,6 +135,24 @@ describe('findings', () => {
     expect(r.suppressed).toEqual({ 'BLQ-TEST-A': 3 });
   });
 
+  it('caps findings per rule over the whole run too, remembering nothing beyond the cap', () => {
+    // Each rule reports every event (echo): one finding in each of 6 scopes (clients of a big capture),
+    // then inconclusive ones with 5 xids; B has a cap of its own, counted apart from A's.
+    const e = engineWith([meta('BLQ-TEST-A'), meta('BLQ-TEST-B')], { findings: { 'max-per-rule-total': 3 } });
+    const evs: EventTuple[] = [];
+    for (let i = 1; i <= 6; i++) evs.push(an('plain', [i], { connection: `c${i}` }));
+    for (let i = 1; i <= 5; i++) evs.push(an('undecided:i', [20 + i], { xid: i, connection: 'c1' }));
+    feed(e, evs);
+    const r = e.result();
+    expect(r.findings.filter((f) => f.ruleId === 'BLQ-TEST-A').map((f) => f.frames[0])).toEqual([1, 2, 3]);
+    expect(r.findings.filter((f) => f.ruleId === 'BLQ-TEST-B').map((f) => f.frames[0])).toEqual([1, 2, 3]);
+    expect(r.suppressed).toEqual({ 'BLQ-TEST-A': 8, 'BLQ-TEST-B': 8 });
+    // The keys that count findings stop growing at the cap.
+    const inside = e as unknown as { perScope: Map<string, number>; inconclusiveSeen: Set<string> };
+    expect(inside.perScope.size).toBe(6); // c1, c2, c3 for each rule
+    expect(inside.inconclusiveSeen.size).toBe(0);
+  });
+
   it('defaults the cap to 100', () => {
     const e = engineWith([meta('BLQ-TEST-A')]);
     const evs: EventTuple[] = [];
