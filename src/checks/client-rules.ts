@@ -11,12 +11,15 @@ import { v6PrefOptionFormat } from './rfc8415/v6-pref-option-format.js';
 import { v6RelayHopcount } from './rfc8415/v6-relay-hopcount.js';
 import { v6RelayIfidEcho } from './rfc8415/v6-relay-ifid-echo.js';
 import { v6RtxFirstRtSolicit } from './rfc8415/v6-rtx-first-rt-solicit.js';
+import { v6RequestContents } from './rfc8415/v6-request-contents.js';
+import { v6SolicitContents } from './rfc8415/v6-solicit-contents.js';
 import { v6SrvAdvertiseIaStatus } from './rfc8415/v6-srv-advertise-ia-status.js';
 import { v6ValInforeqNoIa } from './rfc8415/v6-val-inforeq-no-ia.js';
 import { v6ValRequestServerid } from './rfc8415/v6-val-request-serverid.js';
 import { v6ValResponseIds } from './rfc8415/v6-val-response-ids.js';
 import { v6XidAdvertise } from './rfc8415/v6-xid-advertise.js';
 import { v6XidReply } from './rfc8415/v6-xid-reply.js';
+import { v6XidReconfigure } from './rfc8415/v6-xid-reconfigure.js';
 import { v6XidRetransmitSame } from './rfc8415/v6-xid-retransmit-same.js';
 import { redClientPreference } from './rfc6853/red-client-preference.js';
 import { redNonselectedDiscard } from './rfc6853/red-nonselected-discard.js';
@@ -27,6 +30,7 @@ import { lqQtAddressOption } from './rfc5007/lq-qt-address-option.js';
 import { lqQtClientidOption } from './rfc5007/lq-qt-clientid-option.js';
 import { lqQueryStructure } from './rfc5007/lq-query-structure.js';
 import { lqRelayDataFormat } from './rfc5007/lq-relay-data-format.js';
+import { lqReqContents } from './rfc5007/lq-req-contents.js';
 import { lqReplyValidation } from './rfc5007/lq-reply-validation.js';
 import { lqSrvMalformedQuery } from './rfc5007/lq-srv-malformed-query.js';
 import { lqSrvUnknownQueryType } from './rfc5007/lq-srv-unknown-query-type.js';
@@ -45,12 +49,15 @@ export const clientRules: Array<[string, RuleModule<Events>]> = [
   ['V6-RELAY-HOPCOUNT', v6RelayHopcount],
   ['V6-RELAY-IFID-ECHO', v6RelayIfidEcho],
   ['V6-RTX-FIRST-RT-SOLICIT', v6RtxFirstRtSolicit],
+  ['V6-REQUEST-CONTENTS', v6RequestContents],
+  ['V6-SOLICIT-CONTENTS', v6SolicitContents],
   ['V6-SRV-ADVERTISE-IA-STATUS', v6SrvAdvertiseIaStatus],
   ['V6-VAL-INFOREQ-NO-IA', v6ValInforeqNoIa],
   ['V6-VAL-REQUEST-SERVERID', v6ValRequestServerid],
   ['V6-VAL-RESPONSE-IDS', v6ValResponseIds],
   ['V6-XID-ADVERTISE', v6XidAdvertise],
   ['V6-XID-REPLY', v6XidReply],
+  ['V6-XID-RECONFIGURE', v6XidReconfigure],
   ['V6-XID-RETRANSMIT-SAME', v6XidRetransmitSame],
   ['RED-CLIENT-PREFERENCE', redClientPreference],
   ['RED-NONSELECTED-DISCARD', redNonselectedDiscard],
@@ -62,6 +69,7 @@ export const clientRules: Array<[string, RuleModule<Events>]> = [
   ['LQ-QUERY-STRUCTURE', lqQueryStructure],
   ['LQ-RELAY-DATA-FORMAT', lqRelayDataFormat],
   ['LQ-REPLY-VALIDATION', lqReplyValidation],
+  ['LQ-REQ-CONTENTS', lqReqContents],
   ['LQ-SRV-MALFORMED-QUERY', lqSrvMalformedQuery],
   ['LQ-SRV-UNKNOWN-QUERY-TYPE', lqSrvUnknownQueryType],
   ['BLQ-NO-RELAYING', blqNoRelaying],

@@ -50,6 +50,13 @@ export interface Transmission {
   minDepth: number;
   /** OPTION_ELAPSED_TIME value (hundredths of a second), when present and well formed. */
   elapsed?: number;
+  /**
+   * Whether the message may lack options it was sent with: `truncated` when a datagram carrying it
+   * was cut by the snaplen (trap TRUNC), `malformed` when the datagram had decoder anomalies (in the
+   * message or a relay wrapper around it, DECODE-DHCPV6's). Undefined when some sighting was whole
+   * and clean.
+   */
+  damage: 'truncated' | 'malformed' | undefined;
 }
 
 /** Why a Preference option is or is not usable (RFC 8415 §21.8). */

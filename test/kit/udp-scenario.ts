@@ -65,6 +65,8 @@ export interface Datagram {
   transport?: 'udp' | 'tcp';
   /** IPv6 hop limit when rendered as a frame (default 1 to ff02::/16, else 64). */
   hopLimit?: number;
+  /** Captured only up to this many octets of the DHCPv6 message (a snaplen cut the frame). */
+  snap?: number;
 }
 
 /** A list of datagrams in frame order, turned into MessageRecords (frame = 1-based position). */
@@ -95,10 +97,11 @@ export class UdpScenario {
     let frame = 0;
     for (const d of this.datagrams) {
       frame++;
-      const message = decoded(d.message);
+      const message = d.snap === undefined ? decoded(d.message) : codec.decodeMessage(codec.encodeMessage(d.message).subarray(0, d.snap));
       out.push({
         input, frame, frames: [frame], time: this.base + d.time, transport: d.transport ?? 'udp',
         src: d.src, dst: d.dst, srcPort: d.srcPort ?? 547, dstPort: d.dstPort ?? 547, hopLimit: 64, message,
+        ...(d.snap === undefined ? {} : { truncated: true }),
       });
       if (d.duplicateAfter !== undefined) frame++;
     }
@@ -209,6 +212,11 @@ export function scenarioFrames(sc: UdpScenario): CaptureRecord[] {
     const hop = d.hopLimit ?? (d.dst.toLowerCase().startsWith('ff02') ? 1 : 64);
     const ip = ipPacket(d.src, d.dst, 17, udp({ src: d.src, dst: d.dst, srcPort: d.srcPort ?? 547, dstPort: d.dstPort ?? 547, payload }), hop);
     const data = ethernet({ payload: ip, src: macFor(d.src), dst: macFor(d.dst) });
+    if (d.snap !== undefined) {
+      // Ethernet 14 + IPv6 40 + UDP 8 octets of headers, then the first `snap` octets of the message.
+      out.push({ ...toRecord(sc.base + d.time, data.subarray(0, 62 + d.snap)), origLength: data.length });
+      continue;
+    }
     out.push(toRecord(sc.base + d.time, data));
     if (d.duplicateAfter !== undefined) out.push(toRecord(sc.base + d.time + d.duplicateAfter, data));
   }
@@ -226,7 +234,7 @@ export function captureBytes(records: CaptureRecord[], format: 'pcapng' | 'pcap'
   if (format === 'pcap') return writePcap({ linkType: 1, records });
   return writePcapng({
     interfaces: [{ linkType: 1, snaplen: 65535, name: 'eth0' }],
-    packets: records.map((p) => ({ interfaceId: 0, tsSec: p.tsSec, tsNsec: p.tsNsec, data: p.data })),
+    packets: records.map((p) => ({ interfaceId: 0, tsSec: p.tsSec, tsNsec: p.tsNsec, data: p.data, ...(p.origLength === undefined ? {} : { origLength: p.origLength }) })),
   });
 }
 
