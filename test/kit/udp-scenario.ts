@@ -141,14 +141,16 @@ export const CLIENT_ADDR = 'fe80::1';
 export const SRV_ADDR: Record<string, string> = { [SRV_A]: 'fe80::a', [SRV_B]: 'fe80::b', [SRV_C]: 'fe80::c' };
 
 export const sel = {
+  /** Conforming (RFC 8415 §18.2.1): Client-ID, Elapsed Time, an ORO listing SOL_MAX_RT, an IA_NA. */
   solicit: (xid: number, elapsed = 0, ...extra: OptionInput[]): MessageJson =>
-    m(1, xid, opt.clientId(CLIENT), opt.elapsed(elapsed), opt.iaNa(1), ...extra),
+    m(1, xid, opt.clientId(CLIENT), opt.elapsed(elapsed), opt.oro(23, 82), opt.iaNa(1), ...extra),
   /** An Advertise from a server: `pref` undefined = no Preference option; `offer` false = NoAddrsAvail in the IA. */
   advertise: (xid: number, server: string, pref?: number, offer = true, ...extra: OptionInput[]): MessageJson =>
     m(2, xid, opt.clientId(CLIENT), opt.serverId(server), ...(pref === undefined ? [] : [opt.pref(pref)]),
       offer ? opt.iaNa(1, opt.iaAddr(`2001:db8::${server.slice(-2)}`)) : opt.iaNa(1, opt.status(2, 'none')), ...extra),
+  /** Conforming (RFC 8415 §18.2.2) when `server` is given: Server-ID, Client-ID, Elapsed Time, an ORO listing SOL_MAX_RT. */
   request: (xid: number, server: string | undefined, elapsed = 0): MessageJson =>
-    m(3, xid, opt.clientId(CLIENT), ...(server === undefined ? [] : [opt.serverId(server)]), opt.elapsed(elapsed), opt.iaNa(1)),
+    m(3, xid, opt.clientId(CLIENT), ...(server === undefined ? [] : [opt.serverId(server)]), opt.elapsed(elapsed), opt.oro(23, 82), opt.iaNa(1)),
   reply: (xid: number, server: string, ...extra: OptionInput[]): MessageJson =>
     m(7, xid, opt.clientId(CLIENT), opt.serverId(server), opt.iaNa(1, opt.iaAddr(`2001:db8::${server.slice(-2)}`)), ...extra),
 };
