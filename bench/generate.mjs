@@ -230,7 +230,8 @@ export function generateCapture(options, deps) {
   });
   const cid = { code: 1, hex: clientDuid(CLIENT_MARK) };
   const sid = (s) => ({ code: 2, hex: s.duid });
-  const oro = { code: 6, value: { requestedOptions: [23, 24] } };
+  // SOL_MAX_RT (82) is required in the ORO of a Solicit and a Request (RFC 8415 §18.2.1, §18.2.2).
+  const oro = { code: 6, value: { requestedOptions: [23, 24, 82] } };
   const elapsed = { code: 8, value: { elapsedTime: 0 } };
   const clientMsg = (kind, s, r) => {
     switch (kind) {

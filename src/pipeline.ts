@@ -128,7 +128,7 @@ export async function runInput(run: PipelineRun): Promise<InputSummary> {
     const record: MessageRecord = {
       input: run.input, frame: d.frame, frames: d.frames, time: d.time, transport: 'udp',
       src: d.src, dst: d.dst, srcPort: d.srcPort, dstPort: d.dstPort, hopLimit: d.hopLimit, message,
-      connection: undefined, direction: undefined, // the TCP record's shape (bulk-stream.ts)
+      truncated: d.truncated, connection: undefined, direction: undefined, // the TCP record's shape (bulk-stream.ts)
     };
     deliver(record);
     client?.message(record);

@@ -16,6 +16,8 @@ import { v6RtxRequestLimits } from './rfc8415/v6-rtx-request-limits.js';
 import { v6RelayNoModify } from './rfc8415/v6-relay-no-modify.js';
 import { v6RelayStructure } from './rfc8415/v6-relay-structure.js';
 import { v6RtxFirstRtSolicit } from './rfc8415/v6-rtx-first-rt-solicit.js';
+import { v6RequestContents } from './rfc8415/v6-request-contents.js';
+import { v6SolicitContents } from './rfc8415/v6-solicit-contents.js';
 import { v6SrvAdvertiseIaStatus } from './rfc8415/v6-srv-advertise-ia-status.js';
 import { v6ValInforeqNoIa } from './rfc8415/v6-val-inforeq-no-ia.js';
 import { v6ValRequestServerid } from './rfc8415/v6-val-request-serverid.js';
@@ -26,6 +28,7 @@ import { v6SrvT1t2Consistent } from './rfc8415/v6-srv-t1t2-consistent.js';
 import { lqSrvDiscardInvalid } from './rfc5007/lq-srv-discard-invalid.js';
 import { v6XidAdvertise } from './rfc8415/v6-xid-advertise.js';
 import { v6XidReply } from './rfc8415/v6-xid-reply.js';
+import { v6XidReconfigure } from './rfc8415/v6-xid-reconfigure.js';
 import { v6XidRetransmitSame } from './rfc8415/v6-xid-retransmit-same.js';
 import { redClientPreference } from './rfc6853/red-client-preference.js';
 import { redNonselectedDiscard } from './rfc6853/red-nonselected-discard.js';
@@ -36,6 +39,7 @@ import { lqQtAddressOption } from './rfc5007/lq-qt-address-option.js';
 import { lqQtClientidOption } from './rfc5007/lq-qt-clientid-option.js';
 import { lqQueryStructure } from './rfc5007/lq-query-structure.js';
 import { lqRelayDataFormat } from './rfc5007/lq-relay-data-format.js';
+import { lqReqContents } from './rfc5007/lq-req-contents.js';
 import { lqReplyValidation } from './rfc5007/lq-reply-validation.js';
 import { lqRetransmission } from './rfc5007/lq-retransmission.js';
 import { lqSrvMalformedQuery } from './rfc5007/lq-srv-malformed-query.js';
@@ -60,6 +64,8 @@ export const clientRules: Array<[string, RuleModule<Events>]> = [
   ['V6-RELAY-STRUCTURE', v6RelayStructure],
   ['V6-RTX-FIRST-RT-SOLICIT', v6RtxFirstRtSolicit],
   ['V6-RTX-REQUEST-LIMITS', v6RtxRequestLimits],
+  ['V6-REQUEST-CONTENTS', v6RequestContents],
+  ['V6-SOLICIT-CONTENTS', v6SolicitContents],
   ['V6-SRV-ADVERTISE-IA-STATUS', v6SrvAdvertiseIaStatus],
   ['V6-SRV-T1T2-CONSISTENT', v6SrvT1t2Consistent],
   ['V6-VAL-INFOREQ-NO-IA', v6ValInforeqNoIa],
@@ -69,6 +75,7 @@ export const clientRules: Array<[string, RuleModule<Events>]> = [
   ['V6-VAL-MULTICAST-ONLY-TYPES', v6ValMulticastOnlyTypes],
   ['V6-XID-ADVERTISE', v6XidAdvertise],
   ['V6-XID-REPLY', v6XidReply],
+  ['V6-XID-RECONFIGURE', v6XidReconfigure],
   ['V6-XID-RETRANSMIT-SAME', v6XidRetransmitSame],
   ['RED-CLIENT-PREFERENCE', redClientPreference],
   ['RED-NONSELECTED-DISCARD', redNonselectedDiscard],
@@ -82,6 +89,7 @@ export const clientRules: Array<[string, RuleModule<Events>]> = [
   ['LQ-REPLY-VALIDATION', lqReplyValidation],
   ['LQ-SRV-DISCARD-INVALID', lqSrvDiscardInvalid],
   ['LQ-RETRANSMISSION', lqRetransmission],
+  ['LQ-REQ-CONTENTS', lqReqContents],
   ['LQ-SRV-MALFORMED-QUERY', lqSrvMalformedQuery],
   ['LQ-SRV-UNKNOWN-QUERY-TYPE', lqSrvUnknownQueryType],
   ['BLQ-NO-RELAYING', blqNoRelaying],

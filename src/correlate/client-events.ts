@@ -70,6 +70,13 @@ export interface Transmission {
    * client messages seen only relayed. A number, not the address: open transactions keep it for seconds.
    */
   dest: number;
+  /**
+   * Whether the message may lack options it was sent with: `truncated` when a datagram carrying it
+   * was cut by the snaplen (trap TRUNC), `malformed` when the datagram had decoder anomalies (in the
+   * message or a relay wrapper around it, DECODE-DHCPV6's). Undefined when some sighting was whole
+   * and clean.
+   */
+  damage: 'truncated' | 'malformed' | undefined;
 }
 
 /** Transmission.dest bit: seen bare with an IPv6 unicast destination (RFC 8415 §16, §18.4). */

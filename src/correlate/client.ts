@@ -243,6 +243,12 @@ function answeredByServer(t: UdpTransaction, type: number, server: string | unde
   return false;
 }
 
+/** What may be missing from a datagram's message (Transmission.damage). */
+function damageOf(record: MessageRecord): Transmission['damage'] {
+  if (record.truncated === true) return 'truncated';
+  return record.message.anomalies.length !== 0 ? 'malformed' : undefined;
+}
+
 /** Fills in what a response offers and prefers (RFC 8415 §18.2.1, §18.2.9, §21.8), from its option tree. */
 function settle(r: ServerResponse): void {
   const p = preferenceState(r.message);
@@ -431,17 +437,18 @@ export class ClientCorrelator {
       if (copy) {
         addSighting(copy, s);
         copy.dest |= dest;
+        if (copy.damage !== undefined) copy.damage = damageOf(record); // a whole, clean copy shows it all
       } else if (altered) {
         addAltered(altered, msg, s, true);
         altered.dest |= dest;
       } else {
-        existing.tx.requests = appended(existing.tx.requests, this.transmission(msg, s, dest));
+        existing.tx.requests = appended(existing.tx.requests, this.transmission(msg, s, record, dest));
       }
       if (relays.length) existing.tx.relayed = true;
       return;
     }
 
-    const first = this.transmission(msg, s, dest);
+    const first = this.transmission(msg, s, record, dest);
     const client = { duid, address };
     const tx: UdpTransaction = {
       id: this.nextId++, msgType: type, xid, client, requests: [first], responses: [],
@@ -525,7 +532,7 @@ export class ClientCorrelator {
         : clientBody !== undefined ? (reqDuid !== undefined ? 'mismatch' : 'unexpected')
           : (reqDuid !== undefined ? 'missing' : 'none');
       const serverDuid = serverBody === undefined ? undefined : bodyHex(serverBody);
-      tx.responses = appended(tx.responses, this.serverResponse(msg, s, record.src, serverDuid, clientId));
+      tx.responses = appended(tx.responses, this.serverResponse(msg, s, record, serverDuid, clientId));
       // Answered: a Reply to anything but a Solicit (from the server the request named, if it named
       // one: RED-NONSELECTED-DISCARD waits for it), a LEASEQUERY-REPLY; a Solicit's Rapid Commit Reply.
       if (type !== 2 && (found.named === undefined || found.named === serverDuid)) found.answered = true;
@@ -559,7 +566,7 @@ export class ClientCorrelator {
       if (answeredByServer(t, type, serverDuid)) continue;
       candidates.push({ xid: t.xid, msgType: t.msgType, frame: t.requests[0].frame, time: t.requests[0].time, firstMissed: t.firstMissed });
     }
-    const response = this.serverResponse(msg, s, record.src, serverDuid, clientDuid !== undefined ? 'unexpected' : 'none');
+    const response = this.serverResponse(msg, s, record, serverDuid, clientDuid !== undefined ? 'unexpected' : 'none');
     settle(response);
     this.recentOrphans.push(response);
     const orphan: OrphanResponse = {
@@ -569,10 +576,10 @@ export class ClientCorrelator {
     this.emit('udp:orphan-response', orphan);
   }
 
-  private transmission(msg: Transmission['message'], s: Sighting, dest: number): Transmission {
+  private transmission(msg: Transmission['message'], s: Sighting, record: MessageRecord, dest: number): Transmission {
     return {
       message: this.store.keep(msg), frame: s.frame, time: s.time, frames: s.frames,
-      sightings: [s], minDepth: s.relays.length, elapsed: elapsedOf(msg), dest,
+      sightings: [s], minDepth: s.relays.length, elapsed: elapsedOf(msg), dest, damage: damageOf(record),
     };
   }
 
@@ -581,13 +588,13 @@ export class ClientCorrelator {
    * the response is handed to the rules (its transaction closes, or it is an orphan).
    */
   private serverResponse(
-    msg: Transmission['message'], s: Sighting, from: string, serverDuid: string | undefined, clientId: ServerResponse['clientId'],
+    msg: Transmission['message'], s: Sighting, record: MessageRecord, serverDuid: string | undefined, clientId: ServerResponse['clientId'],
   ): ServerResponse {
     const hasServerId = serverDuid !== undefined;
     return {
       message: this.store.keep(msg), frame: s.frame, time: s.time, frames: s.frames,
-      sightings: [s], minDepth: s.relays.length, elapsed: elapsedOf(msg), dest: 0,
-      server: { duid: serverDuid, address: from }, hasServerId, clientId,
+      sightings: [s], minDepth: s.relays.length, elapsed: elapsedOf(msg), dest: 0, damage: damageOf(record),
+      server: { duid: serverDuid, address: record.src }, hasServerId, clientId,
       valid: hasServerId && (clientId === 'match' || clientId === 'none'),
       preference: 0, preferenceState: 'absent', offers: false, rapidCommit: hasOption(msg, 14),
     };

@@ -360,6 +360,7 @@ export class BulkStreamDecoder implements TcpStreamSink {
       // TcpStreamSink.data does not carry the IP hop limit; 0 means "not known" on TCP.
       hopLimit: 0,
       message,
+      truncated: false, // the UDP record's shape (pipeline.ts); a cut TCP message carries anomalies instead
       connection: conn,
       direction: dir,
     };

@@ -75,6 +75,11 @@ export interface MessageRecord {
   /** IPv6 hop limit / IPv4 TTL of the (last) carrying packet. */
   hopLimit: number;
   message: Dhcpv6Message;
+  /**
+   * UDP only: the datagram's UDP length says more than was captured (snaplen), so options may be
+   * missing from `message` that were sent. Absent (false) for TCP and for records made by tests.
+   */
+  truncated?: boolean;
   /** TCP only: the connection, and 0 when sent by its client (requestor), 1 by its server. */
   connection?: import('../net/types.js').TcpConnection;
   direction?: 0 | 1;

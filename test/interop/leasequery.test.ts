@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Lab, cleanStale, have, skipReason, sleep } from './harness.js';
 import { dhcpd, dhclient, PREFIX } from './peers.js';
-import { judge, listing, messages, T } from './observe.js';
+import { judge, listing, messages, solMaxRtFindings, sortedVerdicts, T } from './observe.js';
 
 const skip = skipReason() ?? (have('dhcpd') && have('dhclient') ? undefined : 'isc-dhcp-server / isc-dhcp-client not installed');
 if (skip) console.warn(`interop/leasequery skipped: ${skip}`);
@@ -85,14 +85,18 @@ describe.skipIf(!!skip)('UDP leasequery to dhcpd -6', () => {
       // dhcpd 4.4.3 drops a leasequery that names it in a Server-ID as well (RFC 5007 §4.2.1 would answer it).
       expect(a(7), `${why}\n${server.log().split('\n').filter((l) => /ease|query/i.test(l)).join('\n')}`).toEqual([]);
       const { verdicts } = await judge(capture);
-      expect(verdicts, why).toEqual([
-        // Our requestor sends bulk-only types over UDP on purpose (RFC 5460 §4, requestor side)…
+      expect(verdicts, why).toEqual(sortedVerdicts([
+        // Our requestor leaves out its Client-ID on purpose (RFC 5007 §4.3.1)…
+        { ruleId: 'LQ-REQ-CONTENTS', verdict: 'violation', severity: 'error', frames: [q(5)] },
+        // …and dhclient, whose lease is asked about, does not request SOL_MAX_RT (observe.ts, solMaxRtFindings)…
+        ...solMaxRtFindings(await messages(capture)),
+        // …it sends bulk-only types over UDP on purpose (RFC 5460 §4, requestor side)…
         { ruleId: 'BLQ-QT-NOT-OVER-UDP-REQUESTOR', verdict: 'violation', severity: 'error', frames: [q(3)] },
         { ruleId: 'BLQ-QT-NOT-OVER-UDP-REQUESTOR', verdict: 'violation', severity: 'error', frames: [q(4)] },
         // …and dhcpd, which does not serve bulk leasequery, answers them with 7 / 8 instead of NotAllowed (graded INFO).
         { ruleId: 'BLQ-QT-NOT-OVER-UDP-SERVER', verdict: 'violation', severity: 'info', frames: [q(3), a(3)[0].frame] },
         { ruleId: 'BLQ-QT-NOT-OVER-UDP-SERVER', verdict: 'violation', severity: 'info', frames: [q(4), a(4)[0].frame] },
-      ]);
+      ]));
     } finally {
       await lab.close();
     }

@@ -42,6 +42,8 @@ export interface Seen {
   iaAddrs: string[];
   /** Status code of the message's top-level Status Code option. */
   status?: number;
+  /** Codes the (innermost) message's Option Request option lists; undefined when it has none. */
+  oro?: number[];
 }
 
 function addr(b: Uint8Array): string {
@@ -97,6 +99,7 @@ export async function messages(file: string, bulkPorts?: number[]): Promise<Seen
       codes: r.message.options.map((o) => o.code),
       iaAddrs: inner.options.filter((o) => o.code === 3).flatMap((o) => (o.options ?? []).filter((x) => x.code === 5 && x.data.length >= 16).map((x) => addr(x.data))),
       status: ((st) => (st && st.data.length >= 2 ? (st.data[0] << 8) | st.data[1] : undefined))(find(inner.options, 13)),
+      oro: ((o) => (o ? Array.from({ length: o.data.length >> 1 }, (_, i) => (o.data[2 * i] << 8) | o.data[2 * i + 1]) : undefined))(find(inner.options, 6)),
     });
   }, { bulkPorts });
   return out;
@@ -108,6 +111,41 @@ export interface Verdict {
   verdict: string;
   severity: string;
   frames: number[];
+}
+
+/**
+ * The V6-SOLICIT-CONTENTS / V6-REQUEST-CONTENTS findings the lab's RFC 3315-era clients earn, read from
+ * the capture: none of ISC dhclient 4.4, WIDE dhcp6c 20080615 and dibbler-client 1.0 requests SOL_MAX_RT
+ * (82), which RFC 8415 §18.2.1 / §18.2.2 require in every Solicit and Request since RFC 7083 (dhclient's
+ * ORO lists 23, 24, 39 and 31 or the like; dhcp6c and dibbler-client, configured to request nothing, send
+ * no ORO at all, which RFC 3315 allowed and RFC 8415 does not). dhcpcd requests it and earns none. One
+ * error per Solicit or Request transaction (client DUID, type, xid), on its first transmission and the
+ * copies of it seen within 0.5 s (the other side of a relay); retransmissions (1 s and more later) are
+ * the same defect and add nothing. Checked against tshark -V on captures kept with KEEP_LAB=1.
+ */
+export function solMaxRtFindings(seen: Seen[]): Verdict[] {
+  const out: Verdict[] = [];
+  const first = new Map<string, { time: number; verdict?: Verdict }>();
+  for (const m of seen) {
+    const type = m.inner ?? m.msgType;
+    if (m.transport !== 'udp' || (type !== T.SOLICIT && type !== T.REQUEST)) continue;
+    const key = `${type}|${m.inner !== undefined ? m.innerXid : m.xid}|${m.clientId ?? m.src}`;
+    const f = first.get(key);
+    if (f) {
+      if (f.verdict && m.time - f.time <= 0.5) f.verdict.frames.push(m.frame);
+      continue;
+    }
+    const lacks = m.oro === undefined || !m.oro.includes(82);
+    const verdict = lacks ? { ruleId: type === T.SOLICIT ? 'V6-SOLICIT-CONTENTS' : 'V6-REQUEST-CONTENTS', verdict: 'violation', severity: 'error', frames: [m.frame] } : undefined;
+    if (verdict) out.push(verdict);
+    first.set(key, { time: m.time, verdict });
+  }
+  return out;
+}
+
+/** Findings sorted as `judge` sorts them (rule id, then first frame). */
+export function sortedVerdicts(v: Verdict[]): Verdict[] {
+  return [...v].sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : (a.frames[0] ?? 0) - (b.frames[0] ?? 0)));
 }
 
 /** analyze() on one capture; returns the report and its findings in a stable order. */

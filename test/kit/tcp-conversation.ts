@@ -47,7 +47,11 @@ export interface ConvSegment {
   duplicate?: boolean;
 }
 
-export interface CaptureRecord { tsSec: number; tsNsec: number; data: Uint8Array }
+export interface CaptureRecord {
+  tsSec: number; tsNsec: number; data: Uint8Array;
+  /** Length on the wire when the capture kept less (snaplen); default data.length. */
+  origLength?: number;
+}
 
 export interface SendOptions {
   /** Exact segment sizes (their sum must equal the byte count). */

@@ -65,6 +65,8 @@ export interface Datagram {
   transport?: 'udp' | 'tcp';
   /** IPv6 hop limit when rendered as a frame (default 1 to ff02::/16, else 64). */
   hopLimit?: number;
+  /** Captured only up to this many octets of the DHCPv6 message (a snaplen cut the frame). */
+  snap?: number;
 }
 
 /** A list of datagrams in frame order, turned into MessageRecords (frame = 1-based position). */
@@ -95,10 +97,11 @@ export class UdpScenario {
     let frame = 0;
     for (const d of this.datagrams) {
       frame++;
-      const message = decoded(d.message);
+      const message = d.snap === undefined ? decoded(d.message) : codec.decodeMessage(codec.encodeMessage(d.message).subarray(0, d.snap));
       out.push({
         input, frame, frames: [frame], time: this.base + d.time, transport: d.transport ?? 'udp',
         src: d.src, dst: d.dst, srcPort: d.srcPort ?? 547, dstPort: d.dstPort ?? 547, hopLimit: d.hopLimit ?? 64, message,
+        ...(d.snap === undefined ? {} : { truncated: true }),
       });
       if (d.duplicateAfter !== undefined) frame++;
     }
@@ -138,14 +141,16 @@ export const CLIENT_ADDR = 'fe80::1';
 export const SRV_ADDR: Record<string, string> = { [SRV_A]: 'fe80::a', [SRV_B]: 'fe80::b', [SRV_C]: 'fe80::c' };
 
 export const sel = {
+  /** Conforming (RFC 8415 §18.2.1): Client-ID, Elapsed Time, an ORO listing SOL_MAX_RT, an IA_NA. */
   solicit: (xid: number, elapsed = 0, ...extra: OptionInput[]): MessageJson =>
-    m(1, xid, opt.clientId(CLIENT), opt.elapsed(elapsed), opt.iaNa(1), ...extra),
+    m(1, xid, opt.clientId(CLIENT), opt.elapsed(elapsed), opt.oro(23, 82), opt.iaNa(1), ...extra),
   /** An Advertise from a server: `pref` undefined = no Preference option; `offer` false = NoAddrsAvail in the IA. */
   advertise: (xid: number, server: string, pref?: number, offer = true, ...extra: OptionInput[]): MessageJson =>
     m(2, xid, opt.clientId(CLIENT), opt.serverId(server), ...(pref === undefined ? [] : [opt.pref(pref)]),
       offer ? opt.iaNa(1, opt.iaAddr(`2001:db8::${server.slice(-2)}`)) : opt.iaNa(1, opt.status(2, 'none')), ...extra),
+  /** Conforming (RFC 8415 §18.2.2) when `server` is given: Server-ID, Client-ID, Elapsed Time, an ORO listing SOL_MAX_RT. */
   request: (xid: number, server: string | undefined, elapsed = 0): MessageJson =>
-    m(3, xid, opt.clientId(CLIENT), ...(server === undefined ? [] : [opt.serverId(server)]), opt.elapsed(elapsed), opt.iaNa(1)),
+    m(3, xid, opt.clientId(CLIENT), ...(server === undefined ? [] : [opt.serverId(server)]), opt.elapsed(elapsed), opt.oro(23, 82), opt.iaNa(1)),
   reply: (xid: number, server: string, ...extra: OptionInput[]): MessageJson =>
     m(7, xid, opt.clientId(CLIENT), opt.serverId(server), opt.iaNa(1, opt.iaAddr(`2001:db8::${server.slice(-2)}`)), ...extra),
 };
@@ -209,6 +214,11 @@ export function scenarioFrames(sc: UdpScenario): CaptureRecord[] {
     const hop = d.hopLimit ?? (d.dst.toLowerCase().startsWith('ff02') ? 1 : 64);
     const ip = ipPacket(d.src, d.dst, 17, udp({ src: d.src, dst: d.dst, srcPort: d.srcPort ?? 547, dstPort: d.dstPort ?? 547, payload }), hop);
     const data = ethernet({ payload: ip, src: macFor(d.src), dst: macFor(d.dst) });
+    if (d.snap !== undefined) {
+      // Ethernet 14 + IPv6 40 + UDP 8 octets of headers, then the first `snap` octets of the message.
+      out.push({ ...toRecord(sc.base + d.time, data.subarray(0, 62 + d.snap)), origLength: data.length });
+      continue;
+    }
     out.push(toRecord(sc.base + d.time, data));
     if (d.duplicateAfter !== undefined) out.push(toRecord(sc.base + d.time + d.duplicateAfter, data));
   }
@@ -226,7 +236,7 @@ export function captureBytes(records: CaptureRecord[], format: 'pcapng' | 'pcap'
   if (format === 'pcap') return writePcap({ linkType: 1, records });
   return writePcapng({
     interfaces: [{ linkType: 1, snaplen: 65535, name: 'eth0' }],
-    packets: records.map((p) => ({ interfaceId: 0, tsSec: p.tsSec, tsNsec: p.tsNsec, data: p.data })),
+    packets: records.map((p) => ({ interfaceId: 0, tsSec: p.tsSec, tsNsec: p.tsNsec, data: p.data, ...(p.origLength === undefined ? {} : { origLength: p.origLength }) })),
   });
 }
 

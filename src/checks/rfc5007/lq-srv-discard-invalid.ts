@@ -16,6 +16,8 @@ export const lqSrvDiscardInvalid: RuleModule<Events> = {
     return {
       'lq:transaction-end': (tx) => {
         const req = tx.requests[0];
+        // Cut by the snaplen or malformed (trap TRUNC): an option it lacks may have been lost to that.
+        const damaged = req.damage !== undefined || req.message.anomalies.length > 0;
         let servers: string[] | undefined; // each server's first answer only
         let unsure = false;
         for (const r of tx.responses) {
@@ -26,11 +28,12 @@ export const lqSrvDiscardInvalid: RuleModule<Events> = {
           if (servers?.includes(key)) continue;
           (servers ??= []).push(key);
           const d = { frames: framesOf(req, r), time: r.time, xid: tx.xid, client: partyOf(tx.client), server: partyOf(r.server) };
-          if (why === 'no-client-id' && (req.message.anomalies.length > 0 || r.clientId === 'unexpected')) {
+          const lost = why !== 'foreign-server-id' && damaged;
+          if (lost || (why === 'no-client-id' && r.clientId === 'unexpected')) {
             // Paired by address: a reply naming a requestor DUID cannot come from this query (trap LOSS: it
             // may answer another query of that requestor the capture missed); a damaged query may have lost
-            // its Client-ID to the damage (TRUNC).
-            if (!unsure) ctx.report({ ...d, messageId: req.message.anomalies.length > 0 ? 'damaged' : 'other-query', verdict: 'inconclusive' });
+            // its Client-ID or LQ_QUERY to the damage (TRUNC).
+            if (!unsure) ctx.report({ ...d, messageId: lost ? 'damaged' : 'other-query', verdict: 'inconclusive' });
             unsure = true;
             continue;
           }

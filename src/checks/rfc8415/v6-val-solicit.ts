@@ -13,6 +13,8 @@ export const v6ValSolicit: RuleModule<Events> = {
         const defect = solicitDefect(tx);
         if (defect === undefined || tx.responses.length === 0) return;
         const req = tx.requests[0];
+        // Cut by the snaplen or malformed (trap TRUNC): a Client-ID it lacks may have been lost to that.
+        const damaged = req.damage !== undefined || req.message.anomalies.length > 0;
         const client = partyOf(tx.client);
         let servers: string[] | undefined; // each server's first answer only (its retransmitted answers are the same defect)
         for (const r of tx.responses) {
@@ -20,11 +22,11 @@ export const v6ValSolicit: RuleModule<Events> = {
           if (servers?.includes(key)) continue;
           (servers ??= []).push(key);
           const d = { frames: framesOf(req, r), time: r.time, xid: tx.xid, client, server: partyOf(r.server), data: { type: r.message.msgType === 2 ? 'Advertise' : 'Reply' } };
-          if (defect === 'no-client-id' && (req.message.anomalies.length > 0 || r.clientId === 'unexpected')) {
+          if (defect === 'no-client-id' && (damaged || r.clientId === 'unexpected')) {
             // A damaged Solicit may have lost its Client-ID to the damage (trap TRUNC). A response naming a
             // client DUID was paired with this Solicit by address: a server cannot have learnt that DUID
             // from it, so it most likely answers another Solicit of the client the capture missed (LOSS).
-            ctx.report({ ...d, messageId: req.message.anomalies.length > 0 ? 'damaged' : 'other-solicit', verdict: 'inconclusive' });
+            ctx.report({ ...d, messageId: damaged ? 'damaged' : 'other-solicit', verdict: 'inconclusive' });
             return;
           }
           const unspec = statusOnly(r, 1); // RFC 8415 §16: UnspecFail alone is allowed for an invalid message

@@ -33,4 +33,18 @@ describe(ID, () => {
     fromServer(sc, 0.01, SRV_A, sel.reply(0x20, SRV_A));
     expect(run(sc)).toEqual([]);
   });
+
+  it('is inconclusive when the Request was cut by the snaplen before any Server-ID', () => {
+    // Header, Client-ID and Elapsed Time are the first 24 octets; the Server-ID after them is cut off,
+    // or (32 octets) cut inside: its part would read as another server's DUID.
+    for (const snap of [24, 32]) {
+      const sc = new UdpScenario();
+      sc.send(0, 'fe80::1', 'ff02::1:2', m(5, 0x21, opt.clientId(CLIENT), opt.elapsed(0), opt.serverId(SRV_A), opt.oro(23, 82)), { snap });
+      fromServer(sc, 0.01, SRV_A, sel.reply(0x21, SRV_A));
+      expect(run(sc), `snap ${snap}`).toEqual([[ID, 'inconclusive', 'error', [1], 0x21, 'The Renew was cut by the capture or is damaged, and its captured part has no Server-ID: the option may have been lost to that.']]);
+    }
+    const req = new UdpScenario();
+    req.send(0, 'fe80::1', 'ff02::1:2', m(3, 0x22, opt.clientId(CLIENT), opt.elapsed(0), opt.serverId(SRV_A), opt.oro(23, 82)), { snap: 24 });
+    expect(run(req).map((r) => r.slice(0, 5))).toEqual([[ID, 'inconclusive', 'error', [1], 0x22]]);
+  });
 });
