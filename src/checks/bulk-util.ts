@@ -1,7 +1,7 @@
 // Small helpers shared by the RFC 5460 checks: report descriptors for bulk connections, code points
 // from the profile, message names.
 import type { BulkAnswerEvent, BulkConnection, BulkQuery } from '../correlate/bulk-events.js';
-import type { Dhcpv6Message, Dhcpv6Option } from '../dhcpv6/types.js';
+import type { Dhcpv6Message } from '../dhcpv6/types.js';
 import { OptionCursor } from '../dhcpv6/helpers.js';
 import type { Profile, ReportDescriptor, RuleModule } from '../engine/types.js';
 import type { Events } from '../correlate/events.js';

@@ -70,9 +70,10 @@ export class Dhcpv6Codec implements WalkContext {
     return new DecodedMessage(this, buf, start, end, 0, false);
   }
 
-  /** Builds the bytes of a message from its JSON form (see encode.ts). Throws on a malformed value. */
-  encodeMessage(json: MessageJson): Uint8Array {
-    return encodeMessage(this, json);
+  /** Builds the bytes of a message from its JSON form (see encode.ts), including what toJson gave.
+   * Throws on a malformed value. */
+  encodeMessage(json: MessageJson | MessageBodyJson): Uint8Array {
+    return encodeMessage(this, json as MessageJson);
   }
 
   /** The decode-line body of a message (DESIGN.md `decode`). */

@@ -1,6 +1,6 @@
 // BLQ-COMPLETION-STATE: a query unanswered when the capture stops is inconclusive; never a violation.
 import { describe, expect, it } from 'vitest';
-import { BulkConversation, O, judge, runRule } from '../../kit/rule-harness.js';
+import { BulkConversation, judge, runRule } from '../../kit/rule-harness.js';
 
 const ID = 'BLQ-COMPLETION-STATE';
 

@@ -1,6 +1,6 @@
 // BLQ-DATA-AFTER-REPLY: DATA/DONE never before the query's REPLY; interleaving by xid is fine.
 import { describe, expect, it } from 'vitest';
-import { BulkConversation, O, judge } from '../../kit/rule-harness.js';
+import { BulkConversation, judge } from '../../kit/rule-harness.js';
 
 const ID = 'BLQ-DATA-AFTER-REPLY';
 

@@ -1,6 +1,6 @@
 // BLQ-DIRECTION: LEASEQUERY from the requestor, answers from the server; inferred roles are inconclusive.
 import { describe, expect, it } from 'vitest';
-import { BulkConversation, O, judge } from '../../kit/rule-harness.js';
+import { BulkConversation, judge } from '../../kit/rule-harness.js';
 
 const ID = 'BLQ-DIRECTION';
 

@@ -1,6 +1,6 @@
 // BLQ-DONE-AFTER-BINDINGS: DONE after a REPLY with bindings, even a single one; aborts graded; capture end inconclusive.
 import { describe, expect, it } from 'vitest';
-import { BulkConversation, O, judge, runRule } from '../../kit/rule-harness.js';
+import { BulkConversation, judge, runRule } from '../../kit/rule-harness.js';
 
 const ID = 'BLQ-DONE-AFTER-BINDINGS';
 

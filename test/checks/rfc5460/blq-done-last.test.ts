@@ -1,6 +1,6 @@
 // BLQ-DONE-LAST: no REPLY or DATA for the xid after its DONE.
 import { describe, expect, it } from 'vitest';
-import { BulkConversation, O, judge } from '../../kit/rule-harness.js';
+import { BulkConversation, judge } from '../../kit/rule-harness.js';
 
 const ID = 'BLQ-DONE-LAST';
 

@@ -1,6 +1,6 @@
 // BLQ-FRAME-SIZE: a message-size too small to hold a message is a violation; framing lost after loss is not.
 import { describe, expect, it } from 'vitest';
-import { BulkConversation, O, judge } from '../../kit/rule-harness.js';
+import { BulkConversation, judge } from '../../kit/rule-harness.js';
 
 const ID = 'BLQ-FRAME-SIZE';
 

@@ -1,6 +1,6 @@
 // BLQ-MSGTYPES-ALLOWED: only types 14-17 on the connection; a type found right after a resync is inconclusive.
 import { describe, expect, it } from 'vitest';
-import { BulkConversation, O, judge } from '../../kit/rule-harness.js';
+import { BulkConversation, judge } from '../../kit/rule-harness.js';
 
 const ID = 'BLQ-MSGTYPES-ALLOWED';
 

@@ -1,6 +1,6 @@
 // BLQ-NO-DONE-AFTER-EMPTY: no DONE after a REPLY without CLIENT_DATA; xid reuse is a fresh query.
 import { describe, expect, it } from 'vitest';
-import { BulkConversation, O, judge } from '../../kit/rule-harness.js';
+import { BulkConversation, judge } from '../../kit/rule-harness.js';
 
 const ID = 'BLQ-NO-DONE-AFTER-EMPTY';
 

@@ -1,6 +1,6 @@
 // BLQ-PORT-DEFAULT: a bulk conversation on a port other than 547 is noted once (info).
 import { describe, expect, it } from 'vitest';
-import { BulkConversation, O, judge } from '../../kit/rule-harness.js';
+import { BulkConversation, judge } from '../../kit/rule-harness.js';
 
 const ID = 'BLQ-PORT-DEFAULT';
 

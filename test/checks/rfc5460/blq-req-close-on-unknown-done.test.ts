@@ -1,6 +1,6 @@
 // BLQ-REQ-CLOSE-ON-UNKNOWN-DONE: the requestor closes after a DONE for an xid it never asked.
 import { describe, expect, it } from 'vitest';
-import { BulkConversation, O, judge, runRule } from '../../kit/rule-harness.js';
+import { BulkConversation, judge, runRule } from '../../kit/rule-harness.js';
 
 const ID = 'BLQ-REQ-CLOSE-ON-UNKNOWN-DONE';
 

@@ -1,6 +1,6 @@
 // BLQ-SINGLE-REPLY: one REPLY per query.
 import { describe, expect, it } from 'vitest';
-import { BulkConversation, O, judge } from '../../kit/rule-harness.js';
+import { BulkConversation, judge } from '../../kit/rule-harness.js';
 
 const ID = 'BLQ-SINGLE-REPLY';
 

@@ -1,6 +1,6 @@
 // BLQ-XID-UNIQUE: an xid is not reused while its query is outstanding; reuse after completion is info.
 import { describe, expect, it } from 'vitest';
-import { BulkConversation, O, judge } from '../../kit/rule-harness.js';
+import { BulkConversation, judge } from '../../kit/rule-harness.js';
 
 const ID = 'BLQ-XID-UNIQUE';
 

@@ -42,6 +42,7 @@ function recorder(): { events: Ev[]; records: MessageRecord[]; listener: BulkStr
     fin: (_c, d, f) => events.push(['fin', d, f]),
     rst: (_c, d, f) => events.push(['rst', d, f]),
     close: (_c, reason, f, _t, pending) => events.push(['close', reason, f, pending]),
+    cut: (_c, d, a, _frames, _xid, f) => events.push(['cut', d, a.name, f]),
   };
   return { events, records, listener };
 }

@@ -370,7 +370,7 @@ describe('lazy message = eager oracle', () => {
         const records: MessageRecord[] = [];
         let k = 0;
         const listener: BulkStreamListener = {
-          open: () => {}, gap: () => {}, desync: () => {}, resync: () => {}, fin: () => {}, rst: () => {}, close: () => {},
+          open: () => {}, gap: () => {}, desync: () => {}, resync: () => {}, fin: () => {}, rst: () => {}, close: () => {}, cut: () => {},
           message: (r) => {
             if (touch[k++ % touch.length]) for (const code of PROBE) optionOf(r.message, code);
             records.push(r);
