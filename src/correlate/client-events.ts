@@ -43,6 +43,11 @@ export interface Sighting {
    * Says what differs (e.g. `option 37 added`). Absent on every other sighting (no cost to them).
    */
   altered?: string;
+  /**
+   * Set only on an altered copy whose datagram the snaplen cut (trap TRUNC): its message may differ
+   * only by what the capture lost.
+   */
+  truncated?: true;
 }
 
 /**

@@ -230,11 +230,13 @@ function alteredOf<T extends Transmission>(
  * Adds a relay's altered copy to its transmission as a sighting that says what changed, from the
  * original's side: the copy nearer the client for a request, nearer the server for a response.
  */
-function addAltered(t: Transmission, msg: Transmission['message'], s: Sighting, request: boolean): void {
+function addAltered(t: Transmission, msg: Transmission['message'], s: Sighting, request: boolean, record: MessageRecord): void {
   let deeper = false; // the transmission's own message was seen further from the client than the copy
   for (const p of t.sightings) if (p.altered === undefined && oneLevelApart(p.relays, s.relays)) { deeper = p.relays.length > s.relays.length; break; }
   const change = deeper !== request ? describeDifference(t.message, msg) : describeDifference(msg, t.message);
-  addSighting(t, { frame: s.frame, time: s.time, frames: s.frames, relays: s.relays, relayPeer: s.relayPeer, altered: change });
+  const copy: Sighting = { frame: s.frame, time: s.time, frames: s.frames, relays: s.relays, relayPeer: s.relayPeer, altered: change };
+  if (record.truncated === true) copy.truncated = true;
+  addSighting(t, copy);
 }
 
 /** Whether a response of `type` from this server (Server-ID DUID) already answered `t`. */
@@ -439,7 +441,7 @@ export class ClientCorrelator {
         copy.dest |= dest;
         if (copy.damage !== undefined) copy.damage = damageOf(record); // a whole, clean copy shows it all
       } else if (altered) {
-        addAltered(altered, msg, s, true);
+        addAltered(altered, msg, s, true, record);
         altered.dest |= dest;
       } else {
         existing.tx.requests = appended(existing.tx.requests, this.transmission(msg, s, record, dest));
@@ -523,7 +525,7 @@ export class ClientCorrelator {
       const copy = same ?? alteredOf(tx.responses, msg, s, this.copyWindow, false, serverBody);
       if (copy) {
         if (same) addSighting(copy, s);
-        else addAltered(copy, msg, s, false);
+        else addAltered(copy, msg, s, false, record);
         if (relays.length) copy.server.address = record.src;
         return;
       }

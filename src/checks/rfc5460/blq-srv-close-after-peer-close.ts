@@ -14,6 +14,12 @@ interface Wait {
   /** When the last outstanding query completed (the FIN itself when none was outstanding); 0 = not yet. */
   fromFrame: number;
   fromTime: number;
+  /**
+   * The server's latest message after that point (0 = none): answers under an xid no query had, or
+   * after a query's end. The server was still sending, so the wait for its close starts there.
+   */
+  lastFrame: number;
+  lastTime: number;
   /** The server's FIN/RST that came while queries were still outstanding (0 = none). */
   abortFrame: number;
   abortOutstanding: number;
@@ -35,6 +41,15 @@ function elsewhere(q: BulkQuery): boolean {
   return !opts.some((o) => o.code === 1) || !opts.some((o) => o.code === 44);
 }
 
+/**
+ * Where the wait for the server's close starts: the later of the last outstanding query's completion
+ * (or the requestor's FIN) and the server's last message after it. RFC 5460 §7.4 asks the server to
+ * close after it has finished; one still sending has not (what it sends is other rules' to judge).
+ */
+function sinceOf(w: Wait): { frame: number; time: number } {
+  return w.lastFrame > w.fromFrame ? { frame: w.lastFrame, time: w.lastTime } : { frame: w.fromFrame, time: w.fromTime };
+}
+
 /** A FIN/RST frame (0 = none) that came before `frame`. */
 function before(f: number, frame: number): boolean {
   return f !== 0 && f < frame;
@@ -50,7 +65,7 @@ export const check: RuleModule<Events> = {
       waits.delete(conn);
       ctx.report({
         messageId, verdict, data: { tolerance, ...data },
-        ...at(conn, [w.finFrame, w.fromFrame !== w.finFrame ? w.fromFrame : 0, w.abortFrame, frame], time),
+        ...at(conn, [w.finFrame, w.fromFrame !== w.finFrame ? w.fromFrame : 0, w.lastFrame > w.fromFrame ? w.lastFrame : 0, w.abortFrame, frame], time),
       });
     };
     /** The server closed (FIN or RST) at this frame. */
@@ -62,9 +77,11 @@ export const check: RuleModule<Events> = {
         w.abortOutstanding = w.left;
         return;
       }
-      const delay = time - w.fromTime;
-      // RFC 5460 §7.4 MUST: close after finishing; the tolerance says how soon counts as "after".
-      if (delay > tolerance && !conn.startUnseen && conn.losses[0] + conn.losses[1] === 0) {
+      const delay = time - sinceOf(w).time;
+      // RFC 5460 §7.4 MUST: close after finishing; the tolerance says how soon counts as "after". Not
+      // judged when queries may have been unseen (mid-stream start, lost bytes) or left unfollowed (a
+      // state limit): one of those may have been what the server was still finishing.
+      if (delay > tolerance && !conn.startUnseen && !conn.limited && conn.losses[0] + conn.losses[1] === 0) {
         report(conn, w, 'late', frame, time, 'violation', { delay: Math.round(delay * 1000) / 1000 });
       } else {
         waits.delete(conn);
@@ -80,7 +97,7 @@ export const check: RuleModule<Events> = {
         const none = e.outstanding === 0;
         waits.set(conn, {
           finFrame: e.frame, left: e.outstanding, fromFrame: none ? e.frame : 0, fromTime: none ? e.time : 0,
-          abortFrame: 0, abortOutstanding: 0, judgedElsewhere: false,
+          lastFrame: 0, lastTime: 0, abortFrame: 0, abortOutstanding: 0, judgedElsewhere: false,
         });
       },
       'bulk:rst'(e) {
@@ -91,7 +108,7 @@ export const check: RuleModule<Events> = {
         // The requestor reset the connection, which ends it for the server too; only a reset after the
         // tolerance shows the server had not closed in time.
         const certain = !conn.startUnseen && !conn.limited && conn.losses[0] + conn.losses[1] === 0;
-        if (certain && w.fromFrame !== 0 && e.time - w.fromTime > tolerance) report(conn, w, 'no-close', e.frame, e.time, 'violation');
+        if (certain && w.fromFrame !== 0 && e.time - sinceOf(w).time > tolerance) report(conn, w, 'no-close', e.frame, e.time, 'violation');
         else waits.delete(conn);
       },
       'bulk:query-end'(e) {
@@ -105,6 +122,12 @@ export const check: RuleModule<Events> = {
           w.fromFrame = e.frame;
           w.fromTime = e.time;
         }
+      },
+      'bulk:message'(e) {
+        if (e.role !== 'server' || waits.size === 0) return;
+        const w = waits.get(e.conn);
+        // Only once nothing is outstanding: until then the server's messages are the completion itself.
+        if (w && w.fromFrame !== 0) { w.lastFrame = e.frame; w.lastTime = e.time; }
       },
       'bulk:unmatched'(e) {
         misanswered.add(e.conn);
@@ -128,7 +151,7 @@ export const check: RuleModule<Events> = {
         const u = unseenEnd(reason);
         if (u.messageId !== 'capture-end') { report(conn, w, u.messageId, e.frame, e.time, 'inconclusive', { why: u.why }); return; }
         if (w.fromFrame === 0) { report(conn, w, 'unfinished', e.frame, e.time, 'inconclusive'); return; }
-        if (e.time - w.fromTime > tolerance) report(conn, w, 'no-close', e.frame, e.time, 'violation');
+        if (e.time - sinceOf(w).time > tolerance) report(conn, w, 'no-close', e.frame, e.time, 'violation');
         else report(conn, w, 'capture-end', e.frame, e.time, 'inconclusive');
       },
     };

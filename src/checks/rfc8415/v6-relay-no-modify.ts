@@ -55,6 +55,9 @@ export const v6RelayNoModify: RuleModule<Events> = {
         frames: framesOf(p, s), time: Math.max(p.time, s.time), xid: tx.xid, client: partyOf(tx.client),
         data: { type: MESSAGE_NAMES.get(t.message.msgType) ?? String(t.message.msgType), change: s.altered!, level: Math.min(p.relays.length, s.relays.length) },
       };
+      // A copy the snaplen cut (or an original kept from a cut datagram) lacks what the capture lost, not
+      // what the relay removed (trap TRUNC): the difference cannot be told from the capture's.
+      if (s.truncated === true || t.damage === 'truncated') return { ...base, messageId: 'truncated', verdict: 'inconclusive' };
       const outer = p.relays.length > s.relays.length ? p : s;
       const inner = outer === p ? s : p;
       // Causal order: a relay forwards after it received (requests: the shallower copy first) and

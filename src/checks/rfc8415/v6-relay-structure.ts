@@ -11,12 +11,18 @@ import { framesOf, partyOf } from '../client-common.js';
 
 const cursor = new OptionCursor();
 
-/** Relay Message options (9) at the top level of a relay message. */
+/** Relay Message options (9) at the top level of a relay message; -1 when none was found but the walk is unsure. */
 function relayMessages(m: Dhcpv6Message): number {
   cursor.open(m);
   let n = 0;
-  while (cursor.next()) if (cursor.code === 9) n++;
-  return n;
+  let overran = false;
+  while (cursor.next()) {
+    if (cursor.code === 9) n++;
+    else if (cursor.end - cursor.start < cursor.length) overran = true;
+  }
+  // An option whose length runs past the message (DECODE-DHCPV6's dhcpv6.option.overrun) hides the
+  // options after it: a Relay Message option may be among them, so its absence is not shown.
+  return n === 0 && overran ? -1 : n;
 }
 
 /** Whether every level of a chain has this msg-type. */
@@ -56,6 +62,7 @@ export const v6RelayStructure: RuleModule<Events> = {
       if (m.format !== 'relay') return; // hot path: most messages are not relayed
       for (let depth = 1; m !== undefined && m.format === 'relay'; depth++) {
         const n = relayMessages(m);
+        if (n < 0) return; // malformed: DECODE-DHCPV6 reports the overrun (one defect, one finding)
         if (n !== 1) { // RFC 8415 §9.1, §9.2: MUST include a Relay Message option (one: it is the message relayed)
           pending = {
             messageId: n === 0 ? (m.msgType === 12 ? 'missing-forward' : 'missing-reply') : 'repeated',

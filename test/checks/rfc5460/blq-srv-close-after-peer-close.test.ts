@@ -29,7 +29,7 @@ describe(ID, () => {
     c.reply(1); c.data(1); c.done(1); // 3..5
     c.captureEnd(6, 30);
     expect(judge(ID, c)).toEqual([[ID, 'violation', 'error', [2, 5, 6], undefined]]);
-    expect(runRule(ID, c.events)[0].message).toBe('the server did not close its end within 5 s after the requestor closed its side and the last outstanding query completed');
+    expect(runRule(ID, c.events)[0].message).toBe('the server did not close its end within 5 s after the requestor closed its side and the server finished sending its answers');
   });
 
   it('counts the tolerance from the FIN when nothing was outstanding, and honours the option', () => {
@@ -43,7 +43,7 @@ describe(ID, () => {
     const c = new BulkConversation();
     c.query(1); c.fin(0); c.emptyReply(1); c.fin(1, undefined, 20); c.close('fin');
     expect(judge(ID, c)).toEqual([[ID, 'violation', 'error', [2, 3, 4], undefined]]);
-    expect(runRule(ID, c.events)[0].message).toBe('the server closed its end only 20 s after the requestor closed its side and the last outstanding query completed (tolerance 5 s)');
+    expect(runRule(ID, c.events)[0].message).toBe('the server closed its end only 20 s after the requestor closed its side and the server finished sending its answers (tolerance 5 s)');
   });
 
   it('reports a requestor reset after the tolerance as no close; a reset within it ends the wait', () => {
@@ -108,6 +108,44 @@ describe(ID, () => {
     const v = new BulkConversation();
     v.query(1, [O.clientId()]); v.fin(0); v.fin(1); v.close('fin');
     expect(judge(ID, v)).toEqual([]);
+  });
+
+  it('counts the tolerance from the server\'s last message when it kept sending after the queries completed', () => {
+    // Bindings streamed for 10 s after an empty REPLY (BLQ-DATA-ONLY-AFTER-SUCCESS's), then an immediate
+    // close: the server closed once it had finished sending, so this rule has nothing to add.
+    const c = new BulkConversation();
+    c.query(1); c.fin(0); c.emptyReply(1);
+    for (let i = 0; i < 10; i++) { c.time += 1; c.data(1); }
+    c.fin(1); c.close('fin');
+    expect(judge(ID, c)).toEqual([]);
+    expect(runChecks(c.events).map(brief).map((f) => f[0])).toContain('BLQ-DATA-ONLY-AFTER-SUCCESS');
+    // The same after the query's DONE, and after a FIN with nothing outstanding.
+    const d = new BulkConversation();
+    d.query(1); d.fin(0); d.reply(1); d.data(1); d.done(1);
+    for (let i = 0; i < 8; i++) { d.time += 1; d.data(1); }
+    d.fin(1); d.close('fin');
+    expect(judge(ID, d)).toEqual([]);
+    const e = new BulkConversation();
+    e.query(1); e.emptyReply(1); e.fin(0);
+    for (let i = 0; i < 8; i++) { e.time += 1; e.emptyReply(0x99); }
+    e.fin(1); e.close('fin');
+    expect(judge(ID, e)).toEqual([]);
+    // Silent for longer than the tolerance after its last message: still no close, named by that message.
+    const f = new BulkConversation();
+    f.query(1); f.fin(0); f.emptyReply(1); f.time += 8; f.data(1); f.captureEnd(5, 30);
+    expect(judge(ID, f)).toEqual([[ID, 'violation', 'error', [2, 3, 4, 5], undefined]]);
+  });
+
+  it('does not judge a late close when the open-query limit left a query unfollowed', () => {
+    // Query 2 is over bulk.max-open-queries: the server answers it 8 s after query 1 and closes at once.
+    const c = new BulkConversation({}, { 'bulk.max-open-queries': 1 });
+    c.query(1); c.query(2); c.fin(0); c.reply(1); c.data(1); c.done(1);
+    c.time += 8; c.reply(2); c.data(2); c.done(2); c.fin(1); c.close('fin');
+    expect(judge(ID, c)).toEqual([]);
+    // A close 8 s after the last answer followed: the unfollowed query may be what the server was finishing.
+    const d = new BulkConversation({}, { 'bulk.max-open-queries': 1 });
+    d.query(1); d.query(2); d.fin(0); d.emptyReply(1); d.time += 8; d.fin(1); d.close('fin');
+    expect(judge(ID, d)).toEqual([]);
   });
 
   it('keeps no state for a connection once it has ended', () => {

@@ -1,7 +1,7 @@
 // V6-RELAY-NO-MODIFY: a relay must not change the message it relays, in either direction.
 import { describe, expect, it } from 'vitest';
 import { runChecks, runRule } from '../../kit/rule-harness.js';
-import { CLIENT, CLIENT_ADDR, SRV_A, UdpScenario, m, opt, relay, scenarioEvents, sel } from '../../kit/udp-scenario.js';
+import { CLIENT, CLIENT_ADDR, SRV_A, UdpScenario, codec, m, opt, relay, scenarioEvents, sel } from '../../kit/udp-scenario.js';
 import type { MessageJson, OptionInput } from '../../../src/dhcpv6/encode.js';
 
 const ID = 'V6-RELAY-NO-MODIFY';
@@ -95,6 +95,19 @@ describe(ID, () => {
     sc.send(0, LINK, '2001:db8:2::1', fwd(inforeq), { srcPort: 547 });
     sc.send(0.001, '2001:db8:2::1', SERVER, relay(12, 1, '::', LINK, fwd(m(11, 0x20, opt.clientId(CLIENT), opt.elapsed(0), opt.oro(24)))), { srcPort: 547 });
     expect(run(sc)).toEqual([[ID, 'violation', 'error', [1, 2], 0x20, 'A relay changed the INFORMATION-REQUEST it forwarded one level further from the client (level 1): option 6 changed.']]);
+  });
+
+  it('is inconclusive, not a violation, when the snaplen cut one of the two copies (trap TRUNC)', () => {
+    // The Reply delivered to the client was captured without its last 8 octets: option 23 looks changed.
+    const sc = forwarded(inforeq, inforeq);
+    sc.answer(0.01, SERVER, LINK, back(reply()), { dstPort: 547 });
+    sc.answer(0.011, RELAY_LL, CLIENT_ADDR, reply(), { snap: codec.encodeMessage(reply()).length - 8 });
+    expect(run(sc)).toEqual([[ID, 'inconclusive', 'error', [3, 4], 0x20, 'Two copies of the REPLY one relay level apart differ (option 23 changed), but one of them was cut by the capture\'s snaplen: the difference may be what the capture lost.']]);
+    // The client's Solicit cut on its link, the relay's whole copy on the uplink: an option looks added.
+    const cut = new UdpScenario();
+    cut.send(0, CLIENT_ADDR, 'ff02::1:2', solicit(), { snap: codec.encodeMessage(solicit()).length - 10 });
+    cut.send(0.001, LINK, SERVER, fwd(solicit()), { srcPort: 547 });
+    expect(brief(cut)).toEqual([[ID, 'inconclusive', 'error', [1, 2], 0x10]]);
   });
 
   it('accepts an identical relayed copy built from the shared Solicit shorthand', () => {

@@ -1,7 +1,7 @@
 // V6-RELAY-STRUCTURE: one Relay Message option per relay message; a Relay-reply mirrors its Relay-forward's header.
 import { describe, expect, it } from 'vitest';
-import { runRule } from '../../kit/rule-harness.js';
-import { CLIENT, SRV_A, UdpScenario, m, opt, relay, scenarioEvents, sel } from '../../kit/udp-scenario.js';
+import { runRule, type EventTuple } from '../../kit/rule-harness.js';
+import { CLIENT, SRV_A, UdpScenario, codec, m, opt, relay, scenarioEvents, sel } from '../../kit/udp-scenario.js';
 import type { MessageJson } from '../../../src/dhcpv6/encode.js';
 
 const ID = 'V6-RELAY-STRUCTURE';
@@ -109,6 +109,26 @@ describe(ID, () => {
     const at = events.findIndex(([n]) => n === 'message') + 1;
     events.splice(at, 0, ['anomaly', { layer: 'ip', name: 'udp.truncated', message: 'cut', frames: [1], time: 1732262400 }]);
     expect(runRule(ID, events)).toEqual([]);
+  });
+
+  it('stands aside when an option running past the message may hide the Relay Message option (DECODE-DHCPV6)', () => {
+    // A whole datagram (no snaplen cut) whose Interface-Id claims 32767 octets: the Relay Message option
+    // after it is inside the claimed body, not missing.
+    const sc = new UdpScenario();
+    sc.send(0, RELAY, SERVER, relay(12, 0, LINK, PEER, solicit, opt.ifid('0a')), { srcPort: 547 });
+    const wire = codec.encodeMessage(relay(12, 0, LINK, PEER, solicit, opt.ifid('0a')));
+    expect((wire[34] << 8) | wire[35]).toBe(18); // the Interface-Id comes first
+    const bad = wire.slice();
+    bad[36] = 0x7f; bad[37] = 0xff;
+    const events = scenarioEvents(sc).map((e) => (e[0] === 'message' ? ['message', { ...e[1], message: codec.decodeMessage(bad) }] : e)) as EventTuple[];
+    expect(runRule(ID, events)).toEqual([]);
+    // An option that overruns after the Relay Message option leaves the count certain.
+    const two = codec.encodeMessage(bare(12, [{ code: 9, message: solicit }, { code: 9, message: solicit }, opt.ifid('0a')]));
+    two[two.length - 5] = 0x7f; // the Interface-Id's option-len, high octet
+    const sc2 = new UdpScenario();
+    sc2.send(0, RELAY, SERVER, bare(12, [opt.ifid('0a')]), { srcPort: 547 });
+    const events2 = scenarioEvents(sc2).map((e) => (e[0] === 'message' ? ['message', { ...e[1], message: codec.decodeMessage(two) }] : e)) as EventTuple[];
+    expect(runRule(ID, events2).map((f) => [f.verdict, f.frames, f.message])).toEqual([['violation', [1], 'A Relay-forward (relay level 1 from the outside) carries 2 Relay Message options; it holds exactly one.']]);
   });
 
   it('judges only the option count of a Reconfigure sent through a relay (no Relay-forward to pair with)', () => {
