@@ -71,4 +71,15 @@ describe(ID, () => {
     fromServer(sc, 0, SRV_A, reply(0x33, SRV_A, na(1, 1800, 2880, addr()), pd(2, 900, 1440, prefix())));
     expect(run(sc)).toEqual([[ID, 'violation', 'error', [1], 0x33, 'differ']]);
   });
+
+  // RFC 8415 §18.3.2, §18.3.4, §18.3.5 ask for the same timers in a Reply that assigns or extends leases;
+  // a server that echoes the client's IAs in its Reply to a Release or Decline assigns nothing.
+  it('does not judge the IAs of a Reply to a Release or a Decline', () => {
+    for (const type of [8, 9]) {
+      const sc = new UdpScenario();
+      fromClient(sc, 0, m(type, 0x31, opt.clientId(CLIENT), opt.serverId(SRV_A), opt.elapsed(0), na(1, 1800, 2880, addr()), pd(2, 900, 1440, prefix())));
+      fromServer(sc, 0.01, SRV_A, reply(0x31, SRV_A, opt.status(0), na(1, 1800, 2880, addr()), pd(2, 3000, 1440, prefix())));
+      expect(run(sc)).toEqual([]);
+    }
+  });
 });
