@@ -103,8 +103,7 @@ export const v6ValMulticastOnlyTypes: RuleModule<Events> = {
     };
 
     return {
-      message: (r) => {
-        if (r.transport !== 'udp') return;
+      'message:udp': (r) => {
         const m = r.message;
         const type = m.msgType;
         if (type === 12) learnRelay(r.src);
@@ -117,7 +116,11 @@ export const v6ValMulticastOnlyTypes: RuleModule<Events> = {
             learnUnicast(inner);
           }
         } else if (type === 2 || type === 7) learnUnicast(m);
-        else if (NAMES[type] !== undefined && !r.dst.startsWith('ff')) dstByFrame.set(r.frame, r.dst);
+        else if (NAMES[type] !== undefined && !r.dst.startsWith('ff')) {
+          // Kept until the message's transaction ends; past the cap its destination is unknown (inconclusive).
+          if (dstByFrame.size < cap) dstByFrame.set(r.frame, r.dst);
+          else capped = true;
+        }
       },
       'udp:transaction-end': (tx) => {
         const name = NAMES[tx.msgType];

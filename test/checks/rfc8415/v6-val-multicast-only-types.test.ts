@@ -129,4 +129,15 @@ describe(ID, () => {
     fromServer(sc, 2, SRV_B, sel.reply(0x39, SRV_B, unicastOpt(A)));
     expect(run(sc)).toEqual([[ID, 'inconclusive', 'error', [1, 2], 0x38, 'destination-unproven']]);
   });
+
+  it('is inconclusive past max-tracked-addresses (nothing is proven once addresses were dropped)', () => {
+    const sc = new UdpScenario();
+    unicast(sc, 0, rebind(0x3a));
+    fromServer(sc, 0.01, SRV_A, sel.reply(0x3a, SRV_A, unicastOpt(A)));
+    sc.send(1, '2001:db8:1::1', '2001:db8:ffff::1', relay(12, 0, '2001:db8:1::1', 'fe80::77', sel.solicit(0x3b)), { srcPort: 547 });
+    sc.send(2, '2001:db8:2::1', '2001:db8:ffff::1', relay(12, 0, '2001:db8:2::1', 'fe80::78', sel.solicit(0x3c)), { srcPort: 547 });
+    expect(run(sc)).toEqual([[ID, 'violation', 'error', [1, 2], 0x3a, 'answered']]);
+    const capped = { config: { rules: { [ID]: { options: { 'max-tracked-addresses': 1 } } } } };
+    expect(runRule(ID, scenarioEvents(sc), capped).map((f) => [f.verdict, f.frames, messageIdOf(ID, f)])).toEqual([['inconclusive', [1, 2], 'destination-unproven']]);
+  });
 });
