@@ -134,17 +134,28 @@ export const v6ValMulticastOnlyTypes: RuleModule<Events> = {
         const dest = destOfAll(tx);
         if ((dest & DEST_UNICAST) === 0) return;
         let answer: ServerResponse | undefined;
+        let damaged: ServerResponse | undefined;
         let servers = 0;
         let firstKey: string | undefined;
         for (const r of tx.responses) {
           // A server that answered through a relay got a Relay-forward, which may be unicast (trap RELAY).
           if (!direct(r)) continue;
           if (topStatusCode(r.message.options) === 5) continue; // UseMulticast (RFC 8415 §18.4; catalog §4 Q12)
+          // Cut by the snaplen or malformed (trap TRUNC): the UseMulticast status may be in the part lost.
+          if (r.damage !== undefined) { damaged ??= r; continue; }
           const key = serverKey(r);
           if (firstKey === undefined) { firstKey = key; servers = 1; answer = r; } else if (key !== firstKey) servers++;
         }
-        if (!answer) return;
         const unicast = tx.requests.find((t) => (t.dest & DEST_UNICAST) !== 0)!;
+        if (!answer) {
+          if (damaged) {
+            ctx.report({
+              messageId: 'damaged-answer', verdict: 'inconclusive', frames: framesOf(unicast, damaged), time: damaged.time, xid: tx.xid,
+              client: partyOf(tx.client), server: partyOf(damaged.server), data: { type: name, response: damaged.message.msgType === 2 ? 'Advertise' : 'Reply' },
+            });
+          }
+          return;
+        }
         const d = {
           frames: framesOf(unicast, answer), time: answer.time, xid: tx.xid, client: partyOf(tx.client), server: partyOf(answer.server),
           data: { type: name, response: answer.message.msgType === 2 ? 'Advertise' : 'Reply' },

@@ -140,4 +140,12 @@ describe(ID, () => {
     const capped = { config: { rules: { [ID]: { options: { 'max-tracked-addresses': 1 } } } } };
     expect(runRule(ID, scenarioEvents(sc), capped).map((f) => [f.verdict, f.frames, messageIdOf(ID, f)])).toEqual([['inconclusive', [1, 2], 'destination-unproven']]);
   });
+
+  it('is inconclusive when the only answer was cut by the snaplen (its UseMulticast status may be lost)', () => {
+    const sc = new UdpScenario();
+    sc.send(0, CLIENT_ADDR, A, rebind(0x3d));
+    // Reply: header 4, Client-ID 14, Server-ID 14, Server Unicast 20, then Status Code UseMulticast, cut off.
+    sc.answer(0.01, A, CLIENT_ADDR, m(7, 0x3d, opt.clientId(CLIENT), opt.serverId(SRV_A), unicastOpt(A), opt.status(5, 'use multicast')), { snap: 52 });
+    expect(run(sc)).toEqual([[ID, 'inconclusive', 'error', [1, 2], 0x3d, 'damaged-answer']]);
+  });
 });
