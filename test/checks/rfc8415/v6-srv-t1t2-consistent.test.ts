@@ -82,4 +82,13 @@ describe(ID, () => {
       expect(run(sc)).toEqual([]);
     }
   });
+
+  it('does not compare an IA the capture cut short (snaplen): its status or leases may be in the part lost', () => {
+    const sc = new UdpScenario();
+    fromClient(sc, 0, request(0x32));
+    // Reply: header 4, Client-ID 14, Server-ID 14, IA_NA 1800/2880 with an address (4 + 12 + 28 = 44),
+    // then an IA_PD 900/1440 cut after its header and part of its prefix.
+    sc.answer(0.01, 'fe80::a', 'fe80::1', reply(0x32, SRV_A, na(1, 1800, 2880, addr()), pd(2, 900, 1440, prefix())), { snap: 4 + 14 + 14 + 44 + 16 + 10 });
+    expect(run(sc)).toEqual([]);
+  });
 });
