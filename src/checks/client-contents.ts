@@ -53,7 +53,7 @@ export function codesText(codes: readonly number[]): string {
  * The ORO defects of a Solicit or Request (RFC 8415 §18.2.1, §18.2.2, §21.7): no ORO; no SOL_MAX_RT
  * in it (the `-legacy` message ids when the rule's `legacy-sol-max-rt` option accepts RFC 3315-era
  * clients: RFC 3315 §17.1.1/§18.1.1 made the ORO a SHOULD and RFC 7083 added option 82); codes §21.7
- * forbids.
+ * forbids (`oro-forbidden-legacy` under that option: RFC 3315 forbade none).
  */
 export function oroDefects(m: Dhcpv6Message, legacy: boolean, into: Defect[]): void {
   const oro = oroOf(m);
@@ -66,7 +66,9 @@ export function oroDefects(m: Dhcpv6Message, legacy: boolean, into: Defect[]): v
   }
   let bad: number[] | undefined;
   for (const c of oro.codes) if (ORO_FORBIDDEN.has(c) && !(bad ??= []).includes(c)) bad.push(c);
-  if (bad) into.push({ messageId: 'oro-forbidden', data: { codes: codesText(bad) }, missing: false });
+  // RFC 8415 §21.7 introduced the list; RFC 3315 §22.7 forbade no code, so a client written to it is
+  // graded INFO under `legacy-sol-max-rt`.
+  if (bad) into.push({ messageId: legacy ? 'oro-forbidden-legacy' : 'oro-forbidden', data: { codes: codesText(bad) }, missing: false });
 }
 
 /** The Server-ID a message names (hex), for a message id's data. */

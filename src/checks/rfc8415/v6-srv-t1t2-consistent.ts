@@ -10,6 +10,9 @@ import { partyOf } from '../client-common.js';
 
 const NAMES: Record<number, string> = { 3: 'IA_NA', 25: 'IA_PD' };
 
+/** Client messages whose Reply assigns or extends leases: Solicit, Request, Renew, Rebind. */
+const ASSIGNING: ReadonlySet<number> = new Set([1, 3, 5, 6]);
+
 const top = new OptionCursor();
 const inIa = new OptionCursor();
 
@@ -102,6 +105,11 @@ export const v6SrvT1t2Consistent: RuleModule<Events> = {
     };
     return {
       'udp:transaction-end': (tx) => {
+        // Only Replies that assign or extend leases: to a Solicit (Rapid Commit, §18.3.1 → §18.3.2), a
+        // Request, a Renew or a Rebind (§18.3.2, §18.3.4, §18.3.5 state the same-values requirement).
+        // Timers in a Reply to a Release, Decline, Confirm or Information-request mean nothing to the client
+        // (§18.2.10.2-§18.2.10.4 use only its status codes and options).
+        if (!ASSIGNING.has(tx.msgType)) return;
         let reported: string[] | undefined; // one finding per server and exchange: its Replies to retransmissions repeat the defect
         for (const r of tx.responses) {
           const key = r.server.duid ?? r.server.address ?? '';

@@ -35,6 +35,8 @@ describe(ID, () => {
       ['violation', 'error', [1], 0x12, 'The Request carries no Option Request option, so it does not request SOL_MAX_RT (82).'],
       ['violation', 'error', [2], 0x13, "The Request's Option Request option lists 8, 25, which a client never requests."],
     ]);
+    // RFC 3315 §22.7 forbade no ORO code: under legacy-sol-max-rt the list of RFC 8415 §21.7 grades INFO.
+    expect(run(sc, legacy).filter((f) => f[3] === 0x13).map((f) => f.slice(0, 4))).toEqual([['violation', 'info', [2], 0x13]]);
   });
 
   it('stands aside for a missing Server-ID: V6-VAL-REQUEST-SERVERID reports it, once', () => {

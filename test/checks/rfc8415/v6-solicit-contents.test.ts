@@ -68,6 +68,16 @@ describe(ID, () => {
     ]);
   });
 
+  // dibbler, Windows and other RFC 3315-era clients list Server Unicast (12), Status Code (13) or
+  // Preference (7): RFC 3315 §22.7 forbade no code, so with legacy-sol-max-rt that is INFO, not an error.
+  it('grades forbidden ORO codes INFO with legacy-sol-max-rt', () => {
+    const sc = new UdpScenario();
+    fromClient(sc, 0, sol(0x42, opt.clientId(CLIENT), opt.elapsed(0), opt.oro(13, 12, 23, 24, 7, 82), opt.iaNa(1)));
+    expect(findings(sc, legacy).map((f) => [f.verdict, f.severity, f.level, f.frames, f.message])).toEqual([
+      ['violation', 'info', 'INFO', [1], "The Solicit's Option Request option lists 13, 12, 7, which RFC 8415 §21.7 forbids a client to request; RFC 3315, which the option legacy-sol-max-rt accepts, forbade none."],
+    ]);
+  });
+
   it('accepts ORO codes the IANA registry allows (17, 39, 83, unassigned ones)', () => {
     const sc = new UdpScenario();
     fromClient(sc, 0, sol(0x41, opt.clientId(CLIENT), opt.elapsed(0), opt.oro(17, 23, 39, 82, 83, 254), opt.iaNa(1)));

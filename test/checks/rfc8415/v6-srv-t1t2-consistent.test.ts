@@ -71,4 +71,24 @@ describe(ID, () => {
     fromServer(sc, 0, SRV_A, reply(0x33, SRV_A, na(1, 1800, 2880, addr()), pd(2, 900, 1440, prefix())));
     expect(run(sc)).toEqual([[ID, 'violation', 'error', [1], 0x33, 'differ']]);
   });
+
+  // RFC 8415 §18.3.2, §18.3.4, §18.3.5 ask for the same timers in a Reply that assigns or extends leases;
+  // a server that echoes the client's IAs in its Reply to a Release or Decline assigns nothing.
+  it('does not judge the IAs of a Reply to a Release or a Decline', () => {
+    for (const type of [8, 9]) {
+      const sc = new UdpScenario();
+      fromClient(sc, 0, m(type, 0x31, opt.clientId(CLIENT), opt.serverId(SRV_A), opt.elapsed(0), na(1, 1800, 2880, addr()), pd(2, 900, 1440, prefix())));
+      fromServer(sc, 0.01, SRV_A, reply(0x31, SRV_A, opt.status(0), na(1, 1800, 2880, addr()), pd(2, 3000, 1440, prefix())));
+      expect(run(sc)).toEqual([]);
+    }
+  });
+
+  it('does not compare an IA the capture cut short (snaplen): its status or leases may be in the part lost', () => {
+    const sc = new UdpScenario();
+    fromClient(sc, 0, request(0x32));
+    // Reply: header 4, Client-ID 14, Server-ID 14, IA_NA 1800/2880 with an address (4 + 12 + 28 = 44),
+    // then an IA_PD 900/1440 cut after its header and part of its prefix.
+    sc.answer(0.01, 'fe80::a', 'fe80::1', reply(0x32, SRV_A, na(1, 1800, 2880, addr()), pd(2, 900, 1440, prefix())), { snap: 4 + 14 + 14 + 44 + 16 + 10 });
+    expect(run(sc)).toEqual([]);
+  });
 });
