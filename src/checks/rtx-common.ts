@@ -5,6 +5,7 @@
 
 import type { RelayHop, Sighting, Transmission, UdpTransaction } from '../correlate/client-events.js';
 import { sameMessage } from '../correlate/udp-message.js';
+import { topStatusCode } from '../dhcpv6/helpers.js';
 import type { Events } from '../correlate/events.js';
 import type { RuleContext, RuleModule } from '../engine/types.js';
 import { framesOf, partyOf, relayTolerance, sideOf, tolerance } from './client-common.js';
@@ -52,18 +53,47 @@ function restarts(a: Transmission, b: Transmission): boolean {
   return a.elapsed !== undefined && b.elapsed !== undefined && b.elapsed < a.elapsed;
 }
 
+const NO_STOPS: readonly number[] = [];
+
+/**
+ * Times of the responses after which the client's next transmission under the xid is no longer on the
+ * §15 schedule: a Reply or LEASEQUERY-REPLY with a failing top-level status ended the exchange. The
+ * client may then resend at once (UseMulticast, RFC 8415 §18.2.10), retry at a rate of its own choosing
+ * (UnspecFail, §18.2.10 and §14.1), re-issue the message (NotOnLink, §18.2.10.1), or a requestor may ask
+ * the next server on its list (RFC 5007 §4.3.2). Empty for almost every transaction.
+ */
+function stopsOf(tx: UdpTransaction): readonly number[] {
+  let out: number[] | undefined;
+  for (const r of tx.responses) {
+    const type = r.message.msgType;
+    if (type !== 7 && type !== 15) continue;
+    const code = topStatusCode(r.message.options);
+    if (code !== undefined && code !== 0) (out ??= []).push(r.time);
+  }
+  return out ?? NO_STOPS;
+}
+
+/** A failing status (stopsOf) arrived after `a` and before `b`: `b` starts a new schedule. */
+function stoppedBetween(stops: readonly number[], a: Transmission, b: Transmission): boolean {
+  for (const t of stops) if (t > a.time && t <= b.time) return true;
+  return false;
+}
+
 /**
  * The retransmission runs of a transaction: its transmissions without copies (isCopy), split where
- * Elapsed Time goes back (the client restarted the exchange under the same xid). Most transactions
- * have one run: then it is `tx.requests` itself, nothing is copied. `split` false: one run, copies left out.
+ * Elapsed Time goes back (the client restarted the exchange under the same xid) and after a response
+ * with a failing status (stopsOf). Most transactions have one run: then it is `tx.requests` itself,
+ * nothing is copied. `split` false: one run, copies left out.
  */
 export function runsOf(tx: UdpTransaction, minRt: number, split = true): Transmission[][] {
   const list = tx.requests;
+  const stops = split ? stopsOf(tx) : NO_STOPS;
+  const splits = (a: Transmission, b: Transmission): boolean => split && (restarts(a, b) || (stops.length !== 0 && stoppedBetween(stops, a, b)));
   let plain = true;
   for (let i = 1; i < list.length && plain; i++) {
     const a = list[i - 1];
     const b = list[i];
-    if (isCopy(a, b, minRt) || (split && restarts(a, b))) plain = false;
+    if (isCopy(a, b, minRt) || splits(a, b)) plain = false;
   }
   if (plain) return [list];
   const runs: Transmission[][] = [];
@@ -72,7 +102,7 @@ export function runsOf(tx: UdpTransaction, minRt: number, split = true): Transmi
     const b = list[i];
     const a = run[run.length - 1];
     if (isCopy(a, b, minRt)) continue;
-    if (split && restarts(a, b)) {
+    if (splits(a, b)) {
       runs.push(run);
       run = [b];
     } else run.push(b);

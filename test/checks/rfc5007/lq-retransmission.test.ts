@@ -2,7 +2,7 @@
 // transmission, and a multicast copy seen on a second link with a skewed clock.
 import { describe, expect, it } from 'vitest';
 import { runRule } from '../../kit/rule-harness.js';
-import { REQUESTOR_ADDR, UdpScenario, lq, opt, relay, scenarioEvents } from '../../kit/udp-scenario.js';
+import { REQUESTOR_ADDR, SRV_A, UdpScenario, lq, opt, relay, scenarioEvents } from '../../kit/udp-scenario.js';
 
 const ID = 'LQ-RETRANSMISSION';
 const run = (sc: UdpScenario) => runRule(ID, scenarioEvents(sc)).map((f) => [f.ruleId, f.verdict, f.severity, f.frames, f.xid]);
@@ -36,6 +36,14 @@ describe(ID, () => {
     const sc = series([0, 1.1, 3.2]);
     sc.add({ time: 0.55, src: '2001:db8:1::1', dst: '2001:db8::a', srcPort: 547, dstPort: 547, message: relay(12, 0, '2001:db8:1::1', REQUESTOR_ADDR, query) });
     sc.datagrams.sort((a, b) => a.time - b.time);
+    expect(run(sc)).toEqual([]);
+  });
+  it('does not time a query sent again after a LEASEQUERY-REPLY with a failing status (RFC 5007 §4.3.2)', () => {
+    // NotConfigured from one server, then the same query to the next server on the requestor's list.
+    const sc = new UdpScenario();
+    sc.add({ time: 0, src: REQUESTOR_ADDR, dst: '2001:db8::a', srcPort: 547, dstPort: 547, message: query });
+    sc.add({ time: 0.01, src: '2001:db8::a', dst: REQUESTOR_ADDR, srcPort: 547, dstPort: 547, message: lq.reply(0x40, SRV_A, opt.status(9, 'not configured')) });
+    sc.add({ time: 0.6, src: REQUESTOR_ADDR, dst: '2001:db8::b', srcPort: 547, dstPort: 547, message: query });
     expect(run(sc)).toEqual([]);
   });
 });

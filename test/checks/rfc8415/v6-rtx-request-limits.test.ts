@@ -2,7 +2,7 @@
 // missing transmission, a first transmission before the capture, copies that are not retransmissions.
 import { describe, expect, it } from 'vitest';
 import { runRule } from '../../kit/rule-harness.js';
-import { SRV_A, UdpScenario, fromClient, scenarioEvents, sel } from '../../kit/udp-scenario.js';
+import { CLIENT, CLIENT_ADDR, SRV_A, SRV_ADDR, UdpScenario, fromClient, fromServer, m, opt, scenarioEvents, sel } from '../../kit/udp-scenario.js';
 
 const ID = 'V6-RTX-REQUEST-LIMITS';
 const run = (sc: UdpScenario) => runRule(ID, scenarioEvents(sc)).map((f) => [f.ruleId, f.verdict, f.severity, f.frames, f.xid]);
@@ -45,5 +45,20 @@ describe(ID, () => {
     sc.add({ time: 0.7, src: '2001:db8:1::1', dst: 'ff05::1:3', srcPort: 547, dstPort: 547, message: { msgType: 12, hopCount: 0, linkAddress: '2001:db8:1::1', peerAddress: 'fe80::1', options: [{ code: 9, message: sel.request(0x30, SRV_A, 0) }] } });
     sc.datagrams.sort((a, b) => a.time - b.time);
     expect(run(sc)).toEqual([]);
+  });
+  it('does not time a resend that a Reply with UseMulticast or UnspecFail asked for (RFC 8415 §18.2.10)', () => {
+    // Unicast Request, Reply UseMulticast, the same Request again at once by multicast (Elapsed Time updated).
+    const sc = new UdpScenario();
+    sc.send(0, CLIENT_ADDR, SRV_ADDR[SRV_A], sel.request(0x30, SRV_A, 0));
+    fromServer(sc, 0.01, SRV_A, m(7, 0x30, opt.clientId(CLIENT), opt.serverId(SRV_A), opt.status(5, 'use multicast')));
+    fromClient(sc, 0.03, sel.request(0x30, SRV_A, 3));
+    fromServer(sc, 0.05, SRV_A, sel.reply(0x30, SRV_A));
+    expect(run(sc)).toEqual([]);
+    // UnspecFail, then retries at a rate of the client's choosing (§14.1), not on the §15 schedule.
+    const retry = new UdpScenario();
+    fromClient(retry, 0, sel.request(0x31, SRV_A, 0));
+    fromServer(retry, 0.01, SRV_A, m(7, 0x31, opt.clientId(CLIENT), opt.serverId(SRV_A), opt.status(1, 'busy')));
+    fromClient(retry, 0.5, sel.request(0x31, SRV_A, 50));
+    expect(run(retry)).toEqual([]);
   });
 });
