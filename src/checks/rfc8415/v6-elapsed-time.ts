@@ -5,7 +5,8 @@
 import type { Events } from '../../correlate/events.js';
 import type { Transmission, UdpTransaction } from '../../correlate/client-events.js';
 import type { RuleModule } from '../../engine/types.js';
-import { hasOption } from '../../dhcpv6/helpers.js';
+import { bodyHex, hasOption, innermostMessage, optionOf } from '../../dhcpv6/helpers.js';
+import { elapsedOf } from '../../correlate/udp-message.js';
 import { framesOf, partyOf, relayTolerance, sideOf } from '../client-common.js';
 import { ELAPSED_MAX, ms, runsOf, seenWhere } from '../rtx-common.js';
 
@@ -35,6 +36,17 @@ export const v6ElapsedTime: RuleModule<Events> = {
     const relayTol = relayTolerance(ctx.options);
     /** Time of the input's first UDP message: where the capture began (trap MID). */
     let start = NaN;
+    /**
+     * Client-ID (hex) → when that client's latest Solicit exchange began by its own count (time less
+     * Elapsed Time). Entries older than a Request could count from are dropped every `firstWindow`.
+     */
+    const solicitStart = new Map<string, number>();
+    let pruned = -Infinity;
+    /** Whether a Request's Elapsed Time may count from this client's Solicit, begun at `since`. */
+    const countsFromSolicit = (tx: UdpTransaction, since: number): boolean => {
+      const s = tx.client.duid === undefined ? undefined : solicitStart.get(tx.client.duid);
+      return s !== undefined && Math.abs(s - since) <= slack + relayTol;
+    };
 
     const report = (tx: UdpTransaction, messageId: string, at: Transmission, data: Record<string, string | number>, ...ts: Transmission[]): void => {
       ctx.report({
@@ -46,9 +58,20 @@ export const v6ElapsedTime: RuleModule<Events> = {
     return {
       'message:udp': (r) => {
         if (Number.isNaN(start)) start = r.time;
+        if (r.time - pruned > firstWindow + slack + relayTol) {
+          for (const [k, v] of solicitStart) if (r.time - v > 2 * (firstWindow + slack + relayTol)) solicitStart.delete(k);
+          pruned = r.time;
+        }
+        const msg = r.message.msgType === 1 ? r.message : r.message.msgType === 12 ? innermostMessage(r.message).message : undefined;
+        if (msg?.msgType !== 1) return;
+        const id = optionOf(msg, 1);
+        const e = elapsedOf(msg);
+        if (id !== undefined && e !== undefined) solicitStart.set(bodyHex(id), r.time - e / 100);
       },
       'capture:end': () => {
         start = NaN;
+        solicitStart.clear();
+        pruned = -Infinity;
       },
       'udp:transaction-end': (tx) => {
         if (!NAMES.has(tx.msgType)) return;
@@ -65,8 +88,11 @@ export const v6ElapsedTime: RuleModule<Events> = {
         // RFC 8415 §21.9: 0 in the first transmission. Only judged when the client's link was captured
         // from before that first transmission would have been sent, and the correlator cannot have
         // split the exchange (`firstWindow`, its answered timeout): else earlier ones preceded the capture.
+        // RFC 8415 §5.2 calls Solicit…Reply one four-message exchange, so a client may count a Request's
+        // Elapsed Time from its Solicit: then the value is no evidence of a missed Request.
         if (first.elapsed !== undefined && first.elapsed > 0 && first.minDepth === 0 && first.elapsed / 100 <= firstWindow
-          && first.time - first.elapsed / 100 > start + slack) {
+          && first.time - first.elapsed / 100 > start + slack
+          && !(tx.msgType === 3 && countsFromSolicit(tx, first.time - first.elapsed / 100))) {
           report(tx, 'first-nonzero', first, { elapsed: first.elapsed * 10 }, first);
         }
         for (let i = 1; i < run.length; i++) {

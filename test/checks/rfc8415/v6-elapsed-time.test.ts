@@ -2,7 +2,7 @@
 // clock, saturation, copies, relayed views and a capture that began after the first transmission.
 import { describe, expect, it } from 'vitest';
 import { runRule } from '../../kit/rule-harness.js';
-import { CLIENT, CLIENT_ADDR, SRV_A, UdpScenario, fromClient, m, opt, relay, scenarioEvents, sel } from '../../kit/udp-scenario.js';
+import { CLIENT, CLIENT_ADDR, SRV_A, UdpScenario, fromClient, fromServer, m, opt, relay, scenarioEvents, sel } from '../../kit/udp-scenario.js';
 
 const ID = 'V6-ELAPSED-TIME';
 const run = (sc: UdpScenario) => runRule(ID, scenarioEvents(sc)).map((f) => [f.ruleId, f.verdict, f.severity, f.frames, f.xid]);
@@ -60,5 +60,20 @@ describe(ID, () => {
     fromClient(sc, 0, sel.solicit(0x53, 0));
     fromClient(sc, 1.05, sel.solicit(0x53, 0));
     expect(run(sc)).toEqual([[ID, 'violation', 'error', [1, 2], 0x53]]);
+  });
+  it('says nothing of a first Request whose Elapsed Time counts from the Solicit before it (one four-message exchange)', () => {
+    const exchange = (pref: number, at: number, e: number, xid = 0x54) => {
+      const sc = new UdpScenario();
+      other(sc, 0);
+      fromClient(sc, 5, sel.solicit(xid, 0));
+      fromServer(sc, 5.01, SRV_A, sel.advertise(xid, SRV_A, pref));
+      fromClient(sc, at, sel.request(xid + 1, SRV_A, e));
+      fromServer(sc, at + 0.01, SRV_A, sel.reply(xid + 1, SRV_A));
+      return sc;
+    };
+    expect(run(exchange(0, 6.06, 106))).toEqual([]); // after the first RT
+    expect(run(exchange(255, 5.03, 3))).toEqual([]); // at once after a preference-255 Advertise
+    // A value that does not match the Solicit is judged as before.
+    expect(run(exchange(0, 6.06, 20))).toEqual([[ID, 'violation', 'info', [4], 0x55]]);
   });
 });
