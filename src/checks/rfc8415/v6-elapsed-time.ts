@@ -50,7 +50,7 @@ export const v6ElapsedTime: RuleModule<Events> = {
 
     const report = (tx: UdpTransaction, messageId: string, at: Transmission, data: Record<string, string | number>, ...ts: Transmission[]): void => {
       ctx.report({
-        messageId, verdict: messageId === 'drift-relayed' ? 'inconclusive' : 'violation', data: { type: NAMES.get(tx.msgType) ?? String(tx.msgType), side: sideOf(tx), ...data },
+        messageId, verdict: messageId === 'drift-relayed' || messageId === 'restarted' ? 'inconclusive' : 'violation', data: { type: NAMES.get(tx.msgType) ?? String(tx.msgType), side: sideOf(tx), ...data },
         frames: framesOf(...ts), time: at.time, xid: tx.xid, client: partyOf(tx.client),
       });
     };
@@ -95,6 +95,8 @@ export const v6ElapsedTime: RuleModule<Events> = {
           && !(tx.msgType === 3 && countsFromSolicit(tx, first.time - first.elapsed / 100))) {
           report(tx, 'first-nonzero', first, { elapsed: first.elapsed * 10 }, first);
         }
+        /** The one step back that a restart under the same xid explains, if any. */
+        let restart: [Transmission, Transmission] | undefined;
         for (let i = 1; i < run.length; i++) {
           const a = run[i - 1];
           const b = run[i];
@@ -103,9 +105,22 @@ export const v6ElapsedTime: RuleModule<Events> = {
           // RFC 8415 §15: each retransmission updates Elapsed Time.
           if (b.elapsed <= a.elapsed && !(a.elapsed === ELAPSED_MAX && b.elapsed === ELAPSED_MAX)) {
             const stuck = a.elapsed === b.elapsed && a.elapsed >= NEAR_MAX;
+            // Gone back (a client that counts, not one stuck at a value) to what an exchange begun
+            // after `a` would carry: the client may have started a new exchange under the same xid (a new
+            // xid is only a SHOULD, RFC 8415 §16.1; a client reseeded at boot repeats its xids), as the
+            // timing rules assume. Once only: a second step back is no restart.
+            if (!stuck && restart === undefined && b.elapsed < a.elapsed && b.time - b.elapsed / 100 >= a.time - slack) {
+              restart = [a, b];
+              continue;
+            }
             report(tx, stuck ? 'saturation' : 'not-increasing', b, { before: a.elapsed * 10, after: b.elapsed * 10, gap: ms(b.time - a.time) }, a, b);
             return;
           }
+        }
+        if (restart) {
+          const [a, b] = restart;
+          report(tx, 'restarted', b, { before: a.elapsed! * 10, after: b.elapsed! * 10, gap: ms(b.time - a.time) }, a, b);
+          return; // the count against the clock would span two exchanges
         }
         // The client's count against the capture's clock, from the first transmission captured (the
         // difference does not depend on earlier transmissions the capture missed).

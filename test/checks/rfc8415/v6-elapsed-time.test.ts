@@ -32,6 +32,7 @@ describe(ID, () => {
   });
   it('reports a value that does not rise, and a wrong saturation as a warning', () => {
     expect(run(series([[5, 0], [15, 0]]))).toEqual([[ID, 'violation', 'error', [2, 3], 0x50]]);
+    expect(run(series([[5, 1500], [15, 1400]]))).toEqual([[ID, 'violation', 'error', [2, 3], 0x50]]); // claims a start before the first
     expect(run(series([[5, 65500], [100, 65500]], false))).toEqual([[ID, 'violation', 'warning', [1, 2], 0x50]]);
     expect(run(series([[5, 65535], [100, 65535]], false))).toEqual([]);
   });
@@ -75,5 +76,13 @@ describe(ID, () => {
     expect(run(exchange(255, 5.03, 3))).toEqual([]); // at once after a preference-255 Advertise
     // A value that does not match the Solicit is judged as before.
     expect(run(exchange(0, 6.06, 20))).toEqual([[ID, 'violation', 'info', [4], 0x55]]);
+  });
+  it('is inconclusive for one step back to what a new exchange under the same xid would carry', () => {
+    // A counting client began again (e.g. rebooted with the same xid sequence): 0 again, then rising.
+    expect(run(series([[5, 0], [15.5, 1050], [25, 0]]))).toEqual([[ID, 'inconclusive', 'error', [3, 4], 0x50]]);
+    expect(run(series([[5, 0], [15.5, 1050], [25, 0], [35.3, 1030]]))).toEqual([[ID, 'inconclusive', 'error', [3, 4], 0x50]]);
+    expect(run(series([[5, 0], [15.5, 1050], [25, 200]]))).toEqual([[ID, 'inconclusive', 'error', [3, 4], 0x50]]); // its first missed
+    // Back, then stuck: a second step back is no restart.
+    expect(run(series([[5, 0], [15.5, 1050], [25, 0], [35.3, 0]]))).toEqual([[ID, 'violation', 'error', [4, 5], 0x50]]);
   });
 });
