@@ -323,15 +323,35 @@ export function judgeLimits(ctx: RuleContext, tx: UdpTransaction, l: Limits, bas
     if (n < 2) continue;
     const times = run.map((t) => t.time);
     const tol = (i: number) => gapTolerance(run[i], run[i + 1], baseTol, relayTol);
-    const known = k === 0 && !tx.firstMissed && (run[0].elapsed === undefined ? l.msgType === 14 : run[0].elapsed === 0);
-    const fit = fitSchedule(times, { irt, mrtLo: mrt, mrtHi: mrt, firstMin: 1 - RAND }, known ? 'known' : 'unknown', tol);
+    // Elapsed Time 0 says a transmission is the exchange's first (RFC 8415 §21.9). A LEASEQUERY has no
+    // such option: its first transmission captured is taken as the first, which a capture that began
+    // mid-exchange or lost it disproves only as far as the gaps fit a later start (below).
+    const bare = run[0].elapsed === undefined;
+    const known = k === 0 && !tx.firstMissed && (bare ? l.msgType === 14 : run[0].elapsed === 0);
+    const sched: Schedule = { irt, mrtLo: mrt, mrtHi: mrt, firstMin: 1 - RAND };
+    let fit = fitSchedule(times, sched, known ? 'known' : 'unknown', tol);
+    let startMissed = false;
+    let fromFirst = known;
+    if (fit.status === 'violation' && known && bare) {
+      // Traps MID, LOSS: the gaps fit if the transmissions captured follow one the capture did not hold;
+      // if they do not, the gap to report is the one no start explains.
+      const alt = fitSchedule(times, sched, 'unknown', tol);
+      if (alt.status !== 'violation') {
+        fit = { ...fit, status: 'loss' };
+        startMissed = true;
+      } else {
+        fit = alt;
+        fromFirst = false;
+      }
+    }
     if (fit.status === 'ok' || (fit.status === 'loss' && inconclusive)) continue;
     const i = fit.index;
     if (!gapsAgree(run, i, relayTol)) continue; // V6-ELAPSED-TIME's
     const gap = times[i + 1] - times[i];
     let messageId: string;
-    if (fit.status === 'loss') messageId = 'missing';
-    else if (known && i === 0) messageId = fit.kind === 'short' ? 'first-short' : 'first-long';
+    if (startMissed) messageId = 'first-missing';
+    else if (fit.status === 'loss') messageId = 'missing';
+    else if (fromFirst && i === 0) messageId = fit.kind === 'short' ? 'first-short' : 'first-long';
     else if (fit.kind === 'long' && mrt > 0 && gap > (1 + RAND) * mrt + tol(i)) messageId = 'cap';
     else messageId = fit.kind === 'short' ? 'shrink' : 'grow';
     if (fit.status === 'loss') inconclusive = true;

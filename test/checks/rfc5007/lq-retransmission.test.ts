@@ -46,4 +46,11 @@ describe(ID, () => {
     sc.add({ time: 0.6, src: REQUESTOR_ADDR, dst: '2001:db8::b', srcPort: 547, dstPort: 547, message: query });
     expect(run(sc)).toEqual([]);
   });
+  it('is inconclusive when the gaps fit only if the first query captured was not the first sent (MID, LOSS)', () => {
+    // Captured from the second transmission (2, 4 s gaps), or its first lost with the capture running.
+    expect(run(series([0, 2, 6]))).toEqual([[ID, 'inconclusive', 'error', [1, 2], 0x40]]);
+    expect(run(series([5, 7.1, 11.3, 19.7]))).toEqual([[ID, 'inconclusive', 'error', [1, 2], 0x40]]);
+    // A gap that no earlier start explains is still a violation.
+    expect(run(series([0, 2, 2.7]))).toEqual([[ID, 'violation', 'error', [1, 2, 3], 0x40]]);
+  });
 });
