@@ -40,9 +40,13 @@ export function seenWhere(a: Transmission, b: Transmission): boolean {
  * than `sessions.copy-window`), is still the same transmission seen elsewhere: seen at another place
  * (another relay hop, a capture point with a skewed clock, a relay that altered it), with the same
  * Elapsed Time, or identical and sooner than any retransmission timeout (`minRt`). A retransmission
- * carries a later Elapsed Time (RFC 8415 §15, §21.9).
+ * carries a later Elapsed Time (RFC 8415 §15, §21.9), so a message with Elapsed Time that comes back
+ * identical that soon is a copy even at the same place: two captures merged with skewed clocks show
+ * one datagram twice (trap MULTI). Without Elapsed Time (LEASEQUERY) that would hide a requestor
+ * retransmitting too early, so there only another place makes a copy.
  */
 export function isCopy(a: Transmission, b: Transmission, minRt: number): boolean {
+  if (a.elapsed !== undefined && b.time - a.time < minRt && sameMessage(a.message, b.message)) return true;
   if (seenWhere(a, b)) return false;
   if (a.elapsed !== undefined) return a.elapsed === b.elapsed;
   return b.elapsed === undefined && b.time - a.time < minRt && sameMessage(a.message, b.message);

@@ -85,4 +85,7 @@ describe(ID, () => {
     // Back, then stuck: a second step back is no restart.
     expect(run(series([[5, 0], [15.5, 1050], [25, 0], [35.3, 0]]))).toEqual([[ID, 'violation', 'error', [4, 5], 0x50]]);
   });
+  it('takes an identical message sooner than any timeout for one transmission seen twice (merged captures, skewed clocks)', () => {
+    expect(run(series([[5, 0], [5.7, 0], [15, 1000], [15.7, 1000]]))).toEqual([]);
+  });
 });

@@ -61,4 +61,11 @@ describe(ID, () => {
     fromClient(retry, 0.5, sel.request(0x31, SRV_A, 50));
     expect(run(retry)).toEqual([]);
   });
+  it('counts once a transmission that two merged captures with skewed clocks show twice at one place', () => {
+    // Ten transmissions on the §15 schedule, each seen again 0.7 s later (beyond the copy window).
+    const sc = series(times(10));
+    for (const t of times(10)) fromClient(sc, t + 0.7, sel.request(0x30, SRV_A, Math.round(t * 100)));
+    sc.datagrams.sort((a, b) => a.time - b.time);
+    expect(run(sc)).toEqual([]);
+  });
 });
