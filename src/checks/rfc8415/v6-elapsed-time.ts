@@ -78,7 +78,9 @@ export const v6ElapsedTime: RuleModule<Events> = {
         // RFC 8415 §18.2.3-§18.2.8: the client includes Elapsed Time.
         if (PRESENCE.has(tx.msgType)) {
           for (const t of tx.requests) {
-            if (hasOption(t.message, 8)) continue;
+            // Trap TRUNC: a datagram the snaplen cut, or whose options did not decode whole, may have
+            // carried the option past the damage; only a whole, clean sighting shows it absent.
+            if (hasOption(t.message, 8) || t.damage !== undefined) continue;
             report(tx, 'missing', t, {}, t);
             break;
           }

@@ -88,4 +88,11 @@ describe(ID, () => {
   it('takes an identical message sooner than any timeout for one transmission seen twice (merged captures, skewed clocks)', () => {
     expect(run(series([[5, 0], [5.7, 0], [15, 1000], [15.7, 1000]]))).toEqual([]);
   });
+  it('does not call Elapsed Time missing from a message the snaplen cut or that did not decode whole (trap TRUNC)', () => {
+    const late = m(5, 0x56, opt.clientId(CLIENT), opt.serverId(SRV_A), opt.iaNa(1, opt.iaAddr('2001:db8::1')), opt.elapsed(0));
+    const sc = new UdpScenario();
+    other(sc, 0);
+    sc.send(5, CLIENT_ADDR, 'ff02::1:2', late, { snap: 60 });
+    expect(run(sc)).toEqual([]);
+  });
 });
