@@ -46,7 +46,12 @@ export function seenWhere(a: Transmission, b: Transmission): boolean {
  * retransmitting too early, so there only another place makes a copy.
  */
 export function isCopy(a: Transmission, b: Transmission, minRt: number): boolean {
-  if (a.elapsed !== undefined && b.time - a.time < minRt && sameMessage(a.message, b.message)) return true;
+  if (b.time - a.time < minRt) {
+    if (a.elapsed !== undefined && sameMessage(a.message, b.message)) return true;
+    // Trap TRUNC: a sighting the snaplen cut (another capture point, merged) differs from the whole one;
+    // sooner than any timeout and with no other Elapsed Time where both kept it, it is the same datagram.
+    if ((a.damage === 'truncated' || b.damage === 'truncated') && (a.elapsed === undefined || b.elapsed === undefined || a.elapsed === b.elapsed)) return true;
+  }
   if (seenWhere(a, b)) return false;
   if (a.elapsed !== undefined) return a.elapsed === b.elapsed;
   return b.elapsed === undefined && b.time - a.time < minRt && sameMessage(a.message, b.message);

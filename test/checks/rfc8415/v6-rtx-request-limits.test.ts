@@ -68,4 +68,12 @@ describe(ID, () => {
     sc.datagrams.sort((a, b) => a.time - b.time);
     expect(run(sc)).toEqual([]);
   });
+  it('takes a snaplen-cut sighting of a transmission (a second capture point, merged) for the same transmission', () => {
+    const sc = new UdpScenario();
+    for (const t of times(3)) {
+      fromClient(sc, t, sel.request(0x30, SRV_A, Math.round(t * 100)));
+      sc.send(t + 0.003, CLIENT_ADDR, 'ff02::1:2', sel.request(0x30, SRV_A, Math.round(t * 100)), { snap: 30 });
+    }
+    expect(run(sc)).toEqual([]);
+  });
 });
