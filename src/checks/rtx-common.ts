@@ -66,10 +66,11 @@ const NO_STOPS: readonly number[] = [];
 
 /**
  * Times of the responses after which the client's next transmission under the xid is no longer on the
- * §15 schedule: a Reply or LEASEQUERY-REPLY with a failing top-level status ended the exchange. The
- * client may then resend at once (UseMulticast, RFC 8415 §18.2.10), retry at a rate of its own choosing
- * (UnspecFail, §18.2.10 and §14.1), re-issue the message (NotOnLink, §18.2.10.1), or a requestor may ask
- * the next server on its list (RFC 5007 §4.3.2). Empty for almost every transaction.
+ * §15 schedule: a Reply or LEASEQUERY-REPLY with a failing top-level status, or a Reply to a Request
+ * that offers no lease (NotOnLink or NoAddrsAvail in its IAs), ended the exchange. The client may then
+ * resend at once (UseMulticast, RFC 8415 §18.2.10), retry at a rate of its own choosing (UnspecFail,
+ * §18.2.10 and §14.1), re-issue the Request without addresses (NotOnLink, §18.2.10.1), or a requestor
+ * may ask the next server on its list (RFC 5007 §4.3.2). Empty for almost every transaction.
  */
 function stopsOf(tx: UdpTransaction): readonly number[] {
   let out: number[] | undefined;
@@ -77,7 +78,7 @@ function stopsOf(tx: UdpTransaction): readonly number[] {
     const type = r.message.msgType;
     if (type !== 7 && type !== 15) continue;
     const code = topStatusCode(r.message.options);
-    if (code !== undefined && code !== 0) (out ??= []).push(r.time);
+    if ((code !== undefined && code !== 0) || (type === 7 && tx.msgType === 3 && !r.offers)) (out ??= []).push(r.time);
   }
   return out ?? NO_STOPS;
 }

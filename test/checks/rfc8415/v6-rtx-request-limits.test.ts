@@ -76,4 +76,13 @@ describe(ID, () => {
     }
     expect(run(sc)).toEqual([]);
   });
+  it('does not time a Request re-issued without addresses after a Reply with NotOnLink in the IA (RFC 8415 §18.2.10.1)', () => {
+    const withAddr = m(3, 0x32, opt.clientId(CLIENT), opt.serverId(SRV_A), opt.elapsed(0), opt.iaNa(1, opt.iaAddr('2001:db8:9::1')));
+    const sc = new UdpScenario();
+    fromClient(sc, 0, withAddr);
+    fromServer(sc, 0.01, SRV_A, m(7, 0x32, opt.clientId(CLIENT), opt.serverId(SRV_A), opt.iaNa(1, opt.status(4, 'not on link'))));
+    fromClient(sc, 0.2, sel.request(0x32, SRV_A, 20));
+    fromServer(sc, 0.21, SRV_A, sel.reply(0x32, SRV_A));
+    expect(run(sc)).toEqual([]);
+  });
 });
