@@ -42,11 +42,11 @@ export const v6ElapsedTime: RuleModule<Events> = {
      */
     const solicitStart = new Map<string, number>();
     let pruned = -Infinity;
-    /** Whether a Request's Elapsed Time may count from this client's Solicit, begun at `since`. */
-    const countsFromSolicit = (tx: UdpTransaction, since: number): boolean => {
-      const s = tx.client.duid === undefined ? undefined : solicitStart.get(tx.client.duid);
-      return s !== undefined && Math.abs(s - since) <= slack + relayTol;
-    };
+    /**
+     * Frames of bare Requests whose small Elapsed Time matches their client's Solicit, decided when seen
+     * (the Request's transaction may end minutes later); removed when that transaction ends.
+     */
+    const fromSolicit = new Set<number>();
 
     const report = (tx: UdpTransaction, messageId: string, at: Transmission, data: Record<string, string | number>, ...ts: Transmission[]): void => {
       ctx.report({
@@ -62,7 +62,17 @@ export const v6ElapsedTime: RuleModule<Events> = {
           for (const [k, v] of solicitStart) if (r.time - v > 2 * (firstWindow + slack + relayTol)) solicitStart.delete(k);
           pruned = r.time;
         }
-        const msg = r.message.msgType === 1 ? r.message : r.message.msgType === 12 ? innermostMessage(r.message).message : undefined;
+        const type = r.message.msgType;
+        if (type === 3 && solicitStart.size !== 0) {
+          // RFC 8415 §5.2 calls Solicit…Reply one four-message exchange: a client may count a Request's
+          // Elapsed Time from its Solicit.
+          const id = optionOf(r.message, 1);
+          const e = elapsedOf(r.message);
+          const s = id === undefined ? undefined : solicitStart.get(bodyHex(id));
+          if (s !== undefined && e !== undefined && e > 0 && Math.abs(r.time - e / 100 - s) <= slack + relayTol) fromSolicit.add(r.frame);
+          return;
+        }
+        const msg = type === 1 ? r.message : type === 12 ? innermostMessage(r.message).message : undefined;
         if (msg?.msgType !== 1) return;
         const id = optionOf(msg, 1);
         const e = elapsedOf(msg);
@@ -71,6 +81,7 @@ export const v6ElapsedTime: RuleModule<Events> = {
       'capture:end': () => {
         start = NaN;
         solicitStart.clear();
+        fromSolicit.clear();
         pruned = -Infinity;
       },
       'udp:transaction-end': (tx) => {
@@ -90,11 +101,13 @@ export const v6ElapsedTime: RuleModule<Events> = {
         // RFC 8415 §21.9: 0 in the first transmission. Only judged when the client's link was captured
         // from before that first transmission would have been sent, and the correlator cannot have
         // split the exchange (`firstWindow`, its answered timeout): else earlier ones preceded the capture.
-        // RFC 8415 §5.2 calls Solicit…Reply one four-message exchange, so a client may count a Request's
-        // Elapsed Time from its Solicit: then the value is no evidence of a missed Request.
+        // A Request counting from its client's Solicit (fromSolicit) is no evidence of a missed Request.
+        let counted = false;
+        if (tx.msgType === 3 && fromSolicit.size !== 0) {
+          for (const t of tx.requests) for (const f of t.frames) if (fromSolicit.delete(f) && t === first) counted = true;
+        }
         if (first.elapsed !== undefined && first.elapsed > 0 && first.minDepth === 0 && first.elapsed / 100 <= firstWindow
-          && first.time - first.elapsed / 100 > start + slack
-          && !(tx.msgType === 3 && countsFromSolicit(tx, first.time - first.elapsed / 100))) {
+          && first.time - first.elapsed / 100 > start + slack && !counted) {
           report(tx, 'first-nonzero', first, { elapsed: first.elapsed * 10 }, first);
         }
         /** The one step back that a restart under the same xid explains, if any. */

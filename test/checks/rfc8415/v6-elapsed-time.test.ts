@@ -74,6 +74,11 @@ describe(ID, () => {
     };
     expect(run(exchange(0, 6.06, 106))).toEqual([]); // after the first RT
     expect(run(exchange(255, 5.03, 3))).toEqual([]); // at once after a preference-255 Advertise
+    // Unanswered, its transaction ends long after the Solicit (here with the capture).
+    const late = exchange(0, 6.06, 106, 0x58);
+    late.datagrams.splice(late.datagrams.length - 1, 1);
+    fromClient(late, 30, m(11, 0x57, opt.clientId(CLIENT), opt.elapsed(0)));
+    expect(run(late)).toEqual([]);
     // A value that does not match the Solicit is judged as before.
     expect(run(exchange(0, 6.06, 20))).toEqual([[ID, 'violation', 'info', [4], 0x55]]);
   });
