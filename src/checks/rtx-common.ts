@@ -5,7 +5,7 @@
 
 import type { RelayHop, Sighting, Transmission, UdpTransaction } from '../correlate/client-events.js';
 import { sameMessage } from '../correlate/udp-message.js';
-import { topStatusCode } from '../dhcpv6/helpers.js';
+import { bodyHex, optionOf, sameBodyHex, topStatusCode } from '../dhcpv6/helpers.js';
 import type { Events } from '../correlate/events.js';
 import type { RuleContext, RuleModule } from '../engine/types.js';
 import { framesOf, partyOf, relayTolerance, sideOf, tolerance } from './client-common.js';
@@ -83,6 +83,18 @@ function stopsOf(tx: UdpTransaction): readonly number[] {
   return out ?? NO_STOPS;
 }
 
+/**
+ * `b` names another server than `a` (Server-ID, RFC 8415 §21.3; RFC 5007 §4.3.1): after a failed
+ * exchange a client may turn to another server (RFC 8415 §18.2.2 for a Request, RFC 5007 §4.3.2 for a
+ * requestor), and the correlator, which keys transactions without the server, keeps the xid's
+ * transmissions together. Unknown (false) when either names none.
+ */
+function otherServer(a: Transmission, b: Transmission): boolean {
+  const x = optionOf(a.message, 2);
+  const y = x === undefined ? undefined : optionOf(b.message, 2);
+  return x !== undefined && y !== undefined && !sameBodyHex(x, bodyHex(y));
+}
+
 /** A failing status (stopsOf) arrived after `a` and before `b`: `b` starts a new schedule. */
 function stoppedBetween(stops: readonly number[], a: Transmission, b: Transmission): boolean {
   for (const t of stops) if (t > a.time && t <= b.time) return true;
@@ -91,14 +103,16 @@ function stoppedBetween(stops: readonly number[], a: Transmission, b: Transmissi
 
 /**
  * The retransmission runs of a transaction: its transmissions without copies (isCopy), split where
- * Elapsed Time goes back (the client restarted the exchange under the same xid) and after a response
- * with a failing status (stopsOf). Most transactions have one run: then it is `tx.requests` itself,
- * nothing is copied. `split` false: one run, copies left out.
+ * Elapsed Time goes back (the client restarted the exchange under the same xid), after a response
+ * with a failing status (stopsOf) and where the message names another server (otherServer). Most
+ * transactions have one run: then it is `tx.requests` itself, nothing is copied. `split` false: one
+ * run, copies left out.
  */
 export function runsOf(tx: UdpTransaction, minRt: number, split = true): Transmission[][] {
   const list = tx.requests;
   const stops = split ? stopsOf(tx) : NO_STOPS;
-  const splits = (a: Transmission, b: Transmission): boolean => split && (restarts(a, b) || (stops.length !== 0 && stoppedBetween(stops, a, b)));
+  const splits = (a: Transmission, b: Transmission): boolean =>
+    split && (restarts(a, b) || (stops.length !== 0 && stoppedBetween(stops, a, b)) || otherServer(a, b));
   let plain = true;
   for (let i = 1; i < list.length && plain; i++) {
     const a = list[i - 1];

@@ -2,7 +2,7 @@
 // transmission, and a multicast copy seen on a second link with a skewed clock.
 import { describe, expect, it } from 'vitest';
 import { runRule } from '../../kit/rule-harness.js';
-import { REQUESTOR_ADDR, SRV_A, UdpScenario, lq, opt, relay, scenarioEvents } from '../../kit/udp-scenario.js';
+import { REQUESTOR_ADDR, SRV_A, SRV_B, UdpScenario, lq, opt, relay, scenarioEvents } from '../../kit/udp-scenario.js';
 
 const ID = 'LQ-RETRANSMISSION';
 const run = (sc: UdpScenario) => runRule(ID, scenarioEvents(sc)).map((f) => [f.ruleId, f.verdict, f.severity, f.frames, f.xid]);
@@ -52,5 +52,12 @@ describe(ID, () => {
     expect(run(series([5, 7.1, 11.3, 19.7]))).toEqual([[ID, 'inconclusive', 'error', [1, 2], 0x40]]);
     // A gap that no earlier start explains is still a violation.
     expect(run(series([0, 2, 2.7]))).toEqual([[ID, 'violation', 'error', [1, 2, 3], 0x40]]);
+  });
+  it('starts a new count when the query names another server (RFC 5007 §4.3.1, §4.3.2)', () => {
+    const named = (server: string) => lq.query(0x41, opt.lqQuery(1, '::', opt.iaAddr('2001:db8::77')), opt.serverId(server));
+    const sc = new UdpScenario();
+    for (const t of [0, 1, 3, 7, 15]) sc.add({ time: t, src: REQUESTOR_ADDR, dst: 'ff05::1:3', srcPort: 547, dstPort: 547, message: named(SRV_A) });
+    for (const t of [25, 26, 28]) sc.add({ time: t, src: REQUESTOR_ADDR, dst: 'ff05::1:3', srcPort: 547, dstPort: 547, message: named(SRV_B) });
+    expect(run(sc)).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 // missing transmission, a first transmission before the capture, copies that are not retransmissions.
 import { describe, expect, it } from 'vitest';
 import { runRule } from '../../kit/rule-harness.js';
-import { CLIENT, CLIENT_ADDR, SRV_A, SRV_ADDR, UdpScenario, fromClient, fromServer, m, opt, scenarioEvents, sel } from '../../kit/udp-scenario.js';
+import { CLIENT, CLIENT_ADDR, SRV_A, SRV_ADDR, SRV_B, UdpScenario, fromClient, fromServer, m, opt, scenarioEvents, sel } from '../../kit/udp-scenario.js';
 
 const ID = 'V6-RTX-REQUEST-LIMITS';
 const run = (sc: UdpScenario) => runRule(ID, scenarioEvents(sc)).map((f) => [f.ruleId, f.verdict, f.severity, f.frames, f.xid]);
@@ -83,6 +83,13 @@ describe(ID, () => {
     fromServer(sc, 0.01, SRV_A, m(7, 0x32, opt.clientId(CLIENT), opt.serverId(SRV_A), opt.iaNa(1, opt.status(4, 'not on link'))));
     fromClient(sc, 0.2, sel.request(0x32, SRV_A, 20));
     fromServer(sc, 0.21, SRV_A, sel.reply(0x32, SRV_A));
+    expect(run(sc)).toEqual([]);
+  });
+  it('starts a new count when the client turns to another server under the same xid (RFC 8415 §18.2.2)', () => {
+    // Ten unanswered transmissions to server A, then the next server with the same xid, still counting.
+    const sc = series(times(10));
+    const end = times(10)[9] + 30;
+    for (const t of [end, end + 1, end + 3]) fromClient(sc, t, sel.request(0x30, SRV_B, Math.round(t * 100)));
     expect(run(sc)).toEqual([]);
   });
 });
