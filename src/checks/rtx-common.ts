@@ -5,6 +5,7 @@
 
 import type { RelayHop, Sighting, Transmission, UdpTransaction } from '../correlate/client-events.js';
 import { sameMessage } from '../correlate/udp-message.js';
+import { bodyHex, optionOf, sameBodyHex, topStatusCode } from '../dhcpv6/helpers.js';
 import type { Events } from '../correlate/events.js';
 import type { RuleContext, RuleModule } from '../engine/types.js';
 import { framesOf, partyOf, relayTolerance, sideOf, tolerance } from './client-common.js';
@@ -39,9 +40,18 @@ export function seenWhere(a: Transmission, b: Transmission): boolean {
  * than `sessions.copy-window`), is still the same transmission seen elsewhere: seen at another place
  * (another relay hop, a capture point with a skewed clock, a relay that altered it), with the same
  * Elapsed Time, or identical and sooner than any retransmission timeout (`minRt`). A retransmission
- * carries a later Elapsed Time (RFC 8415 §15, §21.9).
+ * carries a later Elapsed Time (RFC 8415 §15, §21.9), so a message with Elapsed Time that comes back
+ * identical that soon is a copy even at the same place: two captures merged with skewed clocks show
+ * one datagram twice (trap MULTI). Without Elapsed Time (LEASEQUERY) that would hide a requestor
+ * retransmitting too early, so there only another place makes a copy.
  */
 export function isCopy(a: Transmission, b: Transmission, minRt: number): boolean {
+  if (b.time - a.time < minRt) {
+    if (a.elapsed !== undefined && sameMessage(a.message, b.message)) return true;
+    // Trap TRUNC: a sighting the snaplen cut (another capture point, merged) differs from the whole one;
+    // sooner than any timeout and with no other Elapsed Time where both kept it, it is the same datagram.
+    if ((a.damage === 'truncated' || b.damage === 'truncated') && (a.elapsed === undefined || b.elapsed === undefined || a.elapsed === b.elapsed)) return true;
+  }
   if (seenWhere(a, b)) return false;
   if (a.elapsed !== undefined) return a.elapsed === b.elapsed;
   return b.elapsed === undefined && b.time - a.time < minRt && sameMessage(a.message, b.message);
@@ -52,18 +62,62 @@ function restarts(a: Transmission, b: Transmission): boolean {
   return a.elapsed !== undefined && b.elapsed !== undefined && b.elapsed < a.elapsed;
 }
 
+const NO_STOPS: readonly number[] = [];
+
+/**
+ * Times of the responses after which the client's next transmission under the xid is no longer on the
+ * §15 schedule: a Reply or LEASEQUERY-REPLY with a failing top-level status, or a Reply to a Request
+ * that offers no lease (NotOnLink or NoAddrsAvail in its IAs), ended the exchange. The client may then
+ * resend at once (UseMulticast, RFC 8415 §18.2.10), retry at a rate of its own choosing (UnspecFail,
+ * §18.2.10 and §14.1), re-issue the Request without addresses (NotOnLink, §18.2.10.1), or a requestor
+ * may ask the next server on its list (RFC 5007 §4.3.2). Empty for almost every transaction.
+ */
+function stopsOf(tx: UdpTransaction): readonly number[] {
+  let out: number[] | undefined;
+  for (const r of tx.responses) {
+    const type = r.message.msgType;
+    if (type !== 7 && type !== 15) continue;
+    const code = topStatusCode(r.message.options);
+    if ((code !== undefined && code !== 0) || (type === 7 && tx.msgType === 3 && !r.offers)) (out ??= []).push(r.time);
+  }
+  return out ?? NO_STOPS;
+}
+
+/**
+ * `b` names another server than `a` (Server-ID, RFC 8415 §21.3; RFC 5007 §4.3.1): after a failed
+ * exchange a client may turn to another server (RFC 8415 §18.2.2 for a Request, RFC 5007 §4.3.2 for a
+ * requestor), and the correlator, which keys transactions without the server, keeps the xid's
+ * transmissions together. Unknown (false) when either names none.
+ */
+function otherServer(a: Transmission, b: Transmission): boolean {
+  const x = optionOf(a.message, 2);
+  const y = x === undefined ? undefined : optionOf(b.message, 2);
+  return x !== undefined && y !== undefined && !sameBodyHex(x, bodyHex(y));
+}
+
+/** A failing status (stopsOf) arrived after `a` and before `b`: `b` starts a new schedule. */
+function stoppedBetween(stops: readonly number[], a: Transmission, b: Transmission): boolean {
+  for (const t of stops) if (t > a.time && t <= b.time) return true;
+  return false;
+}
+
 /**
  * The retransmission runs of a transaction: its transmissions without copies (isCopy), split where
- * Elapsed Time goes back (the client restarted the exchange under the same xid). Most transactions
- * have one run: then it is `tx.requests` itself, nothing is copied. `split` false: one run, copies left out.
+ * Elapsed Time goes back (the client restarted the exchange under the same xid), after a response
+ * with a failing status (stopsOf) and where the message names another server (otherServer). Most
+ * transactions have one run: then it is `tx.requests` itself, nothing is copied. `split` false: one
+ * run, copies left out.
  */
 export function runsOf(tx: UdpTransaction, minRt: number, split = true): Transmission[][] {
   const list = tx.requests;
+  const stops = split ? stopsOf(tx) : NO_STOPS;
+  const splits = (a: Transmission, b: Transmission): boolean =>
+    split && (restarts(a, b) || (stops.length !== 0 && stoppedBetween(stops, a, b)) || otherServer(a, b));
   let plain = true;
   for (let i = 1; i < list.length && plain; i++) {
     const a = list[i - 1];
     const b = list[i];
-    if (isCopy(a, b, minRt) || (split && restarts(a, b))) plain = false;
+    if (isCopy(a, b, minRt) || splits(a, b)) plain = false;
   }
   if (plain) return [list];
   const runs: Transmission[][] = [];
@@ -72,7 +126,7 @@ export function runsOf(tx: UdpTransaction, minRt: number, split = true): Transmi
     const b = list[i];
     const a = run[run.length - 1];
     if (isCopy(a, b, minRt)) continue;
-    if (split && restarts(a, b)) {
+    if (splits(a, b)) {
       runs.push(run);
       run = [b];
     } else run.push(b);
@@ -293,15 +347,35 @@ export function judgeLimits(ctx: RuleContext, tx: UdpTransaction, l: Limits, bas
     if (n < 2) continue;
     const times = run.map((t) => t.time);
     const tol = (i: number) => gapTolerance(run[i], run[i + 1], baseTol, relayTol);
-    const known = k === 0 && !tx.firstMissed && (run[0].elapsed === undefined ? l.msgType === 14 : run[0].elapsed === 0);
-    const fit = fitSchedule(times, { irt, mrtLo: mrt, mrtHi: mrt, firstMin: 1 - RAND }, known ? 'known' : 'unknown', tol);
+    // Elapsed Time 0 says a transmission is the exchange's first (RFC 8415 §21.9). A LEASEQUERY has no
+    // such option: its first transmission captured is taken as the first, which a capture that began
+    // mid-exchange or lost it disproves only as far as the gaps fit a later start (below).
+    const bare = run[0].elapsed === undefined;
+    const known = k === 0 && !tx.firstMissed && (bare ? l.msgType === 14 : run[0].elapsed === 0);
+    const sched: Schedule = { irt, mrtLo: mrt, mrtHi: mrt, firstMin: 1 - RAND };
+    let fit = fitSchedule(times, sched, known ? 'known' : 'unknown', tol);
+    let startMissed = false;
+    let fromFirst = known;
+    if (fit.status === 'violation' && known && bare) {
+      // Traps MID, LOSS: the gaps fit if the transmissions captured follow one the capture did not hold;
+      // if they do not, the gap to report is the one no start explains.
+      const alt = fitSchedule(times, sched, 'unknown', tol);
+      if (alt.status !== 'violation') {
+        fit = { ...fit, status: 'loss' };
+        startMissed = true;
+      } else {
+        fit = alt;
+        fromFirst = false;
+      }
+    }
     if (fit.status === 'ok' || (fit.status === 'loss' && inconclusive)) continue;
     const i = fit.index;
     if (!gapsAgree(run, i, relayTol)) continue; // V6-ELAPSED-TIME's
     const gap = times[i + 1] - times[i];
     let messageId: string;
-    if (fit.status === 'loss') messageId = 'missing';
-    else if (known && i === 0) messageId = fit.kind === 'short' ? 'first-short' : 'first-long';
+    if (startMissed) messageId = 'first-missing';
+    else if (fit.status === 'loss') messageId = 'missing';
+    else if (fromFirst && i === 0) messageId = fit.kind === 'short' ? 'first-short' : 'first-long';
     else if (fit.kind === 'long' && mrt > 0 && gap > (1 + RAND) * mrt + tol(i)) messageId = 'cap';
     else messageId = fit.kind === 'short' ? 'shrink' : 'grow';
     if (fit.status === 'loss') inconclusive = true;

@@ -5,7 +5,8 @@
 import type { Events } from '../../correlate/events.js';
 import type { Transmission, UdpTransaction } from '../../correlate/client-events.js';
 import type { RuleModule } from '../../engine/types.js';
-import { hasOption } from '../../dhcpv6/helpers.js';
+import { bodyHex, hasOption, innermostMessage, optionOf } from '../../dhcpv6/helpers.js';
+import { elapsedOf } from '../../correlate/udp-message.js';
 import { framesOf, partyOf, relayTolerance, sideOf } from '../client-common.js';
 import { ELAPSED_MAX, ms, runsOf, seenWhere } from '../rtx-common.js';
 
@@ -35,10 +36,21 @@ export const v6ElapsedTime: RuleModule<Events> = {
     const relayTol = relayTolerance(ctx.options);
     /** Time of the input's first UDP message: where the capture began (trap MID). */
     let start = NaN;
+    /**
+     * Client-ID (hex) → when that client's latest Solicit exchange began by its own count (time less
+     * Elapsed Time). Entries older than a Request could count from are dropped every `firstWindow`.
+     */
+    const solicitStart = new Map<string, number>();
+    let pruned = -Infinity;
+    /**
+     * Frames of bare Requests whose small Elapsed Time matches their client's Solicit, decided when seen
+     * (the Request's transaction may end minutes later); removed when that transaction ends.
+     */
+    const fromSolicit = new Set<number>();
 
     const report = (tx: UdpTransaction, messageId: string, at: Transmission, data: Record<string, string | number>, ...ts: Transmission[]): void => {
       ctx.report({
-        messageId, verdict: messageId === 'drift-relayed' ? 'inconclusive' : 'violation', data: { type: NAMES.get(tx.msgType) ?? String(tx.msgType), side: sideOf(tx), ...data },
+        messageId, verdict: messageId === 'drift-relayed' || messageId === 'restarted' ? 'inconclusive' : 'violation', data: { type: NAMES.get(tx.msgType) ?? String(tx.msgType), side: sideOf(tx), ...data },
         frames: framesOf(...ts), time: at.time, xid: tx.xid, client: partyOf(tx.client),
       });
     };
@@ -46,16 +58,40 @@ export const v6ElapsedTime: RuleModule<Events> = {
     return {
       'message:udp': (r) => {
         if (Number.isNaN(start)) start = r.time;
+        if (r.time - pruned > firstWindow + slack + relayTol) {
+          for (const [k, v] of solicitStart) if (r.time - v > 2 * (firstWindow + slack + relayTol)) solicitStart.delete(k);
+          pruned = r.time;
+        }
+        const type = r.message.msgType;
+        if (type === 3 && solicitStart.size !== 0) {
+          // RFC 8415 §5.2 calls Solicit…Reply one four-message exchange: a client may count a Request's
+          // Elapsed Time from its Solicit.
+          const id = optionOf(r.message, 1);
+          const e = elapsedOf(r.message);
+          const s = id === undefined ? undefined : solicitStart.get(bodyHex(id));
+          if (s !== undefined && e !== undefined && e > 0 && Math.abs(r.time - e / 100 - s) <= slack + relayTol) fromSolicit.add(r.frame);
+          return;
+        }
+        const msg = type === 1 ? r.message : type === 12 ? innermostMessage(r.message).message : undefined;
+        if (msg?.msgType !== 1) return;
+        const id = optionOf(msg, 1);
+        const e = elapsedOf(msg);
+        if (id !== undefined && e !== undefined) solicitStart.set(bodyHex(id), r.time - e / 100);
       },
       'capture:end': () => {
         start = NaN;
+        solicitStart.clear();
+        fromSolicit.clear();
+        pruned = -Infinity;
       },
       'udp:transaction-end': (tx) => {
         if (!NAMES.has(tx.msgType)) return;
         // RFC 8415 §18.2.3-§18.2.8: the client includes Elapsed Time.
         if (PRESENCE.has(tx.msgType)) {
           for (const t of tx.requests) {
-            if (hasOption(t.message, 8)) continue;
+            // Trap TRUNC: a datagram the snaplen cut, or whose options did not decode whole, may have
+            // carried the option past the damage; only a whole, clean sighting shows it absent.
+            if (hasOption(t.message, 8) || t.damage !== undefined) continue;
             report(tx, 'missing', t, {}, t);
             break;
           }
@@ -65,10 +101,17 @@ export const v6ElapsedTime: RuleModule<Events> = {
         // RFC 8415 §21.9: 0 in the first transmission. Only judged when the client's link was captured
         // from before that first transmission would have been sent, and the correlator cannot have
         // split the exchange (`firstWindow`, its answered timeout): else earlier ones preceded the capture.
+        // A Request counting from its client's Solicit (fromSolicit) is no evidence of a missed Request.
+        let counted = false;
+        if (tx.msgType === 3 && fromSolicit.size !== 0) {
+          for (const t of tx.requests) for (const f of t.frames) if (fromSolicit.delete(f) && t === first) counted = true;
+        }
         if (first.elapsed !== undefined && first.elapsed > 0 && first.minDepth === 0 && first.elapsed / 100 <= firstWindow
-          && first.time - first.elapsed / 100 > start + slack) {
+          && first.time - first.elapsed / 100 > start + slack && !counted) {
           report(tx, 'first-nonzero', first, { elapsed: first.elapsed * 10 }, first);
         }
+        /** The one step back that a restart under the same xid explains, if any. */
+        let restart: [Transmission, Transmission] | undefined;
         for (let i = 1; i < run.length; i++) {
           const a = run[i - 1];
           const b = run[i];
@@ -77,9 +120,22 @@ export const v6ElapsedTime: RuleModule<Events> = {
           // RFC 8415 §15: each retransmission updates Elapsed Time.
           if (b.elapsed <= a.elapsed && !(a.elapsed === ELAPSED_MAX && b.elapsed === ELAPSED_MAX)) {
             const stuck = a.elapsed === b.elapsed && a.elapsed >= NEAR_MAX;
+            // Gone back (a client that counts, not one stuck at a value) to what an exchange begun
+            // after `a` would carry: the client may have started a new exchange under the same xid (a new
+            // xid is only a SHOULD, RFC 8415 §16.1; a client reseeded at boot repeats its xids), as the
+            // timing rules assume. Once only: a second step back is no restart.
+            if (!stuck && restart === undefined && b.elapsed < a.elapsed && b.time - b.elapsed / 100 >= a.time - slack) {
+              restart = [a, b];
+              continue;
+            }
             report(tx, stuck ? 'saturation' : 'not-increasing', b, { before: a.elapsed * 10, after: b.elapsed * 10, gap: ms(b.time - a.time) }, a, b);
             return;
           }
+        }
+        if (restart) {
+          const [a, b] = restart;
+          report(tx, 'restarted', b, { before: a.elapsed! * 10, after: b.elapsed! * 10, gap: ms(b.time - a.time) }, a, b);
+          return; // the count against the clock would span two exchanges
         }
         // The client's count against the capture's clock, from the first transmission captured (the
         // difference does not depend on earlier transmissions the capture missed).

@@ -2,7 +2,7 @@
 // transmission, and a multicast copy seen on a second link with a skewed clock.
 import { describe, expect, it } from 'vitest';
 import { runRule } from '../../kit/rule-harness.js';
-import { REQUESTOR_ADDR, UdpScenario, lq, opt, relay, scenarioEvents } from '../../kit/udp-scenario.js';
+import { REQUESTOR_ADDR, SRV_A, SRV_B, UdpScenario, lq, opt, relay, scenarioEvents } from '../../kit/udp-scenario.js';
 
 const ID = 'LQ-RETRANSMISSION';
 const run = (sc: UdpScenario) => runRule(ID, scenarioEvents(sc)).map((f) => [f.ruleId, f.verdict, f.severity, f.frames, f.xid]);
@@ -36,6 +36,28 @@ describe(ID, () => {
     const sc = series([0, 1.1, 3.2]);
     sc.add({ time: 0.55, src: '2001:db8:1::1', dst: '2001:db8::a', srcPort: 547, dstPort: 547, message: relay(12, 0, '2001:db8:1::1', REQUESTOR_ADDR, query) });
     sc.datagrams.sort((a, b) => a.time - b.time);
+    expect(run(sc)).toEqual([]);
+  });
+  it('does not time a query sent again after a LEASEQUERY-REPLY with a failing status (RFC 5007 §4.3.2)', () => {
+    // NotConfigured from one server, then the same query to the next server on the requestor's list.
+    const sc = new UdpScenario();
+    sc.add({ time: 0, src: REQUESTOR_ADDR, dst: '2001:db8::a', srcPort: 547, dstPort: 547, message: query });
+    sc.add({ time: 0.01, src: '2001:db8::a', dst: REQUESTOR_ADDR, srcPort: 547, dstPort: 547, message: lq.reply(0x40, SRV_A, opt.status(9, 'not configured')) });
+    sc.add({ time: 0.6, src: REQUESTOR_ADDR, dst: '2001:db8::b', srcPort: 547, dstPort: 547, message: query });
+    expect(run(sc)).toEqual([]);
+  });
+  it('is inconclusive when the gaps fit only if the first query captured was not the first sent (MID, LOSS)', () => {
+    // Captured from the second transmission (2, 4 s gaps), or its first lost with the capture running.
+    expect(run(series([0, 2, 6]))).toEqual([[ID, 'inconclusive', 'error', [1, 2], 0x40]]);
+    expect(run(series([5, 7.1, 11.3, 19.7]))).toEqual([[ID, 'inconclusive', 'error', [1, 2], 0x40]]);
+    // A gap that no earlier start explains is still a violation.
+    expect(run(series([0, 2, 2.7]))).toEqual([[ID, 'violation', 'error', [1, 2, 3], 0x40]]);
+  });
+  it('starts a new count when the query names another server (RFC 5007 §4.3.1, §4.3.2)', () => {
+    const named = (server: string) => lq.query(0x41, opt.lqQuery(1, '::', opt.iaAddr('2001:db8::77')), opt.serverId(server));
+    const sc = new UdpScenario();
+    for (const t of [0, 1, 3, 7, 15]) sc.add({ time: t, src: REQUESTOR_ADDR, dst: 'ff05::1:3', srcPort: 547, dstPort: 547, message: named(SRV_A) });
+    for (const t of [25, 26, 28]) sc.add({ time: t, src: REQUESTOR_ADDR, dst: 'ff05::1:3', srcPort: 547, dstPort: 547, message: named(SRV_B) });
     expect(run(sc)).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 // clock, saturation, copies, relayed views and a capture that began after the first transmission.
 import { describe, expect, it } from 'vitest';
 import { runRule } from '../../kit/rule-harness.js';
-import { CLIENT, CLIENT_ADDR, SRV_A, UdpScenario, fromClient, m, opt, relay, scenarioEvents, sel } from '../../kit/udp-scenario.js';
+import { CLIENT, CLIENT_ADDR, SRV_A, UdpScenario, fromClient, fromServer, m, opt, relay, scenarioEvents, sel } from '../../kit/udp-scenario.js';
 
 const ID = 'V6-ELAPSED-TIME';
 const run = (sc: UdpScenario) => runRule(ID, scenarioEvents(sc)).map((f) => [f.ruleId, f.verdict, f.severity, f.frames, f.xid]);
@@ -32,6 +32,7 @@ describe(ID, () => {
   });
   it('reports a value that does not rise, and a wrong saturation as a warning', () => {
     expect(run(series([[5, 0], [15, 0]]))).toEqual([[ID, 'violation', 'error', [2, 3], 0x50]]);
+    expect(run(series([[5, 1500], [15, 1400]]))).toEqual([[ID, 'violation', 'error', [2, 3], 0x50]]); // claims a start before the first
     expect(run(series([[5, 65500], [100, 65500]], false))).toEqual([[ID, 'violation', 'warning', [1, 2], 0x50]]);
     expect(run(series([[5, 65535], [100, 65535]], false))).toEqual([]);
   });
@@ -60,5 +61,43 @@ describe(ID, () => {
     fromClient(sc, 0, sel.solicit(0x53, 0));
     fromClient(sc, 1.05, sel.solicit(0x53, 0));
     expect(run(sc)).toEqual([[ID, 'violation', 'error', [1, 2], 0x53]]);
+  });
+  it('says nothing of a first Request whose Elapsed Time counts from the Solicit before it (one four-message exchange)', () => {
+    const exchange = (pref: number, at: number, e: number, xid = 0x54) => {
+      const sc = new UdpScenario();
+      other(sc, 0);
+      fromClient(sc, 5, sel.solicit(xid, 0));
+      fromServer(sc, 5.01, SRV_A, sel.advertise(xid, SRV_A, pref));
+      fromClient(sc, at, sel.request(xid + 1, SRV_A, e));
+      fromServer(sc, at + 0.01, SRV_A, sel.reply(xid + 1, SRV_A));
+      return sc;
+    };
+    expect(run(exchange(0, 6.06, 106))).toEqual([]); // after the first RT
+    expect(run(exchange(255, 5.03, 3))).toEqual([]); // at once after a preference-255 Advertise
+    // Unanswered, its transaction ends long after the Solicit (here with the capture).
+    const late = exchange(0, 6.06, 106, 0x58);
+    late.datagrams.splice(late.datagrams.length - 1, 1);
+    fromClient(late, 30, m(11, 0x57, opt.clientId(CLIENT), opt.elapsed(0)));
+    expect(run(late)).toEqual([]);
+    // A value that does not match the Solicit is judged as before.
+    expect(run(exchange(0, 6.06, 20))).toEqual([[ID, 'violation', 'info', [4], 0x55]]);
+  });
+  it('is inconclusive for one step back to what a new exchange under the same xid would carry', () => {
+    // A counting client began again (e.g. rebooted with the same xid sequence): 0 again, then rising.
+    expect(run(series([[5, 0], [15.5, 1050], [25, 0]]))).toEqual([[ID, 'inconclusive', 'error', [3, 4], 0x50]]);
+    expect(run(series([[5, 0], [15.5, 1050], [25, 0], [35.3, 1030]]))).toEqual([[ID, 'inconclusive', 'error', [3, 4], 0x50]]);
+    expect(run(series([[5, 0], [15.5, 1050], [25, 200]]))).toEqual([[ID, 'inconclusive', 'error', [3, 4], 0x50]]); // its first missed
+    // Back, then stuck: a second step back is no restart.
+    expect(run(series([[5, 0], [15.5, 1050], [25, 0], [35.3, 0]]))).toEqual([[ID, 'violation', 'error', [4, 5], 0x50]]);
+  });
+  it('takes an identical message sooner than any timeout for one transmission seen twice (merged captures, skewed clocks)', () => {
+    expect(run(series([[5, 0], [5.7, 0], [15, 1000], [15.7, 1000]]))).toEqual([]);
+  });
+  it('does not call Elapsed Time missing from a message the snaplen cut or that did not decode whole (trap TRUNC)', () => {
+    const late = m(5, 0x56, opt.clientId(CLIENT), opt.serverId(SRV_A), opt.iaNa(1, opt.iaAddr('2001:db8::1')), opt.elapsed(0));
+    const sc = new UdpScenario();
+    other(sc, 0);
+    sc.send(5, CLIENT_ADDR, 'ff02::1:2', late, { snap: 60 });
+    expect(run(sc)).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 // server-given SOL_MAX_RT, copies, and the Request / first Solicit RT it leaves to other rules.
 import { describe, expect, it } from 'vitest';
 import { runRule } from '../../kit/rule-harness.js';
-import { CLIENT, CLIENT_ADDR, SRV_A, UdpScenario, fromClient, fromServer, m, opt, relay, scenarioEvents, sel } from '../../kit/udp-scenario.js';
+import { CLIENT, CLIENT_ADDR, SRV_A, SRV_ADDR, UdpScenario, fromClient, fromServer, m, opt, relay, scenarioEvents, sel } from '../../kit/udp-scenario.js';
 
 const ID = 'V6-RTX-BACKOFF';
 const run = (sc: UdpScenario) => runRule(ID, scenarioEvents(sc)).map((f) => [f.ruleId, f.verdict, f.severity, f.frames, f.xid]);
@@ -64,5 +64,16 @@ describe(ID, () => {
     fromClient(sc, 3.2, confirm(0x20, 0));
     fromClient(sc, 4.2, confirm(0x20, 100));
     expect(run(sc)).toEqual([]);
+  });
+  it('starts again after a Reply with UseMulticast: the resend goes out at once (RFC 8415 §18.2.10)', () => {
+    const sc = new UdpScenario();
+    sc.send(0, CLIENT_ADDR, SRV_ADDR[SRV_A], renew(0x21, 0));
+    fromServer(sc, 0.01, SRV_A, m(7, 0x21, opt.clientId(CLIENT), opt.serverId(SRV_A), opt.status(5, 'use multicast')));
+    fromClient(sc, 0.03, renew(0x21, 3));
+    fromClient(sc, 10.5, renew(0x21, 1050));
+    expect(run(sc)).toEqual([]);
+    // Without the status, a retransmission 30 ms later is still too early.
+    const plain = series(renew, [0, 0.03]);
+    expect(run(plain)).toEqual([[ID, 'violation', 'error', [1, 2], 0x20]]);
   });
 });
