@@ -5,8 +5,8 @@
 import type { Events } from '../../correlate/events.js';
 import type { Transmission, UdpTransaction } from '../../correlate/client-events.js';
 import type { RuleModule } from '../../engine/types.js';
-import { bodyHex, hasOption, innermostMessage, optionOf } from '../../dhcpv6/helpers.js';
-import { elapsedOf } from '../../correlate/udp-message.js';
+import { bodyHex, hasOption, optionOf } from '../../dhcpv6/helpers.js';
+import { elapsedOf, unwrap } from '../../correlate/udp-message.js';
 import { framesOf, partyOf, relayTolerance, sideOf } from '../client-common.js';
 import { ELAPSED_MAX, ms, runsOf, seenWhere } from '../rtx-common.js';
 
@@ -72,7 +72,7 @@ export const v6ElapsedTime: RuleModule<Events> = {
           if (s !== undefined && e !== undefined && e > 0 && Math.abs(r.time - e / 100 - s) <= slack + relayTol) fromSolicit.add(r.frame);
           return;
         }
-        const msg = type === 1 ? r.message : type === 12 ? innermostMessage(r.message).message : undefined;
+        const msg = type === 1 ? r.message : type === 12 ? unwrap(r.message).inner : undefined; // unwrap: shared with the correlator
         if (msg?.msgType !== 1) return;
         const id = optionOf(msg, 1);
         const e = elapsedOf(msg);
