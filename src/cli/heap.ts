@@ -5,6 +5,11 @@
 // collection, which is most of the peak RSS. A growth of 75 % holds peak RSS near 140 MiB at 1 M and
 // 10 M packets for about the same wall time: marking runs concurrently on a second core (bench/README.md,
 // "Sixth pass" and "Tenth pass"; 100 % reached 148–150 MiB at 10 M once the catalog had 83 rules).
+//
+// The young generation is the other half of the peak. V8 lets each of its two semi-spaces grow to
+// 16 MiB under a steady stream of short-lived objects, and both stay committed. Capped at 4 MiB each,
+// peak RSS falls by about 25 MiB for the same wall time: what survives a scavenge (the open
+// transactions) is the same few MB whatever the nursery's size (bench/README.md, "Eleventh pass").
 
 import v8 from 'node:v8';
 
@@ -14,11 +19,23 @@ export const HEAP_GROWTH_DEFAULT = 75;
 
 /** The growth percent the environment asks for, or an error line for a value that is not one. */
 export function heapGrowth(env: Record<string, string | undefined>): number | string {
-  const text = env[HEAP_GROWTH_ENV];
-  if (text === undefined || text.trim() === '') return HEAP_GROWTH_DEFAULT;
-  if (!/^\s*\d{1,4}\s*$/.test(text) || Number(text) > 1000) {
-    return `${HEAP_GROWTH_ENV} must be a whole percent from 0 to 1000 (0 keeps V8's own policy), not '${text}'`;
-  }
+  return wholeFrom(env, HEAP_GROWTH_ENV, HEAP_GROWTH_DEFAULT, 1000, 'a whole percent');
+}
+
+/** The semi-space cap (MiB) the environment asks for, or an error line for a value that is not one. */
+export function semiSpaceCap(env: Record<string, string | undefined>): number | string {
+  return wholeFrom(env, SEMI_SPACE_ENV, SEMI_SPACE_DEFAULT, 1024, 'a whole number of MiB');
+}
+
+/** Environment variable: MiB each semi-space of the young generation may grow to; 0 keeps V8's policy. */
+export const SEMI_SPACE_ENV = 'DHCP6AUDIT_SEMI_SPACE';
+export const SEMI_SPACE_DEFAULT = 4;
+
+/** Reads a whole number from the environment, or an error line for a value that is not one. */
+function wholeFrom(env: Record<string, string | undefined>, name: string, fallback: number, max: number, what: string): number | string {
+  const text = env[name];
+  if (text === undefined || text.trim() === '') return fallback;
+  if (!/^\s*\d{1,4}\s*$/.test(text) || Number(text) > max) return `${name} must be ${what} from 0 to ${max} (0 keeps V8's own policy), not '${text}'`;
   return Number(text);
 }
 
@@ -32,4 +49,37 @@ export function limitHeapGrowth(percent: number): void {
   if (percent === applied) return;
   applied = percent;
   v8.setFlagsFromString(`--heap-growing-percent=${percent}`);
+}
+
+/** How often (ms) the young generation's size is looked at until it reaches the cap. */
+const SEMI_SPACE_POLL = 5;
+let capTimer: ReturnType<typeof setInterval> | undefined;
+
+/**
+ * Stops the young generation from growing once each semi-space holds `mib` MiB. V8 sizes its largest
+ * semi-space when the heap is set up (`--max-semi-space-size` has no effect at run time), but it reads
+ * `--semi-space-growth-factor` each time it grows the new space, doubling it by default from 1 MiB.
+ * So the size is looked at every few milliseconds, and once it has reached the cap the factor is set
+ * to 1. The new space grows at most once per scavenge, so it overshoots the cap only if two growths
+ * fall between two looks (it then stops at twice the cap). 0 leaves V8's own policy.
+ */
+export function capSemiSpace(mib: number): void {
+  if (capTimer !== undefined || mib === 0) return;
+  const limit = 2 * mib * 1024 * 1024; // the new space's size counts both semi-spaces
+  const look = (): boolean => {
+    if (newSpaceSize() < limit) return false;
+    v8.setFlagsFromString('--semi-space-growth-factor=1');
+    return true;
+  };
+  if (look()) return;
+  capTimer = setInterval(() => {
+    if (look()) { clearInterval(capTimer); }
+  }, SEMI_SPACE_POLL);
+  capTimer.unref(); // never keeps the process alive
+}
+
+/** The new space's size in octets (both semi-spaces). */
+export function newSpaceSize(): number {
+  for (const s of v8.getHeapSpaceStatistics()) if (s.space_name === 'new_space') return s.space_size;
+  return 0;
 }

@@ -19,7 +19,7 @@ import type { Report } from '../engine/types.js';
 import { ProgressLine } from './progress.js';
 import { PassThrough } from 'node:stream';
 import { renderRules, RuleNotFoundError } from './rules-command.js';
-import { heapGrowth, limitHeapGrowth } from './heap.js';
+import { capSemiSpace, heapGrowth, limitHeapGrowth, semiSpaceCap } from './heap.js';
 
 /** A user-facing failure: printed as one line, exit code 2. */
 export class UsageError extends Error {}
@@ -194,7 +194,13 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     io.stderr.write(`dhcp6audit: ${growth}\n`);
     return 2;
   }
+  const semi = semiSpaceCap(io.env);
+  if (typeof semi === 'string') {
+    io.stderr.write(`dhcp6audit: ${semi}\n`);
+    return 2;
+  }
   limitHeapGrowth(growth);
+  capSemiSpace(semi);
   try {
     return await run(invocation, io);
   } catch (e) {

@@ -113,6 +113,47 @@ describe('exit codes of the built bin', () => {
     }
   });
 
+  it('DHCP6AUDIT_SEMI_SPACE: whole MiB change nothing in the report; anything else is exit 2 with one line', () => {
+    const base = run('check', 'fixtures/sample/sample.pcapng', '-f', 'json');
+    for (const v of ['0', '1', '4', ' 16 ']) {
+      const r = runWith({ DHCP6AUDIT_SEMI_SPACE: v }, 'check', 'fixtures/sample/sample.pcapng', '-f', 'json');
+      expect(r.code, v).toBe(1);
+      expect(r.stdout, v).toBe(base.stdout);
+    }
+    for (const v of ['x', '-1', '2.5', '1025']) {
+      const r = runWith({ DHCP6AUDIT_SEMI_SPACE: v }, 'check', 'fixtures/sample/sample.pcapng');
+      expect(r.code, v).toBe(2);
+      expect(oneLine(r.stderr)).toContain(`DHCP6AUDIT_SEMI_SPACE must be a whole number of MiB from 0 to 1024`);
+    }
+  });
+
+  it('the semi-space cap stops the young generation growing under a stream of short-lived objects', () => {
+    // Objects that live for a few thousand allocations, with the event loop turning between batches
+    // as it does between read chunks: V8 alone grows the new space to its largest size.
+    const script = (cap: number): string => [
+      `import { capSemiSpace, newSpaceSize } from ${JSON.stringify(join(process.cwd(), 'dist/cli/heap.js'))};`,
+      `capSemiSpace(${cap});`,
+      'const keep = []; let most = 0;',
+      'for (let batch = 0; batch < 250; batch++) {',
+      '  for (let i = 0; i < 20000; i++) { keep.push({ a: i, b: [i, batch] }); if (keep.length > 60000) keep.splice(0, 20000); }',
+      '  most = Math.max(most, newSpaceSize());',
+      '  await new Promise((r) => setImmediate(r));',
+      '}',
+      'console.log(most);',
+    ].join('\n');
+    const most = (cap: number): number => {
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script(cap)], { encoding: 'utf8', timeout: 60_000 });
+      expect(r.stderr).toBe('');
+      return Number(r.stdout.trim());
+    };
+    const MiB = 1024 * 1024;
+    const free = most(0);
+    const capped = most(4);
+    expect(free).toBeGreaterThanOrEqual(32 * MiB); // 16 MiB semi-spaces, both counted
+    expect(capped).toBeGreaterThanOrEqual(8 * MiB); // it did grow to the cap…
+    expect(capped).toBeLessThanOrEqual(16 * MiB); // …and at most one doubling past it
+  });
+
   it('loads ajv only for a --config (the bundled rule files are validated by the catalog test, not on every start)', () => {
     const config = join(dir, 'config.json');
     writeFileSync(config, JSON.stringify({ rules: { 'BLQ-NO-DONE-AFTER-EMPTY': { severity: 'warning' }, 'V6-PREF-COLLECT-FIRST-RT': 'off' } }));
