@@ -12,6 +12,7 @@
 // transactions) is the same few MB whatever the nursery's size (bench/README.md, "Eleventh pass").
 
 import v8 from 'node:v8';
+import { PerformanceObserver } from 'node:perf_hooks';
 
 /** Environment variable: percent the old generation may grow past the live size; 0 keeps V8's policy. */
 export const HEAP_GROWTH_ENV = 'DHCP6AUDIT_HEAP_GROWTH';
@@ -51,31 +52,27 @@ export function limitHeapGrowth(percent: number): void {
   v8.setFlagsFromString(`--heap-growing-percent=${percent}`);
 }
 
-/** How often (ms) the young generation's size is looked at until it reaches the cap. */
-const SEMI_SPACE_POLL = 5;
-let capTimer: ReturnType<typeof setInterval> | undefined;
+let capObserver: PerformanceObserver | undefined;
 
 /**
  * Stops the young generation from growing once each semi-space holds `mib` MiB. V8 sizes its largest
  * semi-space when the heap is set up (`--max-semi-space-size` has no effect at run time), but it reads
  * `--semi-space-growth-factor` each time it grows the new space, doubling it by default from 1 MiB.
- * So the size is looked at every few milliseconds, and once it has reached the cap the factor is set
- * to 1. The new space grows at most once per scavenge, so it overshoots the cap only if two growths
- * fall between two looks (it then stops at twice the cap). 0 leaves V8's own policy.
+ * The new space grows only in a scavenge, so its size is looked at after each garbage collection (a
+ * `gc` performance entry, delivered when the event loop next turns: nothing runs while the process is
+ * idle), and once it has reached the cap the factor is set to 1. It overshoots only if two growths
+ * fall between two turns of the event loop, and then stops at twice the cap. 0 leaves V8's policy.
  */
 export function capSemiSpace(mib: number): void {
-  if (capTimer !== undefined || mib === 0) return;
+  if (capObserver !== undefined || mib === 0) return;
   const limit = 2 * mib * 1024 * 1024; // the new space's size counts both semi-spaces
-  const look = (): boolean => {
-    if (newSpaceSize() < limit) return false;
+  const observer = new PerformanceObserver(() => {
+    if (newSpaceSize() < limit) return;
     v8.setFlagsFromString('--semi-space-growth-factor=1');
-    return true;
-  };
-  if (look()) return;
-  capTimer = setInterval(() => {
-    if (look()) { clearInterval(capTimer); }
-  }, SEMI_SPACE_POLL);
-  capTimer.unref(); // never keeps the process alive
+    observer.disconnect();
+  });
+  capObserver = observer;
+  observer.observe({ entryTypes: ['gc'] });
 }
 
 /** The new space's size in octets (both semi-spaces). */
