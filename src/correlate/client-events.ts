@@ -37,6 +37,16 @@ export interface Sighting {
    */
   relayPeer?: string;
   /**
+   * Who is at the hop's other end, the one away from the client, as an address tag (`addressTag`,
+   * udp-message.ts): the destination of a Relay-forward (UPSTREAM_MULTICAST for a group such as
+   * All_DHCP_Servers), the source of a Relay-reply or of a bare response (the server, or the relay that
+   * delivered it). UPSTREAM_NONE for a bare client message (Transmission.dest says how it was sent).
+   * It tells a forward that went to another server from the one a Relay-reply answers (RFC 8415 §19.3:
+   * a server answers to the forward's source) and a server's own second answer from a relay's copy. A
+   * small integer, not the address text: open transactions keep every sighting for seconds.
+   */
+  upstream: number;
+  /**
    * Set only on a copy whose message differs from the transmission's: seen one relay level apart from
    * another sighting of it, within `sessions.copy-window`, same type, xid, client (and server) and the
    * same Elapsed Time — a relay that altered what it relayed (RFC 8415 §19.2, §19.4; V6-RELAY-NO-MODIFY).
@@ -83,6 +93,11 @@ export interface Transmission {
    */
   damage: 'truncated' | 'malformed' | undefined;
 }
+
+/** Sighting.upstream of a bare client message: no address kept. */
+export const UPSTREAM_NONE = 0;
+/** Sighting.upstream of a Relay-forward sent to a multicast group: every server listening got it. */
+export const UPSTREAM_MULTICAST = 1;
 
 /** Transmission.dest bit: seen bare with an IPv6 unicast destination (RFC 8415 §16, §18.4). */
 export const DEST_UNICAST = 1;

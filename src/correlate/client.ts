@@ -8,9 +8,9 @@ import type { Events } from './events.js';
 import type {
   ClientSession, EndReason, OrphanResponse, ServerResponse, Sighting, Transmission, UdpTransaction,
 } from './client-events.js';
-import { DEST_HOP1, DEST_MULTICAST, DEST_UNICAST } from './client-events.js';
+import { DEST_HOP1, DEST_MULTICAST, DEST_UNICAST, UPSTREAM_NONE } from './client-events.js';
 import {
-  CLIENT_TYPES, RESPONSE_TYPES, answers, describeDifference, elapsedOf, offersLeases, oneLevelApart, preferenceState, sameDuid,
+  CLIENT_TYPES, RESPONSE_TYPES, addressTag, answers, describeDifference, elapsedOf, offersLeases, oneLevelApart, preferenceState, sameDuid,
   sameMessage, unwrap,
 } from './udp-message.js';
 import { SeenTable } from './seen.js';
@@ -234,7 +234,7 @@ function addAltered(t: Transmission, msg: Transmission['message'], s: Sighting, 
   let deeper = false; // the transmission's own message was seen further from the client than the copy
   for (const p of t.sightings) if (p.altered === undefined && oneLevelApart(p.relays, s.relays)) { deeper = p.relays.length > s.relays.length; break; }
   const change = deeper !== request ? describeDifference(t.message, msg) : describeDifference(msg, t.message);
-  const copy: Sighting = { frame: s.frame, time: s.time, frames: s.frames, relays: s.relays, relayPeer: s.relayPeer, altered: change };
+  const copy: Sighting = { frame: s.frame, time: s.time, frames: s.frames, relays: s.relays, relayPeer: s.relayPeer, upstream: s.upstream, altered: change };
   if (record.truncated === true) copy.truncated = true;
   addSighting(t, copy);
 }
@@ -331,8 +331,12 @@ export class ClientCorrelator {
     if (record.time - this.lastSweep >= 1) this.advance(record.time);
     const { inner, relays } = unwrap(record.message);
     if (!inner || inner.format !== 'client-server' || inner.xid === undefined) return; // 4o6 (20/21) has flags, not an xid
-    const relayPeer = relays.length === 0 ? undefined : relays[0].msgType === 12 ? record.src : record.dst;
-    const sighting: Sighting = { frame: record.frame, time: record.time, frames: record.frames, relays, relayPeer };
+    const forward = relays.length !== 0 && relays[0].msgType === 12;
+    const relayPeer = relays.length === 0 ? undefined : forward ? record.src : record.dst;
+    // The hop's end away from the client: where a Relay-forward went, where a response came from.
+    const upstream = forward ? addressTag(record.dst)
+      : relays.length !== 0 || RESPONSE_TYPES.has(inner.msgType) ? addressTag(record.src) : UPSTREAM_NONE;
+    const sighting: Sighting = { frame: record.frame, time: record.time, frames: record.frames, relays, relayPeer, upstream };
     if (CLIENT_TYPES.has(inner.msgType)) this.clientMessage(inner, sighting, record);
     else if (RESPONSE_TYPES.has(inner.msgType)) this.response(inner, sighting, record);
     // RECONFIGURE (xid 0) and anything else is not paired.

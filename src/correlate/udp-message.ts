@@ -11,6 +11,7 @@ import type { Dhcpv6Message, Dhcpv6Option } from '../dhcpv6/types.js';
 import { bodyHex, OptionCursor, optionBodyLength, optionOf, optionU16, sameBodyHex, sameOctets, statusCodeHere } from '../dhcpv6/helpers.js';
 import { sameBytes } from '../dhcpv6/options/primitives.js';
 import type { PreferenceState, RelayHop } from './client-events.js';
+import { UPSTREAM_MULTICAST } from './client-events.js';
 
 /** Client → server message types paired by xid (RFC 8415 §7.3; RFC 5007 LEASEQUERY). */
 export const CLIENT_TYPES: ReadonlySet<number> = new Set([1, 3, 4, 5, 6, 8, 9, 11, 14]);
@@ -23,6 +24,20 @@ export function answers(req: number, resp: number): boolean {
   if (resp === 15) return req === 14;
   if (resp === 7) return req !== 14; // Reply answers every client message, Solicit only with Rapid Commit
   return false;
+}
+
+/**
+ * An address as a small tag (Sighting.upstream): a 30-bit FNV-1a hash of its text, never UPSTREAM_NONE
+ * or UPSTREAM_MULTICAST, or UPSTREAM_MULTICAST for a multicast address (ff00::/8). A small integer stays
+ * inside the object that holds it. Two different addresses share a tag with a chance of about 1 in 10⁹,
+ * which the checks that compare tags accept.
+ */
+export function addressTag(address: string): number {
+  if (address.charCodeAt(0) === 0x66 && address.charCodeAt(1) === 0x66) return UPSTREAM_MULTICAST; // "ff"
+  let h = 0x811c9dc5;
+  for (let i = 0; i < address.length; i++) h = Math.imul(h ^ address.charCodeAt(i), 0x01000193);
+  h = (h ^ (h >>> 15)) & 0x3fffffff;
+  return h <= UPSTREAM_MULTICAST ? h + 2 : h;
 }
 
 /** The relay chain of a message sent bare: shared, never written to. */

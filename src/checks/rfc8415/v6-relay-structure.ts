@@ -3,7 +3,8 @@
 // (RFC 8415 §9.1, §9.2, §19.3). A Reconfigure sent through relays answers no Relay-forward (§19.3): the
 // client correlator never pairs one, so only its option count is judged.
 import type { Events } from '../../correlate/events.js';
-import type { RelayHop, Sighting, UdpTransaction } from '../../correlate/client-events.js';
+import type { RelayHop, ServerResponse, Sighting, UdpTransaction } from '../../correlate/client-events.js';
+import { UPSTREAM_MULTICAST, UPSTREAM_NONE } from '../../correlate/client-events.js';
 import type { Dhcpv6Message, MessageRecord } from '../../dhcpv6/types.js';
 import { OptionCursor, optionOf } from '../../dhcpv6/helpers.js';
 import type { ReportDescriptor, RuleModule } from '../../engine/types.js';
@@ -43,6 +44,39 @@ const FIELDS = ['hop-count', 'link-address', 'peer-address'] as const;
 
 function field(h: RelayHop, f: typeof FIELDS[number]): string {
   return f === 'hop-count' ? String(h.hopCount) : f === 'link-address' ? h.linkAddress : h.peerAddress;
+}
+
+/**
+ * Whether a Relay-forward went where a Relay-reply came from, or to a group (every server listening got
+ * it). Tags from events made without addresses (UPSTREAM_NONE) do not tell, so they count as the same.
+ */
+function sentTo(fs: Sighting, rs: Sighting): boolean {
+  return fs.upstream === rs.upstream || fs.upstream === UPSTREAM_MULTICAST || fs.upstream === UPSTREAM_NONE || rs.upstream === UPSTREAM_NONE;
+}
+
+/**
+ * The first header field, by level from the client outwards (as V6-RELAY-IFID-ECHO counts levels), in
+ * which the Relay-reply differs from the Relay-forward: a violation for the forward it answers
+ * (`not-mirrored`), inconclusive for one sent to another destination (`other-destination`).
+ */
+function differing(
+  fs: Sighting, rs: Sighting, tx: UdpTransaction, r: ServerResponse, messageId: 'not-mirrored' | 'other-destination',
+): ReportDescriptor | undefined {
+  const fwd = fs.relays;
+  const back = rs.relays;
+  for (let k = 0; k < back.length; k++) {
+    const i = back.length - 1 - k;
+    for (const f of FIELDS) {
+      const sent = field(fwd[i], f);
+      const echoed = field(back[i], f);
+      if (sent === echoed) continue;
+      return {
+        time: rs.time, xid: tx.xid, client: partyOf(tx.client), server: partyOf(r.server), frames: framesOf(fs, rs),
+        messageId, data: { level: k, field: f, sent, echoed }, ...(messageId === 'other-destination' ? { verdict: 'inconclusive' as const } : {}),
+      };
+    }
+  }
+  return undefined;
 }
 
 export const v6RelayStructure: RuleModule<Events> = {
@@ -86,6 +120,7 @@ export const v6RelayStructure: RuleModule<Events> = {
           let first: Sighting | undefined;
           let other: Sighting | undefined;
           let distinct = 0;
+          let elsewhere: Sighting | undefined;
           let matched = false;
           for (const t of tx.requests) {
             for (const fs of t.sightings) {
@@ -96,28 +131,28 @@ export const v6RelayStructure: RuleModule<Events> = {
               // may simply be missing from the capture (an asymmetric capture point).
               if (fs.relayPeer !== undefined && rs.relayPeer !== undefined && fs.relayPeer !== rs.relayPeer) continue;
               if (sameHeaders(fwd, back)) { matched = true; break; }
+              // A relay may send one client message to several servers (RFC 6853 §5.2), with other
+              // header fields per destination: a forward that went to another address than the one this
+              // reply came from is not the one it answers (a group address reached every server).
+              if (!sentTo(fs, rs)) { elsewhere ??= fs; continue; }
               if (!first) { first = fs; distinct = 1; } else if (distinct === 1 && !sameHeaders(first.relays, fwd)) { distinct = 2; other = fs; }
             }
             if (matched) break;
           }
-          if (matched || !first) continue; // a Relay-reply without a captured Relay-forward of its depth is not judged
+          if (matched) continue;
+          if (!first) {
+            // Only forwards to other destinations: the one this reply answers was not captured.
+            if (elsewhere) doubt ??= differing(elsewhere, rs, tx, r, 'other-destination');
+            continue; // a Relay-reply without a captured Relay-forward of its depth is not judged
+          }
           const base = { time: rs.time, xid: tx.xid, client: partyOf(tx.client), server: partyOf(r.server), frames: framesOf(first, rs) };
           if (distinct > 1) {
             // Several relay paths (several relays on the link, or several chains): which one it answers is unknown.
             doubt ??= { ...base, frames: framesOf(first, other, rs), messageId: 'ambiguous', verdict: 'inconclusive', data: { depth: back.length } };
             continue;
           }
-          const fwd = first.relays;
-          for (let k = 0; k < back.length; k++) { // from the client outwards, as V6-RELAY-IFID-ECHO counts levels
-            const i = back.length - 1 - k;
-            for (const f of FIELDS) {
-              const sent = field(fwd[i], f);
-              const echoed = field(back[i], f);
-              if (sent === echoed) continue;
-              ctx.report({ ...base, messageId: 'not-mirrored', data: { level: k, field: f, sent, echoed } }); // RFC 8415 §9.2: copied
-              return;
-            }
-          }
+          const f = differing(first, rs, tx, r, 'not-mirrored'); // RFC 8415 §9.2: copied
+          if (f) { ctx.report(f); return; }
         }
       }
       if (doubt) ctx.report(doubt);

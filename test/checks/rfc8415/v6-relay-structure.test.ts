@@ -13,6 +13,7 @@ const LINK2 = '2001:db8:2::1';
 const PEER = 'fe80::1';
 const RELAY = '2001:db8:1::1';
 const SERVER = '2001:db8:9::1';
+const SERVER_B = '2001:db8:9::2';
 const solicit = sel.solicit(0x10, 0, opt.oro(82));
 const advertise = sel.advertise(0x10, SRV_A, undefined, true);
 
@@ -63,6 +64,35 @@ describe(ID, () => {
     other.send(0, RELAY, SERVER, relay(12, 0, LINK, PEER, solicit), { srcPort: 547 });
     other.answer(0.01, SERVER, '2001:db8:2::1', relay(13, 0, LINK2, PEER, advertise), { dstPort: 547 });
     expect(run(other)).toEqual([]);
+  });
+
+  it('does not compare a Relay-reply with the forward its relay sent to another server (RFC 6853 multi-destination)', () => {
+    // The relay sends the Solicit to servers A and B with a different link-address each. The capture
+    // holds only the forward to B; A's Relay-reply mirrors the forward to A, which was not captured.
+    const sc = new UdpScenario();
+    sc.send(0, RELAY, SERVER_B, relay(12, 0, LINK2, PEER, solicit), { srcPort: 547 });
+    sc.answer(0.01, SERVER, RELAY, relay(13, 0, LINK, PEER, advertise), { dstPort: 547 });
+    expect(run(sc)).toEqual([[ID, 'inconclusive', 'error', [1, 2], 0x10,
+      'The Relay-reply (level 0) has link-address 2001:db8:1::1, not the 2001:db8:2::1 of a Relay-forward its relay sent to another destination; the one it answers was not captured.']]);
+    // Both forwards captured: A's reply mirrors the one sent to A.
+    const both = new UdpScenario();
+    both.send(0, RELAY, SERVER, relay(12, 0, LINK, PEER, solicit), { srcPort: 547 });
+    both.send(0.001, RELAY, SERVER_B, relay(12, 0, LINK2, PEER, solicit), { srcPort: 547 });
+    both.answer(0.01, SERVER, RELAY, relay(13, 0, LINK, PEER, advertise), { dstPort: 547 });
+    expect(run(both)).toEqual([]);
+    // A reply that mirrors neither is judged against the forward sent to its server, not the other one.
+    const bad = new UdpScenario();
+    bad.send(0, RELAY, SERVER_B, relay(12, 0, LINK2, PEER, solicit), { srcPort: 547 });
+    bad.send(0.001, RELAY, SERVER, relay(12, 0, LINK, PEER, solicit), { srcPort: 547 });
+    bad.answer(0.01, SERVER, RELAY, relay(13, 0, '::', PEER, advertise), { dstPort: 547 });
+    expect(run(bad)).toEqual([[ID, 'violation', 'error', [2, 3], 0x10, 'The Relay-reply (level 0) has link-address ::, not the 2001:db8:1::1 of the Relay-forward it answers.']]);
+  });
+
+  it('judges a Relay-reply against a forward the relay sent to the All_DHCP_Servers group (every server got it)', () => {
+    const sc = new UdpScenario();
+    sc.send(0, RELAY, 'ff05::1:3', relay(12, 0, LINK, PEER, solicit), { srcPort: 547 });
+    sc.answer(0.01, SERVER, RELAY, relay(13, 0, '::', PEER, advertise), { dstPort: 547 });
+    expect(brief(sc)).toEqual([[ID, 'violation', 'error', [1, 2], 0x10]]);
   });
 
   it('is inconclusive when one relay forwarded several chains and the reply matches none', () => {

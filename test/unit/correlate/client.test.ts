@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ClientCorrelator } from '../../../src/correlate/client.js';
 import type { ClientSession, OrphanResponse, UdpTransaction } from '../../../src/correlate/client-events.js';
+import { UPSTREAM_NONE } from '../../../src/correlate/client-events.js';
+import { addressTag } from '../../../src/correlate/udp-message.js';
 import type { AnomalyEvent } from '../../../src/correlate/events.js';
 import { UdpScenario, duidLL, m, opt, relay } from '../../kit/udp-scenario.js';
 
@@ -109,6 +111,10 @@ describe('ClientCorrelator', () => {
     expect(tx.responses).toHaveLength(1);
     expect(tx.responses[0].frames).toEqual([3, 4]);
     expect(tx.responses[0].server).toEqual({ duid: S1, address: '2001:db8:9::1' });
+    // Each sighting tags the hop's end away from the client: none for the client's own multicast, the
+    // Relay-forward's destination, the Relay-reply's source, the address that delivered the bare copy.
+    expect(tx.requests[0].sightings.map((s) => s.upstream)).toEqual([UPSTREAM_NONE, addressTag('2001:db8:9::1')]);
+    expect(tx.responses[0].sightings.map((s) => s.upstream)).toEqual([addressTag('2001:db8:9::1'), addressTag('fe80::ff')]);
   });
 
   it('matches a relayed-only client by DUID and xid; a relayed client keeps its peer address', () => {

@@ -3,7 +3,7 @@
 // a walk of the whole tree.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { elapsedOf, offersLeases, preferenceState, sameDuid, sameMessage, unwrap } from '../../../src/correlate/udp-message.js';
+import { addressTag, elapsedOf, offersLeases, preferenceState, sameDuid, sameMessage, unwrap } from '../../../src/correlate/udp-message.js';
 import { hex } from '../../kit/dhcpv6-samples.js';
 import { defaultCodec } from '../../../src/dhcpv6/codec.js';
 import { optionOf } from '../../../src/dhcpv6/helpers.js';
@@ -11,6 +11,7 @@ import { toHex } from '../../../src/dhcpv6/options/primitives.js';
 import type { Dhcpv6Message, Dhcpv6Option } from '../../../src/dhcpv6/types.js';
 import type { OptionInput } from '../../../src/dhcpv6/encode.js';
 import { decoded, duidLL, m, opt } from '../../kit/udp-scenario.js';
+import { UPSTREAM_MULTICAST, UPSTREAM_NONE } from '../../../src/correlate/client-events.js';
 
 /** The general path: every top-level option, as the correlator computed it before the fast paths. */
 function statusCode(options: readonly Dhcpv6Option[]): number | undefined {
@@ -124,5 +125,18 @@ describe('unwrap', () => {
     expect(second).toEqual(first);
     expect(unwrap(a)).not.toBe(first); // only the last message's answer is kept
     expect(unwrap(a)).toEqual(first);
+  });
+});
+
+describe('addressTag', () => {
+  it('tags a multicast group as such and every other address with a stable small integer, never a reserved one', () => {
+    expect(addressTag('ff05::1:3')).toBe(UPSTREAM_MULTICAST);
+    expect(addressTag('ff02::1:2')).toBe(UPSTREAM_MULTICAST);
+    expect(addressTag('2001:db8:9::1')).toBe(addressTag('2001:db8:9::1'));
+    expect(addressTag('2001:db8:9::1')).not.toBe(addressTag('2001:db8:9::2'));
+    fc.assert(fc.property(fc.ipV6(), (a) => {
+      const t = addressTag(a);
+      return Number.isInteger(t) && t >= 0 && t < 2 ** 30 && (a.startsWith('ff') ? t === UPSTREAM_MULTICAST : t > UPSTREAM_MULTICAST && t !== UPSTREAM_NONE);
+    }));
   });
 });
