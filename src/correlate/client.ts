@@ -10,7 +10,7 @@ import type {
 } from './client-events.js';
 import { DEST_HOP1, DEST_MULTICAST, DEST_UNICAST, UPSTREAM_NONE } from './client-events.js';
 import {
-  CLIENT_TYPES, RESPONSE_TYPES, addressTag, answers, describeDifference, elapsedOf, offersLeases, oneLevelApart, preferenceState, sameDuid,
+  CLIENT_TYPES, RESPONSE_TYPES, addressTag, answers, describeDifference, elapsedOf, offersLeases, preferenceState, relayApart, sameDuid,
   sameMessage, unwrap,
 } from './udp-message.js';
 import { SeenTable } from './seen.js';
@@ -203,7 +203,8 @@ function destOf(record: MessageRecord, relayed: boolean): number {
  * §19.4; V6-RELAY-NO-MODIFY judges it): within the copy window, the same message type (and server, for
  * responses), seen on the same relay path one level nearer to or further from the client, and the same
  * Elapsed Time (a retransmission would carry a later one, RFC 8415 §21.9; one absent and one present is
- * an option removed or added). Two such candidates: none (which one it copies is unknown). Runs only
+ * an option removed or added). Two responses sent from the same address are the server's two answers,
+ * not a relay's copy (`relayApart`). Two such candidates: none (which one it copies is unknown). Runs only
  * for a message that is no identical copy, i.e. once per new transmission.
  */
 function alteredOf<T extends Transmission>(
@@ -218,7 +219,7 @@ function alteredOf<T extends Transmission>(
     if (!all && !sameDuid((t as Transmission as ServerResponse).server.duid, server)) continue;
     if (t.elapsed !== undefined && elapsed !== undefined && t.elapsed !== elapsed) continue;
     let apart = false;
-    for (const ts of t.sightings) if (ts.altered === undefined && oneLevelApart(ts.relays, s.relays)) { apart = true; break; }
+    for (const ts of t.sightings) if (ts.altered === undefined && relayApart(ts, s, !all)) { apart = true; break; }
     if (!apart) continue;
     if (found) return undefined;
     found = t;
@@ -232,7 +233,7 @@ function alteredOf<T extends Transmission>(
  */
 function addAltered(t: Transmission, msg: Transmission['message'], s: Sighting, request: boolean, record: MessageRecord): void {
   let deeper = false; // the transmission's own message was seen further from the client than the copy
-  for (const p of t.sightings) if (p.altered === undefined && oneLevelApart(p.relays, s.relays)) { deeper = p.relays.length > s.relays.length; break; }
+  for (const p of t.sightings) if (p.altered === undefined && relayApart(p, s, !request)) { deeper = p.relays.length > s.relays.length; break; }
   const change = deeper !== request ? describeDifference(t.message, msg) : describeDifference(msg, t.message);
   const copy: Sighting = { frame: s.frame, time: s.time, frames: s.frames, relays: s.relays, relayPeer: s.relayPeer, upstream: s.upstream, altered: change };
   if (record.truncated === true) copy.truncated = true;

@@ -10,8 +10,8 @@
 import type { Dhcpv6Message, Dhcpv6Option } from '../dhcpv6/types.js';
 import { bodyHex, OptionCursor, optionBodyLength, optionOf, optionU16, sameBodyHex, sameOctets, statusCodeHere } from '../dhcpv6/helpers.js';
 import { sameBytes } from '../dhcpv6/options/primitives.js';
-import type { PreferenceState, RelayHop } from './client-events.js';
-import { UPSTREAM_MULTICAST } from './client-events.js';
+import type { PreferenceState, RelayHop, Sighting } from './client-events.js';
+import { UPSTREAM_MULTICAST, UPSTREAM_NONE } from './client-events.js';
 
 /** Client → server message types paired by xid (RFC 8415 §7.3; RFC 5007 LEASEQUERY). */
 export const CLIENT_TYPES: ReadonlySet<number> = new Set([1, 3, 4, 5, 6, 8, 9, 11, 14]);
@@ -132,6 +132,17 @@ export function oneLevelApart(a: readonly RelayHop[], b: readonly RelayHop[]): b
   if (a.length === b.length + 1) return sameHops(a, 1, b, b.length);
   if (b.length === a.length + 1) return sameHops(b, 1, a, a.length);
   return false;
+}
+
+/**
+ * Whether two sightings of a message may be one relay's two sides of it: one relay level apart on one
+ * path and, for a response, not both sent from the same address. A server that got the client's message
+ * both directly (on the client's link) and through a relay answers each (RFC 8415 §18.3): its two
+ * answers are two transmissions even when they differ, while a relay delivers what it unwrapped from
+ * its own address (RFC 8415 §19.2).
+ */
+export function relayApart(a: Sighting, b: Sighting, response: boolean): boolean {
+  return oneLevelApart(a.relays, b.relays) && !(response && a.upstream !== UPSTREAM_NONE && a.upstream === b.upstream);
 }
 
 /**

@@ -4,15 +4,27 @@
 // retransmission or a second answer); this rule judges those, and the near-copies it could not merge.
 import type { Events } from '../../correlate/events.js';
 import type { ServerResponse, Sighting, Transmission, UdpTransaction } from '../../correlate/client-events.js';
-import { oneLevelApart } from '../../correlate/udp-message.js';
+import { UPSTREAM_NONE } from '../../correlate/client-events.js';
+import { addressTag, oneLevelApart, relayApart } from '../../correlate/udp-message.js';
 import { MESSAGE_NAMES } from '../../dhcpv6/names.js';
 import type { ReportDescriptor, RuleModule } from '../../engine/types.js';
 import { framesOf, partyOf } from '../client-common.js';
 
 /** The unaltered sighting one level apart from `s` on its relay path (the other side of the relay). */
-function partnerOf(t: Transmission, s: Sighting): Sighting | undefined {
-  for (const p of t.sightings) if (p.altered === undefined && oneLevelApart(p.relays, s.relays)) return p;
+function partnerOf(t: Transmission, s: Sighting, request: boolean): Sighting | undefined {
+  for (const p of t.sightings) if (p.altered === undefined && relayApart(p, s, !request)) return p;
   return undefined;
+}
+
+/**
+ * Whether the response copy nearer the client came from the relay the other copy was sent to: from the
+ * address the Relay-reply went to, or from the link-address that relay put in its level (an address of
+ * its own on the client's side). A relay delivers what it unwrapped (RFC 8415 §19.2); any other sender
+ * may be the server itself, answering a copy of the client's message it got by another path.
+ */
+function fromRelay(near: Sighting, deep: Sighting): boolean {
+  if (near.upstream === UPSTREAM_NONE || deep.relayPeer === undefined) return true; // events made without addresses
+  return near.upstream === addressTag(deep.relayPeer) || near.upstream === addressTag(deep.relays[0].linkAddress);
 }
 
 /** Whether an unaltered sighting at the same depth (and, for `sameChain`, the same path) exists. */
@@ -49,7 +61,7 @@ export const v6RelayNoModify: RuleModule<Events> = {
 
     /** An altered copy of `t` (from the client when `request`); the finding, or undefined. */
     const judgeAltered = (tx: UdpTransaction, t: Transmission, s: Sighting, request: boolean): ReportDescriptor | undefined => {
-      const p = partnerOf(t, s);
+      const p = partnerOf(t, s, request);
       if (!p) return undefined;
       const base = {
         frames: framesOf(p, s), time: Math.max(p.time, s.time), xid: tx.xid, client: partyOf(tx.client),
@@ -60,6 +72,9 @@ export const v6RelayNoModify: RuleModule<Events> = {
       if (s.truncated === true || t.damage === 'truncated') return { ...base, messageId: 'truncated', verdict: 'inconclusive' };
       const outer = p.relays.length > s.relays.length ? p : s;
       const inner = outer === p ? s : p;
+      // A server that got the client's message directly as well as through the relay answers both: a
+      // differing copy nearer the client from another address than the relay's may be its own answer.
+      if (!request && !fromRelay(inner, outer)) return { ...base, messageId: 'sender', verdict: 'inconclusive' };
       // Causal order: a relay forwards after it received (requests: the shallower copy first) and
       // delivers after the server answered (responses: the deeper copy first). The other order is two
       // capture points with skewed clocks, where the pairing itself is a guess (trap MULTI).
