@@ -95,6 +95,39 @@ function otherServer(a: Transmission, b: Transmission): boolean {
   return x !== undefined && y !== undefined && !sameBodyHex(x, bodyHex(y));
 }
 
+/** Both name a server (Server-ID): then which server is known, whatever the destination. */
+function bothNamed(a: Transmission, b: Transmission): boolean {
+  return optionOf(a.message, 2) !== undefined && optionOf(b.message, 2) !== undefined;
+}
+
+/**
+ * Where `b` went against `a` (Sighting.to, LEASEQUERY only), compared only where both were seen at one
+ * place (a bare sighting's destination is another address than a relayed one's): `bare` when seen bare
+ * they went to different destinations and never to the same one — the requestor turned to another
+ * server or to multicast, a new exchange (RFC 5007 §4.3.2) with its own §15 schedule; `relayed` when
+ * only their Relay-forwards show it (another relay, or the relay sent it to another server: the
+ * requestor's choice or the relay's, the capture does not tell); else `same` (or unknown).
+ */
+export function targetChange(a: Transmission, b: Transmission): 'same' | 'bare' | 'relayed' {
+  let bareSame = false;
+  let bareOther = false;
+  let relayedSame = false;
+  let relayedOther = false;
+  for (const s of b.sightings) {
+    if (s.to === 0) continue;
+    for (const r of a.sightings) {
+      if (r.to === 0 || !samePlace(r, s)) continue;
+      const same = r.to === s.to;
+      if (s.relays.length === 0) { if (same) bareSame = true; else bareOther = true; }
+      else if (same) relayedSame = true;
+      else relayedOther = true;
+    }
+  }
+  if (bareSame) return 'same';
+  if (bareOther) return 'bare';
+  return relayedOther && !relayedSame ? 'relayed' : 'same';
+}
+
 /** A failing status (stopsOf) arrived after `a` and before `b`: `b` starts a new schedule. */
 function stoppedBetween(stops: readonly number[], a: Transmission, b: Transmission): boolean {
   for (const t of stops) if (t > a.time && t <= b.time) return true;
@@ -104,7 +137,8 @@ function stoppedBetween(stops: readonly number[], a: Transmission, b: Transmissi
 /**
  * The retransmission runs of a transaction: its transmissions without copies (isCopy), split where
  * Elapsed Time goes back (the client restarted the exchange under the same xid), after a response
- * with a failing status (stopsOf) and where the message names another server (otherServer). Most
+ * with a failing status (stopsOf), where the message names another server (otherServer) and, for a
+ * LEASEQUERY naming none, where the requestor sent it to another destination (targetChange). Most
  * transactions have one run: then it is `tx.requests` itself, nothing is copied. `split` false: one
  * run, copies left out.
  */
@@ -112,7 +146,8 @@ export function runsOf(tx: UdpTransaction, minRt: number, split = true): Transmi
   const list = tx.requests;
   const stops = split ? stopsOf(tx) : NO_STOPS;
   const splits = (a: Transmission, b: Transmission): boolean =>
-    split && (restarts(a, b) || (stops.length !== 0 && stoppedBetween(stops, a, b)) || otherServer(a, b));
+    split && (restarts(a, b) || (stops.length !== 0 && stoppedBetween(stops, a, b)) || otherServer(a, b)
+      || (!bothNamed(a, b) && targetChange(a, b) === 'bare'));
   let plain = true;
   for (let i = 1; i < list.length && plain; i++) {
     const a = list[i - 1];
@@ -133,6 +168,15 @@ export function runsOf(tx: UdpTransaction, minRt: number, split = true): Transmi
   }
   runs.push(run);
   return runs;
+}
+
+/**
+ * Index i of the first gap of `run` (run[i] → run[i + 1]) across which only the Relay-forwards show a
+ * change of destination (targetChange `relayed`, neither naming a server), or -1.
+ */
+export function relayRetarget(run: readonly Transmission[]): number {
+  for (let i = 0; i + 1 < run.length; i++) if (!bothNamed(run[i], run[i + 1]) && targetChange(run[i], run[i + 1]) === 'relayed') return i;
+  return -1;
 }
 
 /** The §15 parameters of one message type, in seconds; MRT 0 = no cap. MRT may be known only as a range. */
@@ -336,13 +380,23 @@ export function judgeLimits(ctx: RuleContext, tx: UdpTransaction, l: Limits, bas
   for (let k = 0; k < runs.length; k++) {
     const run = runs[k];
     const n = run.length;
+    // A LEASEQUERY whose Relay-forwards changed destination part way may be two exchanges (RFC 5007
+    // §4.3.2) or one the relay spread over servers: what fits no single schedule is inconclusive.
+    const retarget = l.msgType === 14 && n > 1 ? relayRetarget(run) : -1;
     // RFC 8415 §15: the exchange fails once the message was transmitted MRC times (catalog §4 Q14).
     if (mrc > 0 && n > mrc) {
       const last = run[n - 1];
-      ctx.report({
-        ...base, messageId: n > mrc + 1 ? 'count' : 'count-tolerated', data: { type: l.name, count: n, mrc },
-        frames: framesOf(run[0], run[mrc], last), time: last.time,
-      });
+      if (retarget >= 0) {
+        ctx.report({
+          ...base, messageId: 'count-relay-target', verdict: 'inconclusive', data: { type: l.name, count: n, mrc, frame: run[retarget + 1].frame },
+          frames: framesOf(run[0], run[retarget], run[retarget + 1], last), time: last.time,
+        });
+      } else {
+        ctx.report({
+          ...base, messageId: n > mrc + 1 ? 'count' : 'count-tolerated', data: { type: l.name, count: n, mrc },
+          frames: framesOf(run[0], run[mrc], last), time: last.time,
+        });
+      }
     }
     if (n < 2) continue;
     const times = run.map((t) => t.time);
@@ -373,6 +427,14 @@ export function judgeLimits(ctx: RuleContext, tx: UdpTransaction, l: Limits, bas
     if (!gapsAgree(run, i, relayTol)) continue; // V6-ELAPSED-TIME's
     const gap = times[i + 1] - times[i];
     let messageId: string;
+    if (fit.status === 'violation' && retarget >= 0) {
+      ctx.report({
+        ...base, messageId: 'relay-target', verdict: 'inconclusive',
+        data: { type: l.name, gap: ms(gap), frame: run[retarget + 1].frame, side: sideOf(tx) },
+        frames: framesOf(i > 0 ? run[i - 1] : undefined, run[i], run[i + 1]), time: run[i + 1].time,
+      });
+      continue;
+    }
     if (startMissed) messageId = 'first-missing';
     else if (fit.status === 'loss') messageId = 'missing';
     else if (fromFirst && i === 0) messageId = fit.kind === 'short' ? 'first-short' : 'first-long';

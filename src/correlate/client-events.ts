@@ -47,6 +47,13 @@ export interface Sighting {
    */
   upstream: number;
   /**
+   * Where a LEASEQUERY's datagram went, as a number: a hash of its IPv6 destination when seen bare (the
+   * requestor's choice of server, unicast or multicast, RFC 5007 §4.3.2), of the relay's source and
+   * destination when relayed (the relay's next hop). 0 when not computed (other message types).
+   * Equal numbers may still be different addresses (a 30-bit hash): that reads as the same destination.
+   */
+  to: number;
+  /**
    * Set only on a copy whose message differs from the transmission's: seen one relay level apart from
    * another sighting of it, within `sessions.copy-window`, same type, xid, client (and server) and the
    * same Elapsed Time — a relay that altered what it relayed (RFC 8415 §19.2, §19.4; V6-RELAY-NO-MODIFY).

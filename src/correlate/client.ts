@@ -168,6 +168,22 @@ function answeredBy(list: readonly OpenTx[] | undefined, type: number, duid: Dhc
 }
 
 /**
+ * A LEASEQUERY seen bare going to another destination than every bare sighting of `t` (Sighting.to):
+ * the requestor sent it to another server (or to multicast, RFC 5007 §4.3.2), another datagram, not a
+ * copy of `t`, however soon. Relayed copies to several servers are one transmission (the relay's fan-out).
+ */
+function otherTarget(t: Transmission, s: Sighting): boolean {
+  if (s.to === 0 || s.relays.length !== 0) return false;
+  let other = false;
+  for (const r of t.sightings) {
+    if (r.to === 0 || r.relays.length !== 0) continue;
+    if (r.to === s.to) return false;
+    other = true;
+  }
+  return other;
+}
+
+/**
  * Finds an earlier transmission this one is a copy of (identical message, within the copy window);
  * for responses, only those from the same server (`server`: its DUID; `all` false).
  */
@@ -180,7 +196,7 @@ function copyOf<T extends Transmission>(
     if (s.time - t.time > window) break;
     // A retransmission updates Elapsed Time (RFC 8415 §21.9) and waits at least ~0.9 s (IRT), so an
     // identical message this soon is the same transmission seen at another hop or capture point.
-    if (sameMessage(t.message, msg)) return t;
+    if (sameMessage(t.message, msg) && !otherTarget(t, s)) return t;
   }
   return undefined;
 }
@@ -196,6 +212,23 @@ function destOf(record: MessageRecord, relayed: boolean): number {
   if (dst.indexOf(':') < 0) return 0;
   if (dst.charCodeAt(0) === 0x66 && dst.charCodeAt(1) === 0x66) return DEST_MULTICAST;
   return record.hopLimit === 1 ? DEST_UNICAST | DEST_HOP1 : DEST_UNICAST;
+}
+
+/** FNV-1a over a text's char codes, continued from `h`. */
+function fnv(h: number, text: string): number {
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+/**
+ * Sighting.to for a LEASEQUERY's datagram: a hash of its destination when bare (the server or group the
+ * requestor chose, RFC 5007 §4.3.2), of its source and destination when relayed (which relay, and where
+ * it sent it). A number, never 0, kept as a small integer: no text is kept per sighting.
+ */
+function destKey(record: MessageRecord, relayed: boolean): number {
+  let h = fnv(0x811c9dc5, record.dst);
+  if (relayed) h = fnv(Math.imul(h ^ 0x2f, 0x01000193), record.src);
+  return (h & 0x3fffffff) || 1;
 }
 
 /**
@@ -235,7 +268,7 @@ function addAltered(t: Transmission, msg: Transmission['message'], s: Sighting, 
   let deeper = false; // the transmission's own message was seen further from the client than the copy
   for (const p of t.sightings) if (p.altered === undefined && relayApart(p, s, !request)) { deeper = p.relays.length > s.relays.length; break; }
   const change = deeper !== request ? describeDifference(t.message, msg) : describeDifference(msg, t.message);
-  const copy: Sighting = { frame: s.frame, time: s.time, frames: s.frames, relays: s.relays, relayPeer: s.relayPeer, upstream: s.upstream, altered: change };
+  const copy: Sighting = { frame: s.frame, time: s.time, frames: s.frames, relays: s.relays, relayPeer: s.relayPeer, upstream: s.upstream, to: s.to, altered: change };
   if (record.truncated === true) copy.truncated = true;
   addSighting(t, copy);
 }
@@ -337,7 +370,8 @@ export class ClientCorrelator {
     // The hop's end away from the client: where a Relay-forward went, where a response came from.
     const upstream = forward ? addressTag(record.dst)
       : relays.length !== 0 || RESPONSE_TYPES.has(inner.msgType) ? addressTag(record.src) : UPSTREAM_NONE;
-    const sighting: Sighting = { frame: record.frame, time: record.time, frames: record.frames, relays, relayPeer, upstream };
+    const to = inner.msgType === 14 ? destKey(record, relays.length !== 0) : 0;
+    const sighting: Sighting = { frame: record.frame, time: record.time, frames: record.frames, relays, relayPeer, upstream, to };
     if (CLIENT_TYPES.has(inner.msgType)) this.clientMessage(inner, sighting, record);
     else if (RESPONSE_TYPES.has(inner.msgType)) this.response(inner, sighting, record);
     // RECONFIGURE (xid 0) and anything else is not paired.

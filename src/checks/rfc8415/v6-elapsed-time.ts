@@ -22,6 +22,30 @@ const MIN_RT = 0.9;
 const NEAR_MAX = 60000;
 /** Transmissions closer than this are not retransmissions in the timing sense (the copy window). */
 const COPY_WINDOW = 0.5;
+/**
+ * One tick of a client clock with whole-second resolution (dibbler-client): its Elapsed Time is
+ * (floor(now) - floor(start)) · 100, a multiple of 100 hundredths up to 1 s off the true time since its
+ * first transmission, either way; and it stays the same until the clock ticks (RFC 8415 §21.9 counts
+ * hundredths, the catalog's SIDE trap: the client's clock against the capture's).
+ */
+const CLOCK_STEP = 1;
+/** Capture jitter on the client's own link between two of its transmissions (s). */
+const LINK_JITTER = 0.02;
+
+/**
+ * What a run's values show of the client's clock: `fine` when one is not a whole second; `coarse` when
+ * all are whole seconds and one is not 0 (a fine clock gives a whole second one time in a hundred);
+ * `unknown` when all are 0.
+ */
+function resolutionOf(run: readonly Transmission[]): 'fine' | 'coarse' | 'unknown' {
+  let nonzero = false;
+  for (const t of run) {
+    if (t.elapsed === undefined || t.elapsed === ELAPSED_MAX) continue;
+    if (t.elapsed % 100 !== 0) return 'fine';
+    if (t.elapsed !== 0) nonzero = true;
+  }
+  return nonzero ? 'coarse' : 'unknown';
+}
 
 function num(options: Readonly<Record<string, unknown>>, key: string, fallback: number): number {
   const v = options[key];
@@ -50,7 +74,7 @@ export const v6ElapsedTime: RuleModule<Events> = {
 
     const report = (tx: UdpTransaction, messageId: string, at: Transmission, data: Record<string, string | number>, ...ts: Transmission[]): void => {
       ctx.report({
-        messageId, verdict: messageId === 'drift-relayed' || messageId === 'restarted' ? 'inconclusive' : 'violation', data: { type: NAMES.get(tx.msgType) ?? String(tx.msgType), side: sideOf(tx), ...data },
+        messageId, verdict: messageId === 'drift-relayed' || messageId === 'restarted' || messageId === 'same-second' ? 'inconclusive' : 'violation', data: { type: NAMES.get(tx.msgType) ?? String(tx.msgType), side: sideOf(tx), ...data },
         frames: framesOf(...ts), time: at.time, xid: tx.xid, client: partyOf(tx.client),
       });
     };
@@ -69,7 +93,9 @@ export const v6ElapsedTime: RuleModule<Events> = {
           const id = optionOf(r.message, 1);
           const e = elapsedOf(r.message);
           const s = id === undefined ? undefined : solicitStart.get(bodyHex(id));
-          if (s !== undefined && e !== undefined && e > 0 && Math.abs(r.time - e / 100 - s) <= slack + relayTol) fromSolicit.add(r.frame);
+          // A whole-second count may be up to a second ahead of the Solicit's start (CLOCK_STEP).
+          const step = e !== undefined && e % 100 === 0 ? CLOCK_STEP : 0;
+          if (s !== undefined && e !== undefined && e > 0 && Math.abs(r.time - e / 100 - s) <= slack + relayTol + step) fromSolicit.add(r.frame);
           return;
         }
         const msg = type === 1 ? r.message : type === 12 ? unwrap(r.message).inner : undefined; // unwrap: shared with the correlator
@@ -112,6 +138,9 @@ export const v6ElapsedTime: RuleModule<Events> = {
         }
         /** The one step back that a restart under the same xid explains, if any. */
         let restart: [Transmission, Transmission] | undefined;
+        const resolution = resolutionOf(run);
+        /** A value repeated before a whole-second clock need have ticked, when the values do not show it finer. */
+        let sameSecond: [Transmission, Transmission] | undefined;
         for (let i = 1; i < run.length; i++) {
           const a = run[i - 1];
           const b = run[i];
@@ -119,6 +148,14 @@ export const v6ElapsedTime: RuleModule<Events> = {
           if (a.elapsed === undefined || b.elapsed === undefined || b.time - a.time < COPY_WINDOW || !seenWhere(a, b)) continue;
           // RFC 8415 §15: each retransmission updates Elapsed Time.
           if (b.elapsed <= a.elapsed && !(a.elapsed === ELAPSED_MAX && b.elapsed === ELAPSED_MAX)) {
+            // A clock counting whole seconds gives the same value until it ticks: less than a second
+            // apart (plus jitter; more upstream of the client), a repeat is no proof of a count not
+            // updated. Values seen to move in whole seconds explain it; all 0, the capture cannot tell.
+            const within = CLOCK_STEP + (a.minDepth === 0 && b.minDepth === 0 ? LINK_JITTER : relayTol);
+            if (b.elapsed === a.elapsed && b.elapsed % 100 === 0 && resolution !== 'fine' && b.time - a.time < within) {
+              if (resolution === 'unknown') sameSecond ??= [a, b];
+              continue;
+            }
             const stuck = a.elapsed === b.elapsed && a.elapsed >= NEAR_MAX;
             // Gone back (a client that counts, not one stuck at a value) to what an exchange begun
             // after `a` would carry: the client may have started a new exchange under the same xid (a new
@@ -131,6 +168,11 @@ export const v6ElapsedTime: RuleModule<Events> = {
             report(tx, stuck ? 'saturation' : 'not-increasing', b, { before: a.elapsed * 10, after: b.elapsed * 10, gap: ms(b.time - a.time) }, a, b);
             return;
           }
+        }
+        if (sameSecond) {
+          const [a, b] = sameSecond;
+          report(tx, 'same-second', b, { before: a.elapsed! * 10, after: b.elapsed! * 10, gap: ms(b.time - a.time) }, a, b);
+          return; // nothing shows how the client counts: its values against the clock say no more
         }
         if (restart) {
           const [a, b] = restart;
@@ -146,7 +188,8 @@ export const v6ElapsedTime: RuleModule<Events> = {
           const measured = b.time - base.time;
           const told = (b.elapsed - base.elapsed!) / 100;
           const bare = base.minDepth === 0 && b.minDepth === 0;
-          const allowed = Math.max(slack, share * measured) + (bare ? 0 : relayTol);
+          // Whole-second counts (seen as such) are up to a second off either way (CLOCK_STEP).
+          const allowed = Math.max(slack, share * measured) + (bare ? 0 : relayTol) + (resolution === 'coarse' ? CLOCK_STEP : 0);
           if (Math.abs(told - measured) > allowed) {
             // Trap SIDE: upstream of the client, a relay may have held one of them back (seen up to 20 s).
             report(tx, bare ? 'drift' : 'drift-relayed', b, { told: ms(told), measured: ms(measured) }, base, b);

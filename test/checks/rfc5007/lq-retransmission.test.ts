@@ -1,5 +1,6 @@
 // LQ-RETRANSMISSION: LQ_TIMEOUT, doubling to LQ_MAX_RT, LQ_MAX_RC (6 tolerated), a missing
-// transmission, and a multicast copy seen on a second link with a skewed clock.
+// transmission, a multicast copy seen on a second link with a skewed clock, and a query re-sent to
+// another destination (a new exchange bare, inconclusive when only its Relay-forward shows it).
 import { describe, expect, it } from 'vitest';
 import { runRule } from '../../kit/rule-harness.js';
 import { REQUESTOR_ADDR, SRV_A, SRV_B, UdpScenario, lq, opt, relay, scenarioEvents } from '../../kit/udp-scenario.js';
@@ -59,5 +60,56 @@ describe(ID, () => {
     for (const t of [0, 1, 3, 7, 15]) sc.add({ time: t, src: REQUESTOR_ADDR, dst: 'ff05::1:3', srcPort: 547, dstPort: 547, message: named(SRV_A) });
     for (const t of [25, 26, 28]) sc.add({ time: t, src: REQUESTOR_ADDR, dst: 'ff05::1:3', srcPort: 547, dstPort: 547, message: named(SRV_B) });
     expect(run(sc)).toEqual([]);
+  });
+});
+
+describe(`${ID}: a query re-sent to another destination (no Server-ID)`, () => {
+  const to = (sc: UdpScenario, dst: string, times: number[]) => {
+    for (const t of times) sc.add({ time: t, src: REQUESTOR_ADDR, dst, srcPort: 547, dstPort: 547, message: query });
+    sc.datagrams.sort((a, b) => a.time - b.time);
+    return sc;
+  };
+  it('starts a new count when the query goes to another unicast address after the first server failed (RFC 5007 §4.3.2)', () => {
+    // Five transmissions to server A on schedule, then the same query (same xid) to server B.
+    const sc = to(to(new UdpScenario(), '2001:db8::a', [0, 1, 3, 7, 15]), '2001:db8::b', [25, 26, 28]);
+    expect(run(sc)).toEqual([]);
+  });
+  it('does not time a send to server B against the exchange with server A', () => {
+    // A at 0 s, then B 0.6 s later (beyond the copy window), each retransmitted on its own schedule.
+    expect(run(to(to(new UdpScenario(), '2001:db8::a', [0]), '2001:db8::b', [0.6]))).toEqual([]);
+    expect(run(to(to(new UdpScenario(), '2001:db8::a', [0, 1, 3]), '2001:db8::b', [0.6, 1.6, 3.6]))).toEqual([]);
+  });
+  it('still judges each server exchange on its own', () => {
+    // B retransmitted too early (0.5 s after its first send) is still a violation.
+    expect(run(to(to(new UdpScenario(), '2001:db8::a', [0, 1, 3, 7, 15]), '2001:db8::b', [25, 25.7]))).toEqual([[ID, 'violation', 'error', [6, 7], 0x40]]);
+    // Seven sends to the same address stay a violation.
+    expect(run(to(new UdpScenario(), '2001:db8::a', [0, 1, 3, 7, 15, 25, 35]))).toEqual([[ID, 'violation', 'error', [1, 6, 7], 0x40]]);
+  });
+  it('takes a send to B 0.3 s after one to A (inside the copy window) for another transmission, not a copy', () => {
+    // Sent to A and B at once, each retransmitted on its own schedule: without the split, A's
+    // retransmission at 1 s was merged into B's first send at 0.3 s (0.3 s after A's first: too early).
+    expect(run(to(to(new UdpScenario(), '2001:db8::a', [0, 1, 3]), '2001:db8::b', [0.3, 1.3, 3.3]))).toEqual([]);
+    expect(run(to(to(new UdpScenario(), '2001:db8::a', [0, 1, 3]), '2001:db8::b', [0.6, 1.6, 3.6]))).toEqual([]);
+  });
+  it('keeps copies captured twice (two capture points, one with a skewed clock) out of the count', () => {
+    // Every send to A and B seen again 20 ms later at a second bare capture point, and the sends to A
+    // 0.55 s later on another link (relayed): copies, not retransmissions.
+    const sc = to(to(to(new UdpScenario(), '2001:db8::a', [0, 1.1, 3.2, 7.4, 15.8]), '2001:db8::b', [25, 26, 28]), '2001:db8::a', [0.02, 1.12, 3.22, 7.42, 15.82]);
+    to(sc, '2001:db8::b', [25.02, 26.02, 28.02]);
+    for (const t of [0.55, 1.65, 3.75, 7.95, 16.35]) {
+      sc.add({ time: t, src: '2001:db8:1::1', dst: '2001:db8::a', srcPort: 547, dstPort: 547, message: relay(12, 0, '2001:db8:1::1', REQUESTOR_ADDR, query) });
+    }
+    sc.datagrams.sort((a, b) => a.time - b.time);
+    expect(run(sc)).toEqual([]);
+  });
+  it('is inconclusive when only the Relay-forward changes server: the relay or the requestor may have chosen it', () => {
+    // Seen only between relay and servers: 5 forwards to A, then 3 to B, from the same relay.
+    const sc = new UdpScenario();
+    const fwd = (t: number, dst: string) => sc.add({ time: t, src: '2001:db8:1::1', dst, srcPort: 547, dstPort: 547, message: relay(12, 0, '2001:db8:1::1', REQUESTOR_ADDR, query) });
+    for (const t of [0, 1, 3, 7, 15]) fwd(t, '2001:db8::a');
+    for (const t of [25, 26, 28]) fwd(t, '2001:db8::b');
+    const out = run(sc);
+    expect(out.length).toBeGreaterThan(0);
+    expect(out.every((r) => r[1] === 'inconclusive')).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 // V6-ELAPSED-TIME: presence in Renew and co. (not Solicit/Request), 0 first, rising, agreeing with the
-// clock, saturation, copies, relayed views and a capture that began after the first transmission.
+// clock, saturation, copies, relayed views, a capture that began after the first transmission, and clients
+// counting in whole seconds.
 import { describe, expect, it } from 'vitest';
 import { runRule } from '../../kit/rule-harness.js';
 import { CLIENT, CLIENT_ADDR, SRV_A, UdpScenario, fromClient, fromServer, m, opt, relay, scenarioEvents, sel } from '../../kit/udp-scenario.js';
@@ -99,5 +100,38 @@ describe(ID, () => {
     other(sc, 0);
     sc.send(5, CLIENT_ADDR, 'ff02::1:2', late, { snap: 60 });
     expect(run(sc)).toEqual([]);
+  });
+});
+
+describe(`${ID}: a client whose Elapsed Time comes from a clock with whole-second resolution (e.g. dibbler)`, () => {
+  // Such a client sends (floor(now) - floor(start)) * 100: a multiple of 100 up to 1 s off the time
+  // since its first transmission, either way (RFC 8415 §21.9 asks for hundredths; the catalog's SIDE trap).
+  it('accepts a value one second ahead because the second boundary ticked', () => {
+    // First sent at x.95 s of the client's clock, retransmitted 1.05 s later at (x+2).00: 200, then 400.
+    expect(run(series([[5.95, 0], [7, 200], [9.05, 400]]))).toEqual([]);
+  });
+  it('accepts 0 again on a retransmission less than a second later, once the count has been seen to move in whole seconds', () => {
+    // First at x.00, again 0.95 s later at x.95 (still 0), then 200 at (x+2).95.
+    expect(run(series([[5, 0], [5.95, 0], [7.95, 200]]))).toEqual([]);
+  });
+  it('is inconclusive for 0 repeated less than a second later when nothing shows the resolution', () => {
+    expect(run(series([[5, 0], [5.95, 0]]))).toEqual([[ID, 'inconclusive', 'error', [2, 3], 0x50]]);
+  });
+  it('says nothing of a first Request counting from its Solicit in whole seconds (100 only 0.1 s after the Solicit)', () => {
+    const sc = new UdpScenario();
+    other(sc, 0);
+    fromClient(sc, 5.95, sel.solicit(0x59, 0));
+    fromServer(sc, 5.96, SRV_A, sel.advertise(0x59, SRV_A, 255));
+    fromClient(sc, 6.05, sel.request(0x5a, SRV_A, 100));
+    fromServer(sc, 6.06, SRV_A, sel.reply(0x5a, SRV_A));
+    expect(run(sc)).toEqual([]);
+  });
+  it('still reports a coarse value that never rises, a value far off, and one not counting in whole seconds', () => {
+    expect(run(series([[5, 0], [6.1, 0], [8.1, 0]]))).toEqual([[ID, 'violation', 'error', [2, 3], 0x50]]);
+    expect(run(series([[5, 0], [6.05, 400]]))).toEqual([[ID, 'violation', 'warning', [2, 3], 0x50]]);
+    expect(run(series([[5, 0], [5.95, 0], [8.1, 300], [9.2, 300]]))).toEqual([[ID, 'violation', 'error', [4, 5], 0x50]]);
+    // A fine-grained count (150 is no whole second) gets no such allowance.
+    expect(run(series([[5, 0], [5.95, 0], [7.95, 150]]))).toEqual([[ID, 'violation', 'error', [2, 3], 0x50]]);
+    expect(run(series([[5.95, 0], [7, 210]]))).toEqual([[ID, 'violation', 'warning', [2, 3], 0x50]]);
   });
 });
