@@ -154,6 +154,35 @@ describe('exit codes of the built bin', () => {
     expect(capped).toBeLessThanOrEqual(16 * MiB); // …and at most one doubling past it
   });
 
+  it('the CLI sets the semi-space cap from DHCP6AUDIT_SEMI_SPACE before it runs a command', () => {
+    // A check of the sample, then the same stream of short-lived objects in the same process.
+    const script = (value: string): string => [
+      `import { main } from ${JSON.stringify(join(process.cwd(), 'dist/cli/main.js'))};`,
+      `import { newSpaceSize } from ${JSON.stringify(join(process.cwd(), 'dist/cli/heap.js'))};`,
+      "const io = { stdout: { write: () => true }, stderr: { write: (s) => process.stderr.write(s) }, env: { DHCP6AUDIT_SEMI_SPACE: " + JSON.stringify(value) + " } };",
+      "const code = await main(['check', 'fixtures/sample/sample.pcapng', '-f', 'json'], io);",
+      'const keep = []; let most = 0;',
+      'for (let batch = 0; batch < 250; batch++) {',
+      '  for (let i = 0; i < 20000; i++) { keep.push({ a: i, b: [i, batch] }); if (keep.length > 60000) keep.splice(0, 20000); }',
+      '  most = Math.max(most, newSpaceSize());',
+      '  await new Promise((r) => setImmediate(r));',
+      '}',
+      'console.log(JSON.stringify({ code, most }));',
+    ].join('\n');
+    const after = (value: string): { code: number; most: number } => {
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script(value)], { encoding: 'utf8', timeout: 60_000 });
+      expect(r.stderr).toBe('');
+      return JSON.parse(r.stdout.trim()) as { code: number; most: number };
+    };
+    const MiB = 1024 * 1024;
+    const byDefault = after('');
+    const off = after('0');
+    expect(byDefault.code).toBe(1);
+    expect(off.code).toBe(1);
+    expect(byDefault.most).toBeLessThanOrEqual(16 * MiB); // the default, 4 MiB per semi-space
+    expect(off.most).toBeGreaterThanOrEqual(32 * MiB);
+  });
+
   it('loads ajv only for a --config (the bundled rule files are validated by the catalog test, not on every start)', () => {
     const config = join(dir, 'config.json');
     writeFileSync(config, JSON.stringify({ rules: { 'BLQ-NO-DONE-AFTER-EMPTY': { severity: 'warning' }, 'V6-PREF-COLLECT-FIRST-RT': 'off' } }));
