@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const rel = (p) => relative(process.cwd(), p) || '.';
@@ -102,6 +102,16 @@ function machine() {
   return { model, cores: cpus().length, memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB`, node: process.version, tshark, date: new Date().toISOString() };
 }
 
+/** The heap settings the CLI runs `check` and `decode` with (the environment's, else its defaults). */
+async function memorySettings() {
+  const heap = await import(pathToFileURL(join(root, 'dist', 'cli', 'heap.js')).href);
+  const one = (name, fallback, unit) => {
+    const v = process.env[name];
+    return v === undefined || v.trim() === '' ? `${name} ${fallback}${unit} (default)` : `${name} ${v.trim()}${unit}`;
+  };
+  return `${one(heap.HEAP_GROWTH_ENV, heap.HEAP_GROWTH_DEFAULT, ' %')}, ${one(heap.SEMI_SPACE_ENV, heap.SEMI_SPACE_DEFAULT, ' MiB')}`;
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   if (!existsSync('/usr/bin/time')) throw new Error('/usr/bin/time is missing: apt-get install time');
@@ -182,6 +192,7 @@ async function main() {
     '',
     `- Machine: ${m.model}, ${m.cores} cores, ${m.memory} memory`,
     `- Software: node ${m.node}, ${m.tshark}`,
+    `- dhcp6audit memory settings: ${await memorySettings()}`,
     `- Load (1-minute average): ${fmt(loadBefore)} before, ${fmt(loadAfter)} after${loadBefore >= 1 ? ' (other work was running: figures are pessimistic)' : ''}`,
     '',
     ...table,
