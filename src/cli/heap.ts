@@ -2,14 +2,15 @@
 // bounded state (about 15 MB live after a full collection, at 1 M packets as at 10 M), and everything
 // a transaction holds for its few seconds is promoted and dies there; V8's default policy on a machine
 // with several GiB lets the old space reach about four times the live size before the next full
-// collection, which is most of the peak RSS. A growth of 75 % holds peak RSS near 140 MiB at 1 M and
-// 10 M packets for about the same wall time: marking runs concurrently on a second core (bench/README.md,
+// collection, which is most of the old generation's share of peak RSS. A growth of 75 % holds the old
+// generation near twice the live size for about the same wall time: marking runs concurrently on a second core (bench/README.md,
 // "Sixth pass" and "Tenth pass"; 100 % reached 148–150 MiB at 10 M once the catalog had 83 rules).
 //
 // The young generation is the other half of the peak. V8 lets each of its two semi-spaces grow to
 // 16 MiB under a steady stream of short-lived objects, and both stay committed. Capped at 4 MiB each,
-// peak RSS falls by about 25 MiB for the same wall time: what survives a scavenge (the open
-// transactions) is the same few MB whatever the nursery's size (bench/README.md, "Eleventh pass").
+// peak RSS falls by 25–33 MiB (109 MiB at 1 M packets, 115 at 10 M) for about 5 % more wall time: V8
+// scavenges more often, and what lives a few tenths of a second is copied once more
+// (bench/README.md, "Eleventh pass").
 
 import v8 from 'node:v8';
 import { PerformanceObserver } from 'node:perf_hooks';
