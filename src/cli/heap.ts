@@ -2,9 +2,9 @@
 // bounded state (about 15 MB live after a full collection, at 1 M packets as at 10 M), and everything
 // a transaction holds for its few seconds is promoted and dies there; V8's default policy on a machine
 // with several GiB lets the old space reach about four times the live size before the next full
-// collection, which is most of the old generation's share of peak RSS. A growth of 75 % holds the old
-// generation near twice the live size for about the same wall time: marking runs concurrently on a second core (bench/README.md,
-// "Sixth pass" and "Tenth pass"; 100 % reached 148–150 MiB at 10 M once the catalog had 83 rules).
+// collection, which is most of the old generation's share of peak RSS. A growth of 75 % lets it reach
+// 1.75 times the live size for about the same wall time: marking runs concurrently on a second core
+// (bench/README.md, "Sixth pass" and "Tenth pass").
 //
 // The young generation is the other half of the peak. V8 lets each of its two semi-spaces grow to
 // 16 MiB under a steady stream of short-lived objects, and both stay committed. Capped at 4 MiB each,
