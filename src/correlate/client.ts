@@ -11,7 +11,7 @@ import type {
 import { DEST_HOP1, DEST_MULTICAST, DEST_UNICAST, UPSTREAM_NONE } from './client-events.js';
 import {
   CLIENT_TYPES, RESPONSE_TYPES, addressTag, answers, describeDifference, elapsedOf, offersLeases, preferenceState, relayApart, sameDuid,
-  sameMessage, unwrap,
+  sameMessage, textHash, unwrap,
 } from './udp-message.js';
 import { SeenTable } from './seen.js';
 
@@ -214,20 +214,14 @@ function destOf(record: MessageRecord, relayed: boolean): number {
   return record.hopLimit === 1 ? DEST_UNICAST | DEST_HOP1 : DEST_UNICAST;
 }
 
-/** FNV-1a over a text's char codes, continued from `h`. */
-function fnv(h: number, text: string): number {
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h;
-}
-
 /**
  * Sighting.to for a LEASEQUERY's datagram: a hash of its destination when bare (the server or group the
  * requestor chose, RFC 5007 §4.3.2), of its source and destination when relayed (which relay, and where
  * it sent it). A number, never 0, kept as a small integer: no text is kept per sighting.
  */
 function destKey(record: MessageRecord, relayed: boolean): number {
-  let h = fnv(0x811c9dc5, record.dst);
-  if (relayed) h = fnv(Math.imul(h ^ 0x2f, 0x01000193), record.src);
+  let h = textHash(record.dst);
+  if (relayed) h = textHash(record.src, Math.imul(h ^ 0x2f, 0x01000193));
   return (h & 0x3fffffff) || 1;
 }
 

@@ -34,10 +34,15 @@ export function answers(req: number, resp: number): boolean {
  */
 export function addressTag(address: string): number {
   if (address.charCodeAt(0) === 0x66 && address.charCodeAt(1) === 0x66) return UPSTREAM_MULTICAST; // "ff"
-  let h = 0x811c9dc5;
-  for (let i = 0; i < address.length; i++) h = Math.imul(h ^ address.charCodeAt(i), 0x01000193);
+  let h = textHash(address);
   h = (h ^ (h >>> 15)) & 0x3fffffff;
   return h <= UPSTREAM_MULTICAST ? h + 2 : h;
+}
+
+/** FNV-1a (32 bits) over a text's char codes, from its offset basis or continued from `h`. */
+export function textHash(text: string, h = 0x811c9dc5): number {
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h;
 }
 
 /** The relay chain of a message sent bare: shared, never written to. */

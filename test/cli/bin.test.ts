@@ -35,6 +35,30 @@ function runWith(env: Record<string, string>, ...args: string[]): { code: number
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+const MiB = 1024 * 1024;
+
+/**
+ * Runs `setup` (module code) in a new node process, then a stream of objects that live for a few
+ * thousand allocations, with the event loop turning between batches as it does between read chunks
+ * (V8 alone grows the new space to its largest size): the largest new-space size seen, and the exit code.
+ */
+function churn(setup: string[]): { code: number | null; most: number } {
+  const script = [
+    `import { newSpaceSize } from ${JSON.stringify(join(process.cwd(), 'dist/cli/heap.js'))};`,
+    ...setup,
+    'const keep = []; let most = 0;',
+    'for (let batch = 0; batch < 250; batch++) {',
+    '  for (let i = 0; i < 20000; i++) { keep.push({ a: i, b: [i, batch] }); if (keep.length > 60000) keep.splice(0, 20000); }',
+    '  most = Math.max(most, newSpaceSize());',
+    '  await new Promise((r) => setImmediate(r));',
+    '}',
+    'console.log(most);',
+  ].join('\n');
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  expect(r.stderr).toBe('');
+  return { code: r.status, most: Number(r.stdout.trim()) };
+}
+
 function oneLine(stderr: string): string {
   const lines = stderr.split('\n').filter((l) => l !== '');
   expect(lines).toHaveLength(1);
@@ -128,25 +152,10 @@ describe('exit codes of the built bin', () => {
   });
 
   it('the semi-space cap stops the young generation growing under a stream of short-lived objects', () => {
-    // Objects that live for a few thousand allocations, with the event loop turning between batches
-    // as it does between read chunks: V8 alone grows the new space to its largest size.
-    const script = (cap: number): string => [
-      `import { capSemiSpace, newSpaceSize } from ${JSON.stringify(join(process.cwd(), 'dist/cli/heap.js'))};`,
+    const most = (cap: number): number => churn([
+      `import { capSemiSpace } from ${JSON.stringify(join(process.cwd(), 'dist/cli/heap.js'))};`,
       `capSemiSpace(${cap});`,
-      'const keep = []; let most = 0;',
-      'for (let batch = 0; batch < 250; batch++) {',
-      '  for (let i = 0; i < 20000; i++) { keep.push({ a: i, b: [i, batch] }); if (keep.length > 60000) keep.splice(0, 20000); }',
-      '  most = Math.max(most, newSpaceSize());',
-      '  await new Promise((r) => setImmediate(r));',
-      '}',
-      'console.log(most);',
-    ].join('\n');
-    const most = (cap: number): number => {
-      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script(cap)], { encoding: 'utf8', timeout: 60_000 });
-      expect(r.stderr).toBe('');
-      return Number(r.stdout.trim());
-    };
-    const MiB = 1024 * 1024;
+    ]).most;
     const free = most(0);
     const capped = most(4);
     expect(free).toBeGreaterThanOrEqual(32 * MiB); // 16 MiB semi-spaces, both counted
@@ -156,25 +165,11 @@ describe('exit codes of the built bin', () => {
 
   it('the CLI sets the semi-space cap from DHCP6AUDIT_SEMI_SPACE before it runs a command', () => {
     // A check of the sample, then the same stream of short-lived objects in the same process.
-    const script = (value: string): string => [
+    const after = (value: string): { code: number | null; most: number } => churn([
       `import { main } from ${JSON.stringify(join(process.cwd(), 'dist/cli/main.js'))};`,
-      `import { newSpaceSize } from ${JSON.stringify(join(process.cwd(), 'dist/cli/heap.js'))};`,
-      "const io = { stdout: { write: () => true }, stderr: { write: (s) => process.stderr.write(s) }, env: { DHCP6AUDIT_SEMI_SPACE: " + JSON.stringify(value) + " } };",
-      "const code = await main(['check', 'fixtures/sample/sample.pcapng', '-f', 'json'], io);",
-      'const keep = []; let most = 0;',
-      'for (let batch = 0; batch < 250; batch++) {',
-      '  for (let i = 0; i < 20000; i++) { keep.push({ a: i, b: [i, batch] }); if (keep.length > 60000) keep.splice(0, 20000); }',
-      '  most = Math.max(most, newSpaceSize());',
-      '  await new Promise((r) => setImmediate(r));',
-      '}',
-      'console.log(JSON.stringify({ code, most }));',
-    ].join('\n');
-    const after = (value: string): { code: number; most: number } => {
-      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script(value)], { encoding: 'utf8', timeout: 60_000 });
-      expect(r.stderr).toBe('');
-      return JSON.parse(r.stdout.trim()) as { code: number; most: number };
-    };
-    const MiB = 1024 * 1024;
+      'const io = { stdout: { write: () => true }, stderr: { write: (s) => process.stderr.write(s) }, env: { DHCP6AUDIT_SEMI_SPACE: ' + JSON.stringify(value) + ' } };',
+      "process.exitCode = await main(['check', 'fixtures/sample/sample.pcapng', '-f', 'json'], io);",
+    ]);
     const byDefault = after('');
     const off = after('0');
     expect(byDefault.code).toBe(1);

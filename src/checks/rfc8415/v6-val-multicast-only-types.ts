@@ -14,6 +14,7 @@ import { framesOf, partyOf, serverKey, statusOnly } from '../client-common.js';
 import { bodyHex, optionBodyLength, optionOf, topStatusCode } from '../../dhcpv6/helpers.js';
 import type { Dhcpv6Message } from '../../dhcpv6/types.js';
 import { ipv6Text } from '../../dhcpv6/options/primitives.js';
+import { unwrap } from '../../correlate/udp-message.js';
 
 const NAMES: Record<number, string> = { 1: 'Solicit', 4: 'Confirm', 6: 'Rebind', 11: 'Information-request' };
 
@@ -28,13 +29,6 @@ function destOfAll(tx: UdpTransaction): number {
   let d = 0;
   for (const t of tx.requests) d |= t.dest;
   return d;
-}
-
-/** The message inside the relay levels of a Relay-reply (RFC 8415 §9, §19.3). */
-function innermost(m: Dhcpv6Message | undefined): Dhcpv6Message | undefined {
-  let depth = 0;
-  while (m !== undefined && (m.msgType === 12 || m.msgType === 13) && depth++ < 32) m = optionOf(m, 9)?.message;
-  return m;
 }
 
 /** A violation waiting for the end of the input: whether its destination is the server's is known only then. */
@@ -109,7 +103,7 @@ export const v6ValMulticastOnlyTypes: RuleModule<Events> = {
         if (type === 12) learnRelay(r.src);
         else if (type === 13) {
           learnRelay(r.dst);
-          const inner = innermost(m);
+          const inner = unwrap(m).inner; // the message inside the Relay-reply's levels (RFC 8415 §9, §19.3); shared with the correlator
           if (inner !== undefined) {
             const id = optionOf(inner, 2);
             learnServer(r.src, id ? bodyHex(id) : undefined);
