@@ -4,7 +4,7 @@
 
 import type { ClientSession, ServerResponse, Transmission, UdpTransaction } from '../correlate/client-events.js';
 import type { Party, Verdict } from '../engine/types.js';
-import { bodyHex, hasOption, optionOf } from '../dhcpv6/helpers.js';
+import { bodyHex, hasOption, peekOption } from '../dhcpv6/helpers.js';
 import { toHex } from '../dhcpv6/options/primitives.js';
 import { sameMessage } from '../correlate/udp-message.js';
 
@@ -56,7 +56,7 @@ export function sideOf(tx: UdpTransaction): string {
 
 /** The DUID (hex) named by a message's Server-ID option (read without the option tree). */
 export function serverIdOf(t: Transmission): string | undefined {
-  const o = optionOf(t.message, 2);
+  const o = peekOption(t.message, 2);
   return o ? bodyHex(o) : undefined;
 }
 

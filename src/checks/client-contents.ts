@@ -6,7 +6,7 @@
 
 import type { Transmission, UdpTransaction } from '../correlate/client-events.js';
 import type { Dhcpv6Message } from '../dhcpv6/types.js';
-import { bodyHex, optionBodyLength, optionOf, optionU16 } from '../dhcpv6/helpers.js';
+import { bodyHex, optionBodyLength, optionU16, peekOption } from '../dhcpv6/helpers.js';
 import type { RuleContext } from '../engine/types.js';
 import { partyOf } from './client-common.js';
 
@@ -36,7 +36,7 @@ export interface OroView {
 
 /** The ORO of a message, undefined when it has none. */
 export function oroOf(m: Dhcpv6Message): OroView | undefined {
-  const o = optionOf(m, 6);
+  const o = peekOption(m, 6);
   if (!o) return undefined;
   const n = optionBodyLength(o) >> 1;
   const codes = new Array<number>(n);
@@ -73,7 +73,7 @@ export function oroDefects(m: Dhcpv6Message, legacy: boolean, into: Defect[]): v
 
 /** The Server-ID a message names (hex), for a message id's data. */
 export function serverIdText(m: Dhcpv6Message): string | undefined {
-  const o = optionOf(m, 2);
+  const o = peekOption(m, 2);
   return o ? bodyHex(o) : undefined;
 }
 

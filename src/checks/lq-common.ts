@@ -1,7 +1,7 @@
 // Shared pieces of the RFC 5007 leasequery checks: the LQ_QUERY option of a LEASEQUERY (§4.1.2.1),
 // whether it is well formed, its query type and query-options, and how a finding names the parties.
 import type { Dhcpv6Message, Dhcpv6Option, MessageRecord } from '../dhcpv6/types.js';
-import { hasOption, optionOf, sameBodyHex, topStatusCode, walkOptions } from '../dhcpv6/helpers.js';
+import { hasOption, messageStatusCode, optionOf, peekOption, sameBodyHex, walkOptions } from '../dhcpv6/helpers.js';
 import type { Events } from '../correlate/events.js';
 import type { ReportDescriptor, RuleHandlers } from '../engine/types.js';
 import { partyOf } from './client-common.js';
@@ -57,7 +57,7 @@ export function tcpScope(r: MessageRecord): { connection?: string } {
 
 /** Status code at the top level of a message, undefined when absent or malformed. */
 export function topStatus(m: Dhcpv6Message): number | undefined {
-  return topStatusCode(m.options);
+  return messageStatusCode(m);
 }
 
 /** The bulk-only query types (RFC 5460 §3, §5.3). */
@@ -91,7 +91,7 @@ export function onEveryQuery(
 export function lqDiscardReason(query: Dhcpv6Message, server: string | undefined): 'no-client-id' | 'no-lq-query' | 'foreign-server-id' | undefined {
   if (!hasOption(query, 1)) return 'no-client-id';
   if (!hasOption(query, 44)) return 'no-lq-query';
-  const named = optionOf(query, 2);
+  const named = peekOption(query, 2);
   if (named !== undefined && server !== undefined && !sameBodyHex(named, server)) return 'foreign-server-id';
   return undefined;
 }

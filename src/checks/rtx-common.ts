@@ -5,7 +5,7 @@
 
 import type { RelayHop, Sighting, Transmission, UdpTransaction } from '../correlate/client-events.js';
 import { sameMessage } from '../correlate/udp-message.js';
-import { bodyHex, optionOf, sameBodyHex, topStatusCode } from '../dhcpv6/helpers.js';
+import { bodyHex, messageStatusCode, peekOption, sameBodyHex } from '../dhcpv6/helpers.js';
 import type { Events } from '../correlate/events.js';
 import type { RuleContext, RuleModule } from '../engine/types.js';
 import { framesOf, partyOf, relayTolerance, sideOf, tolerance } from './client-common.js';
@@ -77,7 +77,7 @@ function stopsOf(tx: UdpTransaction): readonly number[] {
   for (const r of tx.responses) {
     const type = r.message.msgType;
     if (type !== 7 && type !== 15) continue;
-    const code = topStatusCode(r.message.options);
+    const code = messageStatusCode(r.message);
     if ((code !== undefined && code !== 0) || (type === 7 && tx.msgType === 3 && !r.offers)) (out ??= []).push(r.time);
   }
   return out ?? NO_STOPS;
@@ -90,14 +90,14 @@ function stopsOf(tx: UdpTransaction): readonly number[] {
  * transmissions together. Unknown (false) when either names none.
  */
 function otherServer(a: Transmission, b: Transmission): boolean {
-  const x = optionOf(a.message, 2);
-  const y = x === undefined ? undefined : optionOf(b.message, 2);
+  const x = peekOption(a.message, 2);
+  const y = x === undefined ? undefined : peekOption(b.message, 2);
   return x !== undefined && y !== undefined && !sameBodyHex(x, bodyHex(y));
 }
 
 /** Both name a server (Server-ID): then which server is known, whatever the destination. */
 function bothNamed(a: Transmission, b: Transmission): boolean {
-  return optionOf(a.message, 2) !== undefined && optionOf(b.message, 2) !== undefined;
+  return peekOption(a.message, 2) !== undefined && peekOption(b.message, 2) !== undefined;
 }
 
 /**

@@ -71,6 +71,16 @@ export function optionOf(msg: Dhcpv6Message, code: number): Dhcpv6Option | undef
   return msg instanceof DecodedMessage ? msg.topOption(code) : findOption(msg.options, code);
 }
 
+/**
+ * `optionOf` for a message kept for long (a transaction's, read when it closes): equal to it, but a
+ * message that had not built the option does not keep the one built here. A kept message lives in old
+ * space, and a new object it referred to would survive the next scavenges and be promoted with it.
+ * The caller keeps the answer no longer than it needs it.
+ */
+export function peekOption(msg: Dhcpv6Message, code: number): Dhcpv6Option | undefined {
+  return msg instanceof DecodedMessage ? msg.topOption(code, false) : findOption(msg.options, code);
+}
+
 /** Cursors by option depth for `containsOption` (grown on demand, reused). */
 const depthCursors: OptionCursor[] = [];
 
@@ -208,6 +218,20 @@ export function statusCodeHere(c: OptionCursor): number | undefined {
 export function topStatusCode(options: readonly Dhcpv6Option[]): number | undefined {
   const o = findOption(options, 13);
   return o && optionBodyLength(o) >= 2 ? optionU16(o, 0) : undefined;
+}
+
+/** The cursor of messageStatusCode (used without nesting). */
+const statusCursor = new OptionCursor();
+
+/**
+ * `topStatusCode(m.options)`, read with a cursor: it builds no option object, so asking a message an
+ * open transaction keeps (in old space) leaves nothing new hanging off it for the next scavenge to copy.
+ */
+export function messageStatusCode(m: Dhcpv6Message): number | undefined {
+  const c = statusCursor;
+  c.open(m);
+  while (c.next()) if (c.code === 13) return c.end - c.start >= 2 ? c.u16(0) : undefined;
+  return undefined;
 }
 
 /** True when the options carry no status code or Success (RFC 8415 §7.5, RFC 5007 §4.3.3). */

@@ -264,9 +264,11 @@ export class DecodedMessage implements Dhcpv6Message {
   /**
    * First top-level option with this code, equal to `findOption(this.options, code)`. Before the
    * tree is built, only that option (with what it holds) is built from the octets; asking again for
-   * the same code returns the same object, and so does the tree once built.
+   * the same code returns the same object, and so does the tree once built. `remember` false: the
+   * option built is not kept (asking again builds another), so a message kept for long gains no
+   * reference to a new object, which the next scavenge would have to copy and then promote.
    */
-  topOption(code: number): Dhcpv6Option | undefined {
+  topOption(code: number, remember = true): Dhcpv6Option | undefined {
     const built = this.#options;
     if (built !== undefined) {
       for (let i = 0; i < built.length; i++) if (built[i].code === code) return built[i];
@@ -283,7 +285,7 @@ export class DecodedMessage implements Dhcpv6Message {
         const opt = newOption(code, len, b, o + 4, o + 4 + len);
         const sh = this.#ctx.rules.shape[code];
         if ((sh & (SH_OPTIONS | SH_MESSAGE)) !== 0) fillClean(this.#ctx, opt, sh, b, o + 4, o + 4 + len, this.#depth);
-        this.#asked = opt;
+        if (remember) this.#asked = opt;
         return opt;
       }
       o += 4 + len;

@@ -5,7 +5,7 @@
 // meets an error before replying send a REPLY with an error status, so an error REPLY (or silence, or
 // closing) is accepted there, and only a REPLY without a failing status, serving the query, is reported.
 import type { Events } from '../../correlate/events.js';
-import { bodyHex, hasOption, optionOf, topStatusCode } from '../../dhcpv6/helpers.js';
+import { bodyHex, hasOption, peekOption, topStatusCode } from '../../dhcpv6/helpers.js';
 import type { RuleModule } from '../../engine/types.js';
 import { framesOf, partyOf, serverKey, statusOnly } from '../client-common.js';
 import { at } from '../bulk-util.js';
@@ -48,7 +48,7 @@ export const lqSrvDiscardInvalid: RuleModule<Events> = {
         const reply = e.record.message;
         const st = topStatusCode(reply.options);
         if (st !== undefined && st !== 0) return; // RFC 5460 §7.2: an error REPLY ends a query the server cannot serve
-        const sid = optionOf(reply, 2);
+        const sid = peekOption(reply, 2);
         const why = lqDiscardReason(m, sid === undefined ? undefined : bodyHex(sid));
         if (why === undefined) return;
         ctx.report({ messageId: `tcp-${why}`, ...at(e.conn, [q.query.frame, e.frame], e.time, q.xid) }); // RFC 5007 §4.2.1

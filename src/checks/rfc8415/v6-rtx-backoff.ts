@@ -5,7 +5,7 @@
 import type { Events } from '../../correlate/events.js';
 import type { UdpTransaction } from '../../correlate/client-events.js';
 import type { RuleModule } from '../../engine/types.js';
-import { optionOf, optionU32 } from '../../dhcpv6/helpers.js';
+import { optionU32, peekOption } from '../../dhcpv6/helpers.js';
 import { framesOf, partyOf, relayTolerance, sideOf, tolerance } from '../client-common.js';
 import { fitSchedule, gapsAgree, gapTolerance, ms, runsOf, timer, type Schedule } from '../rtx-common.js';
 
@@ -29,7 +29,7 @@ function mrtSeen(tx: UdpTransaction, code: number | undefined, mrt: number): [nu
   let hi = mrt;
   if (code !== undefined) {
     for (const r of tx.responses) {
-      const o = optionOf(r.message, code);
+      const o = peekOption(r.message, code);
       if (!o || o.length !== 4) continue;
       const v = optionU32(o, 0);
       if (v < lo) lo = v;

@@ -11,7 +11,7 @@ import { DEST_HOP1, DEST_MULTICAST, DEST_UNICAST } from '../../correlate/client-
 import type { Events } from '../../correlate/events.js';
 import type { ReportDescriptor, RuleModule } from '../../engine/types.js';
 import { framesOf, partyOf, serverKey, statusOnly } from '../client-common.js';
-import { bodyHex, optionBodyLength, optionOf, topStatusCode } from '../../dhcpv6/helpers.js';
+import { bodyHex, messageStatusCode, optionBodyLength, optionOf } from '../../dhcpv6/helpers.js';
 import type { Dhcpv6Message } from '../../dhcpv6/types.js';
 import { ipv6Text } from '../../dhcpv6/options/primitives.js';
 import { unwrap } from '../../correlate/udp-message.js';
@@ -134,7 +134,7 @@ export const v6ValMulticastOnlyTypes: RuleModule<Events> = {
         for (const r of tx.responses) {
           // A server that answered through a relay got a Relay-forward, which may be unicast (trap RELAY).
           if (!direct(r)) continue;
-          if (topStatusCode(r.message.options) === 5) continue; // UseMulticast (RFC 8415 §18.4; catalog §4 Q12)
+          if (messageStatusCode(r.message) === 5) continue; // UseMulticast (RFC 8415 §18.4; catalog §4 Q12)
           // Cut by the snaplen or malformed (trap TRUNC): the UseMulticast status may be in the part lost.
           if (r.damage !== undefined) { damaged ??= r; continue; }
           const key = serverKey(r);

@@ -7,8 +7,8 @@ import fc from 'fast-check';
 import { createCodec, defaultCodec, type Dhcpv6Codec } from '../../../src/dhcpv6/codec.js';
 import { DecodedMessage, OptionCursor, WireOption, lengthProblem, messageFormat, HEADER_LENGTH } from '../../../src/dhcpv6/message.js';
 import {
-  bodyHex, duidHex, findOption, hasOption, optionBodyLength, optionOf, optionU16, optionU32, optionU8, sameBody, sameBodyHex,
-  sameOctets,
+  bodyHex, duidHex, findOption, hasOption, messageStatusCode, optionBodyLength, optionOf, optionU16, optionU32, optionU8, peekOption,
+  sameBody, sameBodyHex, sameOctets, topStatusCode,
 } from '../../../src/dhcpv6/helpers.js';
 import { BulkStreamDecoder } from '../../../src/dhcpv6/bulk-stream.js';
 import { formatIpv6, u16, u24, u32 } from '../../../src/dhcpv6/options/primitives.js';
@@ -238,6 +238,30 @@ describe('lazy message = eager oracle', () => {
         expect(plainMessage(m)).toEqual(want);
       }
     }), { numRuns: 2000 });
+  });
+
+  test('peekOption = optionOf without keeping what it built; messageStatusCode = topStatusCode of the tree', () => {
+    fc.assert(fc.property(messages, (bytes) => {
+      for (const c of CODECS) {
+        const lazy = c.decodeMessage(bytes);
+        const status = messageStatusCode(lazy);
+        const peeked = PROBE.map((code) => peekOption(lazy, code));
+        const tree = c.decodeMessage(bytes).options;
+        expect(status).toBe(topStatusCode(tree));
+        PROBE.forEach((code, i) => {
+          const want = findOption(tree, code);
+          expect(peeked[i] && plainOption(peeked[i]!)).toEqual(want && plainOption(want));
+          // not kept: asking again builds another object (a clean message had built nothing)
+          if (want !== undefined && lazy.anomalies.length === 0) expect(peekOption(lazy, code)).not.toBe(peeked[i]);
+        });
+        if (lazy.anomalies.length === 0) expect((lazy as DecodedMessage).optionsBuilt).toBe(false);
+        // once optionOf has built it, peekOption hands out that same object
+        for (const code of PROBE) {
+          const kept = optionOf(lazy, code);
+          expect(peekOption(lazy, code)).toBe(kept);
+        }
+      }
+    }), { numRuns: 1000 });
   });
 
   test('optionOf/hasOption before the tree exists = findOption on the tree', () => {
