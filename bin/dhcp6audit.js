@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Shim: runs the built CLI. All logic lives in src/cli (compiled to dist/cli).
-import { main } from '../dist/cli/main.js';
+// Shim: runs the built CLI. All logic lives in src/cli (compiled to dist/cli); runCli runs it in a
+// worker thread whose young generation is sized at start (src/cli/thread.ts).
+import { runCli } from '../dist/cli/thread.js';
 
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await runCli(process.argv.slice(2));

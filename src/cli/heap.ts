@@ -7,13 +7,12 @@
 // (bench/README.md, "Sixth pass" and "Tenth pass").
 //
 // The young generation is the other half of the peak. V8 lets each of its two semi-spaces grow to
-// 16 MiB under a steady stream of short-lived objects, and both stay committed. Capped at 4 MiB each,
-// peak RSS falls by 25–33 MiB (109 MiB at 1 M packets, 115 at 10 M) for about 5 % more wall time: V8
-// scavenges more often, and what lives a few tenths of a second is copied once more
-// (bench/README.md, "Eleventh pass").
+// 16 MiB under a steady stream of short-lived objects, and both stay committed. At 4 MiB each, peak
+// RSS falls by 25–33 MiB (bench/README.md, "Eleventh pass"). V8 takes that size only when it sets a
+// heap up, so the CLI runs in a worker thread created with it (thread.ts); a real limit also lets V8
+// pretenure what open transactions allocate ("Twelfth pass").
 
 import v8 from 'node:v8';
-import { PerformanceObserver } from 'node:perf_hooks';
 
 /** Environment variable: percent the old generation may grow past the live size; 0 keeps V8's policy. */
 export const HEAP_GROWTH_ENV = 'DHCP6AUDIT_HEAP_GROWTH';
@@ -24,12 +23,12 @@ export function heapGrowth(env: Record<string, string | undefined>): number | st
   return wholeFrom(env, HEAP_GROWTH_ENV, HEAP_GROWTH_DEFAULT, 1000, 'a whole percent');
 }
 
-/** The semi-space cap (MiB) the environment asks for, or an error line for a value that is not one. */
-export function semiSpaceCap(env: Record<string, string | undefined>): number | string {
+/** The semi-space size (MiB) the environment asks for, or an error line for a value that is not one. */
+export function semiSpaceSize(env: Record<string, string | undefined>): number | string {
   return wholeFrom(env, SEMI_SPACE_ENV, SEMI_SPACE_DEFAULT, 1024, 'a whole number of MiB');
 }
 
-/** Environment variable: MiB each semi-space of the young generation may grow to; 0 keeps V8's policy. */
+/** Environment variable: MiB of each semi-space of the CLI worker's young generation; 0 runs on the main thread with V8's policy. */
 export const SEMI_SPACE_ENV = 'DHCP6AUDIT_SEMI_SPACE';
 export const SEMI_SPACE_DEFAULT = 4;
 
@@ -51,29 +50,6 @@ export function limitHeapGrowth(percent: number): void {
   if (percent === applied) return;
   applied = percent;
   v8.setFlagsFromString(`--heap-growing-percent=${percent}`);
-}
-
-let capObserver: PerformanceObserver | undefined;
-
-/**
- * Stops the young generation from growing once each semi-space holds `mib` MiB. V8 sizes its largest
- * semi-space when the heap is set up (`--max-semi-space-size` has no effect at run time), but it reads
- * `--semi-space-growth-factor` each time it grows the new space, doubling it by default from 1 MiB.
- * The new space grows only in a scavenge, so its size is looked at after each garbage collection (a
- * `gc` performance entry, delivered when the event loop next turns: nothing runs while the process is
- * idle), and once it has reached the cap the factor is set to 1. It overshoots only if two growths
- * fall between two turns of the event loop, and then stops at twice the cap. 0 leaves V8's policy.
- */
-export function capSemiSpace(mib: number): void {
-  if (capObserver !== undefined || mib === 0) return;
-  const limit = 2 * mib * 1024 * 1024; // the new space's size counts both semi-spaces
-  const observer = new PerformanceObserver(() => {
-    if (newSpaceSize() < limit) return;
-    v8.setFlagsFromString('--semi-space-growth-factor=1');
-    observer.disconnect();
-  });
-  capObserver = observer;
-  observer.observe({ entryTypes: ['gc'] });
 }
 
 /** The new space's size in octets (both semi-spaces). */

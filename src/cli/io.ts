@@ -1,12 +1,24 @@
 // The CLI's view of the process: streams, environment, terminals. Tests pass their own.
 export interface CliIo {
-  stdout: { write(s: string): unknown; isTTY?: boolean };
-  stderr: { write(s: string): unknown; isTTY?: boolean };
+  /** `fd`: the descriptor the text goes to, when large outputs may be written to it directly. */
+  stdout: { write(s: string): unknown; isTTY?: boolean; fd?: number };
+  stderr: { write(s: string): unknown; isTTY?: boolean; fd?: number };
   env: Record<string, string | undefined>;
+  /**
+   * Calls `handler` on each SIGINT (Ctrl-C) until the returned function is called; meanwhile SIGINT
+   * does not end the process. The CLI worker (worker.ts) gets it from the main thread.
+   */
+  onInterrupt?(handler: () => void): () => void;
 }
 
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, onInterrupt: processInterrupt };
+}
+
+/** CliIo.onInterrupt for the main thread: a SIGINT listener. */
+export function processInterrupt(handler: () => void): () => void {
+  process.on('SIGINT', handler);
+  return () => { process.removeListener('SIGINT', handler); };
 }
 
 /**

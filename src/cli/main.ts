@@ -3,7 +3,7 @@
 import { CommanderError } from 'commander';
 import { Chalk } from 'chalk';
 import { buildProgram, type Invocation } from './program.js';
-import { colorLevel, processIo, type CliIo } from './io.js';
+import { colorLevel, processInterrupt, processIo, type CliIo } from './io.js';
 import { openTextSink } from './output.js';
 import { JsonLineWriter } from './json-bytes.js';
 import { DecodeLineWriter } from './decode-line.js';
@@ -19,7 +19,7 @@ import type { Report } from '../engine/types.js';
 import { ProgressLine } from './progress.js';
 import { PassThrough } from 'node:stream';
 import { renderRules, RuleNotFoundError } from './rules-command.js';
-import { capSemiSpace, heapGrowth, limitHeapGrowth, semiSpaceCap } from './heap.js';
+import { heapGrowth, limitHeapGrowth, semiSpaceSize } from './heap.js';
 
 /** A user-facing failure: printed as one line, exit code 2. */
 export class UsageError extends Error {}
@@ -109,7 +109,7 @@ async function runCheck(inv: Extract<Invocation, { command: 'check' }>, config: 
     inputs = [{ stream: pass, name }];
   }
   const onSigint = (): void => stopLive?.();
-  if (live) process.on('SIGINT', onSigint);
+  const ignoreSigint = live ? (io.onInterrupt ?? processInterrupt)(onSigint) : undefined;
 
   // Live findings: one line each as they come (stdout for text, stderr for other formats or -o).
   const liveOut = format === 'text' && !opts.output ? io.stdout : io.stderr;
@@ -125,7 +125,7 @@ async function runCheck(inv: Extract<Invocation, { command: 'check' }>, config: 
     });
   } finally {
     progress?.clear();
-    if (live) process.removeListener('SIGINT', onSigint);
+    ignoreSigint?.();
     if (capture) await capture.stop();
   }
   if (liveCapture && report.inputs[0]?.frames === 0 && report.inputs[0].error) {
@@ -194,13 +194,12 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     io.stderr.write(`dhcp6audit: ${growth}\n`);
     return 2;
   }
-  const semi = semiSpaceCap(io.env);
+  const semi = semiSpaceSize(io.env);
   if (typeof semi === 'string') {
     io.stderr.write(`dhcp6audit: ${semi}\n`);
     return 2;
   }
-  limitHeapGrowth(growth);
-  capSemiSpace(semi);
+  limitHeapGrowth(growth); // the semi-space size is the worker's (thread.ts); checked here for one message
   try {
     return await run(invocation, io);
   } catch (e) {

@@ -13,7 +13,8 @@ export interface TextSink {
 
 const FLUSH_AT = 1 << 16;
 
-function writeAllSync(fd: number, text: string): void {
+/** Writes all of `text` to a file descriptor as UTF-8, synchronously (a full non-blocking pipe is waited for). */
+export function writeAllSync(fd: number, text: string): void {
   writeBytesSync(fd, Buffer.from(text, 'utf8'));
 }
 
@@ -39,6 +40,7 @@ export function openTextSink(path: string | undefined, io: CliIo): TextSink {
   let utf8: StringDecoder | undefined; // octets for a stream that takes text (a chunk may end inside a character)
   if (path) fd = openSync(path, 'w');
   else if (io.stdout === process.stdout) fd = 1;
+  else if (io.stdout.fd !== undefined) fd = io.stdout.fd; // the CLI worker's stdout (worker.ts)
   else direct = (s) => { io.stdout.write(s); };
   const flush = (): void => {
     if (!pending) return;

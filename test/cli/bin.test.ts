@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { udpFrame } from '../kit/packets.js';
 import { writePcap } from '../kit/pcap-writer.js';
 
@@ -40,19 +41,22 @@ const MiB = 1024 * 1024;
 /**
  * Runs `setup` (module code) in a new node process, then a stream of objects that live for a few
  * thousand allocations, with the event loop turning between batches as it does between read chunks
- * (V8 alone grows the new space to its largest size): the largest new-space size seen, and the exit code.
+ * (V8 alone grows the new space to its largest size): the largest new-space size seen, and the exit
+ * code. `result`: a variable `setup` left the size in instead (its own stream ran elsewhere).
  */
-function churn(setup: string[]): { code: number | null; most: number } {
+function churn(setup: string[], result?: string): { code: number | null; most: number } {
   const script = [
     `import { newSpaceSize } from ${JSON.stringify(join(process.cwd(), 'dist/cli/heap.js'))};`,
     ...setup,
-    'const keep = []; let most = 0;',
-    'for (let batch = 0; batch < 250; batch++) {',
-    '  for (let i = 0; i < 20000; i++) { keep.push({ a: i, b: [i, batch] }); if (keep.length > 60000) keep.splice(0, 20000); }',
-    '  most = Math.max(most, newSpaceSize());',
-    '  await new Promise((r) => setImmediate(r));',
-    '}',
-    'console.log(most);',
+    ...(result !== undefined ? [`console.log(${result});`] : [
+      'const keep = []; let most = 0;',
+      'for (let batch = 0; batch < 250; batch++) {',
+      '  for (let i = 0; i < 20000; i++) { keep.push({ a: i, b: [i, batch] }); if (keep.length > 60000) keep.splice(0, 20000); }',
+      '  most = Math.max(most, newSpaceSize());',
+      '  await new Promise((r) => setImmediate(r));',
+      '}',
+      'console.log(most);',
+    ]),
   ].join('\n');
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
   expect(r.stderr).toBe('');
@@ -151,31 +155,55 @@ describe('exit codes of the built bin', () => {
     }
   });
 
-  it('the semi-space cap stops the young generation growing under a stream of short-lived objects', () => {
-    const most = (cap: number): number => churn([
-      `import { capSemiSpace } from ${JSON.stringify(join(process.cwd(), 'dist/cli/heap.js'))};`,
-      `capSemiSpace(${cap});`,
-    ]).most;
-    const free = most(0);
-    const capped = most(4);
+  it('a worker given youngGenerationMb(4) keeps its new space at 4 MiB per semi-space under a stream of short-lived objects', () => {
+    // The same churn in a worker thread with and without the limit (thread.ts sizes the CLI's worker so).
+    const most = (limit: string): number => churn([
+      "import { Worker } from 'node:worker_threads';",
+      `import { youngGenerationMb } from ${JSON.stringify(join(process.cwd(), 'dist/cli/thread.js'))};`,
+      `const mb = ${limit};`,
+      'const body = ' + JSON.stringify([
+        `import { newSpaceSize } from ${JSON.stringify(pathToFileURL(join(process.cwd(), 'dist/cli/heap.js')).href)};`,
+        "import { parentPort } from 'node:worker_threads';",
+        'const keep = []; let most = 0;',
+        'for (let batch = 0; batch < 250; batch++) {',
+        '  for (let i = 0; i < 20000; i++) { keep.push({ a: i, b: [i, batch] }); if (keep.length > 60000) keep.splice(0, 20000); }',
+        '  most = Math.max(most, newSpaceSize());',
+        '  await new Promise((r) => setImmediate(r));',
+        '}',
+        'parentPort.postMessage(most);',
+      ].join('\n')) + ';',
+      "const w = new Worker(new URL('data:text/javascript,' + encodeURIComponent(body)), mb ? { resourceLimits: { maxYoungGenerationSizeMb: mb } } : {});",
+      "const inWorker = await new Promise((r) => w.once('message', r));",
+    ], 'inWorker').most;
+    const free = most('0');
+    const limited = most('youngGenerationMb(4)');
     expect(free).toBeGreaterThanOrEqual(32 * MiB); // 16 MiB semi-spaces, both counted
-    expect(capped).toBeGreaterThanOrEqual(8 * MiB); // it did grow to the cap…
-    expect(capped).toBeLessThanOrEqual(16 * MiB); // …and at most one doubling past it
+    expect(limited).toBe(8 * MiB); // it grew to the limit, and no further
   });
 
-  it('the CLI sets the semi-space cap from DHCP6AUDIT_SEMI_SPACE before it runs a command', () => {
-    // A check of the sample, then the same stream of short-lived objects in the same process.
-    const after = (value: string): { code: number | null; most: number } => churn([
-      `import { main } from ${JSON.stringify(join(process.cwd(), 'dist/cli/main.js'))};`,
-      'const io = { stdout: { write: () => true }, stderr: { write: (s) => process.stderr.write(s) }, env: { DHCP6AUDIT_SEMI_SPACE: ' + JSON.stringify(value) + ' } };',
-      "process.exitCode = await main(['check', 'fixtures/sample/sample.pcapng', '-f', 'json'], io);",
-    ]);
-    const byDefault = after('');
-    const off = after('0');
-    expect(byDefault.code).toBe(1);
-    expect(off.code).toBe(1);
-    expect(byDefault.most).toBeLessThanOrEqual(16 * MiB); // the default, 4 MiB per semi-space
-    expect(off.most).toBeGreaterThanOrEqual(32 * MiB);
+  it('the bin runs the command in a worker sized by DHCP6AUDIT_SEMI_SPACE (0: on the main thread)', () => {
+    // A preload that says, as the process exits, where main() ran and with which young generation.
+    const probe = join(dir, 'probe.mjs');
+    writeFileSync(probe, [
+      "import { isMainThread, resourceLimits } from 'node:worker_threads';",
+      "import { writeSync } from 'node:fs';",
+      "process.on('exit', () => { if (!isMainThread) writeSync(2, `worker young ${resourceLimits.maxYoungGenerationSizeMb}\\n`); });",
+    ].join('\n'));
+    const probed = (value: string): { code: number | null; stdout: string; stderr: string } => {
+      const r = spawnSync(process.execPath, ['--import', probe, BIN, 'check', 'fixtures/sample/sample.pcapng', '-f', 'json'], {
+        encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', DHCP6AUDIT_SEMI_SPACE: value }, timeout: 60_000,
+      });
+      return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    const byDefault = probed('');
+    const eight = probed('8');
+    const off = probed('0');
+    expect(byDefault.stderr).toBe('worker young 12\n'); // 3 × 4 MiB: two semi-spaces and the new large-object space
+    expect(eight.stderr).toBe('worker young 24\n');
+    expect(off.stderr).toBe('');
+    for (const r of [byDefault, eight, off]) expect(r.code).toBe(1);
+    expect(eight.stdout).toBe(byDefault.stdout);
+    expect(off.stdout).toBe(byDefault.stdout);
   });
 
   it('loads ajv only for a --config (the bundled rule files are validated by the catalog test, not on every start)', () => {
