@@ -4,6 +4,8 @@ export interface CliIo {
   stdout: { write(s: string): unknown; isTTY?: boolean; fd?: number };
   stderr: { write(s: string): unknown; isTTY?: boolean; fd?: number };
   env: Record<string, string | undefined>;
+  /** The stream the input '-' reads (process.stdin when absent). */
+  stdin?(): NodeJS.ReadableStream;
   /**
    * Calls `handler` on each SIGINT (Ctrl-C) until the returned function is called; meanwhile SIGINT
    * does not end the process. The CLI worker (worker.ts) gets it from the main thread.

@@ -44,7 +44,8 @@ async function run(inv: Invocation, io: CliIo): Promise<number> {
     const decodeLines = new DecodeLineWriter(lines);
     try {
       // One line per message: the capture fields, then the message's JSON form (DESIGN.md `decode`).
-      const result = await decode(inv.files, (record, codec) => decodeLines.write(record, codec),
+      const inputs = inv.files.map((f) => (f === '-' ? { stream: stdinOf(io), name: 'stdin' } : f));
+      const result = await decode(inputs, (record, codec) => decodeLines.write(record, codec),
         { profile: inv.options.profile, config, bulkPorts: inv.options.bulkPort });
       failIfNothingRead(result.inputs);
     } finally {
@@ -92,7 +93,7 @@ async function runCheck(inv: Extract<Invocation, { command: 'check' }>, config: 
       name = opts.interface !== undefined ? `interface ${opts.interface}` : 'capture command';
     } else {
       if (inv.files.length !== 1) throw new UsageError("'-' (stdin) must be the only input");
-      source = process.stdin;
+      source = stdinOf(io);
       name = 'stdin';
     }
     source.on('error', (e: Error) => pass.destroy(e));
@@ -104,7 +105,7 @@ async function runCheck(inv: Extract<Invocation, { command: 'check' }>, config: 
       source.unpipe(pass);
       pass.end();
       void capture?.stop();
-      if (source === process.stdin) process.stdin.pause();
+      if (!liveCapture) source.pause();
     };
     inputs = [{ stream: pass, name }];
   }
@@ -142,6 +143,11 @@ async function runCheck(inv: Extract<Invocation, { command: 'check' }>, config: 
     io.stderr.write(`dhcp6audit: wrote ${opts.annotate} (${r.frames} frames, ${r.comments} comments on ${r.commentedFrames} frames)\n`);
   }
   return exitCodeFor(report, opts.failOn);
+}
+
+/** The stream the input '-' reads. */
+function stdinOf(io: CliIo): NodeJS.ReadableStream {
+  return io.stdin ? io.stdin() : process.stdin;
 }
 
 /** `report.*` limits from the config's limits section. */

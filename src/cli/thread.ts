@@ -7,9 +7,9 @@
 // scavenge copies them) only after a scavenge that found the new space at its largest size. Open
 // transactions are such objects. bench/README.md, twelfth pass, has the measurements.
 //
-// The worker writes to file descriptors 1 and 2 itself (synchronously, as the main thread's sinks do).
-// The main thread only forwards what a worker cannot get: stdin (when an input is '-') and SIGINT
-// (while a live capture wants it).
+// The worker reads descriptor 0 (for '-') and writes to 1 and 2 itself (synchronously, as the main
+// thread's sinks do). The main thread only forwards what a worker cannot get: SIGINT, while a live
+// capture wants it.
 import { Worker } from 'node:worker_threads';
 import { semiSpaceSize } from './heap.js';
 
@@ -38,24 +38,13 @@ export async function runCli(argv: string[]): Promise<number> {
     return main(argv);
   }
   return new Promise<number>((resolve) => {
-    const reads = argv.includes('-');
     const worker = new Worker(new URL('./worker.js', import.meta.url), {
       workerData: { argv } satisfies WorkerInput,
       resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb(semi) },
-      stdin: reads,
     });
     let failure: string | undefined;
     const forward = (): void => { worker.postMessage('sigint'); };
     const unforward = (): void => { process.removeListener('SIGINT', forward); };
-    // Stops forwarding stdin once the worker is gone (a live run stopped by SIGINT leaves the pipe
-    // open): the main thread would otherwise wait for more input.
-    const stopReading = (): void => {
-      if (!reads) return;
-      process.stdin.unpipe(worker.stdin!);
-      worker.stdin!.end();
-      process.stdin.destroy();
-    };
-    if (reads) process.stdin.pipe(worker.stdin!);
     worker.on('message', (m: FromWorker) => {
       if (m.wanted) process.on('SIGINT', forward);
       else unforward();
@@ -66,7 +55,6 @@ export async function runCli(argv: string[]): Promise<number> {
     // The worker ends itself with main()'s exit code (worker.ts); one that failed is an internal error.
     worker.on('exit', (code) => {
       unforward();
-      stopReading();
       if (failure !== undefined) process.stderr.write(`dhcp6audit: internal error: ${failure}\n`);
       resolve(failure !== undefined ? 2 : code);
     });
