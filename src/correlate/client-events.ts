@@ -209,6 +209,20 @@ export interface OrphanResponse {
 }
 
 export interface ClientEvents {
+  /**
+   * A new transmission of a DHCP (non-leasequery) client message, when it is first seen: the
+   * transaction's last request. Copies merged into an earlier transmission (another relay hop or
+   * capture point within `sessions.copy-window`, a relay's altered copy) raise none, so rules that
+   * count transmissions in capture order need not tell copies apart again. The transaction is still
+   * open and changes after the call: read it then, keep nothing but what the rule needs.
+   */
+  'udp:request': UdpTransaction;
+  /**
+   * A new response (Advertise, Reply) to an open DHCP transaction, when it is first seen: the
+   * transaction's last response. Copies raise none. Its `preference`, `preferenceState` and `offers`
+   * are filled in only when the transaction closes; `damage` may still clear if a whole copy follows.
+   */
+  'udp:response': UdpTransaction;
   /** A DHCP (non-leasequery) UDP transaction closed. */
   'udp:transaction-end': UdpTransaction;
   /** A UDP LEASEQUERY transaction closed (RFC 5007). */

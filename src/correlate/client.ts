@@ -480,6 +480,7 @@ export class ClientCorrelator {
         existing.tx.requests = appended(existing.tx.requests, this.transmission(msg, s, record, dest));
       }
       if (relays.length) existing.tx.relayed = true;
+      if (!copy && !altered && type !== 14) this.emit('udp:request', existing.tx);
       return;
     }
 
@@ -523,6 +524,7 @@ export class ClientCorrelator {
         if (sol) { sol.answered = true; this.touch(sol, record.time); }
       }
     }
+    if (type !== 14) this.emit('udp:request', tx);
 
     if (this.open.size > this.maxOpen) {
       const oldest = this.open.values().next().value as OpenTx;
@@ -571,6 +573,7 @@ export class ClientCorrelator {
       // Answered: a Reply to anything but a Solicit (from the server the request named, if it named
       // one: RED-NONSELECTED-DISCARD waits for it), a LEASEQUERY-REPLY; a Solicit's Rapid Commit Reply.
       if (type !== 2 && (found.named === undefined || found.named === serverDuid)) found.answered = true;
+      if (tx.msgType !== 14) this.emit('udp:response', tx);
       return;
     }
 

@@ -92,6 +92,32 @@ describe('ClientCorrelator', () => {
     expect(run(rtx).of<UdpTransaction>('udp:transaction-end')[0].requests).toHaveLength(2);
   });
 
+  it('raises udp:request and udp:response once per new transmission, as it is seen, not for copies or leasequery', () => {
+    const inner = m(1, 0x79, opt.clientId(C), opt.elapsed(0), opt.iaNa(1));
+    const adv = m(2, 0x79, opt.clientId(C), opt.serverId(S1), offer('2001:db8::10'));
+    const altered = m(1, 0x79, opt.clientId(C), opt.elapsed(0), opt.iaNa(1), opt.raw(37, '0000000901'));
+    const sc = new UdpScenario()
+      .send(0, CL, 'ff02::1:2', inner)
+      .send(0.001, '2001:db8:1::1', '2001:db8:9::1', relay(12, 0, '2001:db8:1::1', CL, inner), { srcPort: 547 }) // copy
+      .send(0.002, '2001:db8:1::1', '2001:db8:9::2', relay(12, 0, '2001:db8:1::1', CL, altered), { srcPort: 547 }) // altered copy
+      .answer(0.01, '2001:db8:9::1', '2001:db8:1::1', relay(13, 0, '2001:db8:1::1', CL, adv), { dstPort: 547 })
+      .answer(0.011, 'fe80::1:1', CL, adv) // copy
+      .send(1.05, CL, 'ff02::1:2', m(1, 0x79, opt.clientId(C), opt.elapsed(105), opt.iaNa(1))) // retransmission
+      .send(2, '2001:db8::50', '2001:db8::a', m(14, 0x7a, opt.clientId(duidLL(0x50)), opt.lqQuery(1, '::')), { srcPort: 547 })
+      .answer(2.01, '2001:db8::a', '2001:db8::50', m(15, 0x7a, opt.clientId(duidLL(0x50)), opt.serverId(S1)), { dstPort: 547 });
+    // Read when raised: the transaction grows after the call.
+    const seen: Array<[string, number, number]> = [];
+    const corr = new ClientCorrelator((k, e) => {
+      if (k !== 'udp:request' && k !== 'udp:response' && k !== 'udp:transaction-end') return;
+      const t = e as UdpTransaction;
+      seen.push([k, t.xid, k === 'udp:response' ? t.responses[t.responses.length - 1].frame : t.requests[t.requests.length - 1].frame]);
+    });
+    const recs = sc.records();
+    for (const r of recs) corr.message(r);
+    corr.finish(recs[recs.length - 1].frame, recs[recs.length - 1].time);
+    expect(seen).toEqual([['udp:request', 0x79, 1], ['udp:response', 0x79, 4], ['udp:request', 0x79, 6], ['udp:transaction-end', 0x79, 6]]);
+  });
+
   it('merges copies seen at two relay hops into one transmission; keeps the relay chain', () => {
     const inner = m(1, 0x77, opt.clientId(C), opt.elapsed(0), opt.iaNa(1));
     const adv = m(2, 0x77, opt.clientId(C), opt.serverId(S1), offer('2001:db8::10'));
