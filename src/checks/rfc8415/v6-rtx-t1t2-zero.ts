@@ -162,8 +162,7 @@ export const v6RtxT1t2Zero: RuleModule<Events> = {
     };
 
     return {
-      'udp:response': (tx) => {
-        const r = tx.responses[tx.responses.length - 1];
+      'udp:response': ({ tx, response: r }) => {
         if (r.message.msgType !== 7 || !ASSIGNING.has(tx.msgType) || !r.valid) return;
         if (tx.msgType === 1 && !r.rapidCommit) return; // only a Rapid Commit Reply answers a Solicit (§18.3.1)
         reply(r, tx.client.duid, tx.client.address, tx.xid, false);
@@ -187,10 +186,9 @@ export const v6RtxT1t2Zero: RuleModule<Events> = {
           if (p.time <= record.time && ((cid !== undefined && sameBodyHex(cid, p.client)) || p.address === to)) p.reconfigured = true;
         }
       },
-      'udp:request': (tx) => {
-        const n = tx.requests[tx.requests.length - 1];
+      'udp:request': ({ tx, request: n, index }) => {
         forget(n.time);
-        if (pending.length === 0 || (tx.msgType !== 5 && tx.msgType !== 6) || tx.requests.length !== 1) return;
+        if (pending.length === 0 || (tx.msgType !== 5 && tx.msgType !== 6) || index !== 0) return;
         const rebind = tx.msgType === 6;
         const client = tx.client.duid ?? tx.client.address ?? '';
         // A Renew goes to the server whose leases it extends (§18.2.4); a Rebind to any (§18.2.5).

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ClientCorrelator } from '../../../src/correlate/client.js';
-import type { ClientSession, OrphanResponse, UdpTransaction } from '../../../src/correlate/client-events.js';
+import type { ClientSession, OrphanResponse, RequestSeen, ResponseSeen, UdpTransaction } from '../../../src/correlate/client-events.js';
 import { UPSTREAM_NONE } from '../../../src/correlate/client-events.js';
 import { addressTag } from '../../../src/correlate/udp-message.js';
 import type { AnomalyEvent } from '../../../src/correlate/events.js';
@@ -105,17 +105,14 @@ describe('ClientCorrelator', () => {
       .send(1.05, CL, 'ff02::1:2', m(1, 0x79, opt.clientId(C), opt.elapsed(105), opt.iaNa(1))) // retransmission
       .send(2, '2001:db8::50', '2001:db8::a', m(14, 0x7a, opt.clientId(duidLL(0x50)), opt.lqQuery(1, '::')), { srcPort: 547 })
       .answer(2.01, '2001:db8::a', '2001:db8::50', m(15, 0x7a, opt.clientId(duidLL(0x50)), opt.serverId(S1)), { dstPort: 547 });
-    // Read when raised: the transaction grows after the call.
-    const seen: Array<[string, number, number]> = [];
-    const corr = new ClientCorrelator((k, e) => {
-      if (k !== 'udp:request' && k !== 'udp:response' && k !== 'udp:transaction-end') return;
-      const t = e as UdpTransaction;
-      seen.push([k, t.xid, k === 'udp:response' ? t.responses[t.responses.length - 1].frame : t.requests[t.requests.length - 1].frame]);
+    const seen = run(sc).events.filter(([k]) => k === 'udp:request' || k === 'udp:response' || k === 'udp:transaction-end').map(([k, e]) => {
+      if (k === 'udp:request') { const r = e as RequestSeen; return [k, r.tx.xid, r.request.frame, r.index, r.tx.requests[r.index] === r.request]; }
+      if (k === 'udp:response') { const r = e as ResponseSeen; return [k, r.tx.xid, r.response.frame, r.index, r.tx.responses[r.index] === r.response]; }
+      return [k, (e as UdpTransaction).xid];
     });
-    const recs = sc.records();
-    for (const r of recs) corr.message(r);
-    corr.finish(recs[recs.length - 1].frame, recs[recs.length - 1].time);
-    expect(seen).toEqual([['udp:request', 0x79, 1], ['udp:response', 0x79, 4], ['udp:request', 0x79, 6], ['udp:transaction-end', 0x79, 6]]);
+    expect(seen).toEqual([
+      ['udp:request', 0x79, 1, 0, true], ['udp:response', 0x79, 4, 0, true], ['udp:request', 0x79, 6, 1, true], ['udp:transaction-end', 0x79],
+    ]);
   });
 
   it('merges copies seen at two relay hops into one transmission; keeps the relay chain', () => {
