@@ -6,7 +6,7 @@
 import type { ServerResponse, UdpTransaction } from '../../correlate/client-events.js';
 import type { Events } from '../../correlate/events.js';
 import { unwrap } from '../../correlate/udp-message.js';
-import { IaLeases, OptionCursor, optionOf, sameBodyHex, statusCodeHere } from '../../dhcpv6/helpers.js';
+import { bodyHex, IaLeases, OptionCursor, optionOf, sameBodyHex, statusCodeHere } from '../../dhcpv6/helpers.js';
 import type { Dhcpv6Message } from '../../dhcpv6/types.js';
 import type { RuleModule } from '../../engine/types.js';
 import { framesOf, partyOf } from '../client-common.js';
@@ -109,10 +109,61 @@ interface Pending {
   timers: ZeroTimers;
   /** A Reconfigure to the client came after it (RFC 8415 §18.2.11). */
   reconfigured: boolean;
+  /** No longer held (replaced, judged, expired or over the cap). */
+  dropped: boolean;
+}
+
+/**
+ * The zero-timer Replies of the last `window` seconds, by client (a short list each, latest last) and
+ * in arrival order, so that finding a client's and forgetting the oldest each take constant time.
+ */
+class Held {
+  private readonly byClient = new Map<string, Pending[]>();
+  private order: Pending[] = [];
+  private head = 0;
+  size = 0;
+
+  of(client: string): readonly Pending[] | undefined {
+    return this.byClient.get(client);
+  }
+
+  add(p: Pending): void {
+    const l = this.byClient.get(p.client);
+    if (l) l.push(p);
+    else this.byClient.set(p.client, [p]);
+    this.order.push(p);
+    this.size++;
+  }
+
+  drop(p: Pending): void {
+    if (p.dropped) return;
+    p.dropped = true;
+    this.size--;
+    const l = this.byClient.get(p.client)!;
+    l.splice(l.indexOf(p), 1);
+    if (l.length === 0) this.byClient.delete(p.client);
+  }
+
+  /** The oldest Reply still held, or undefined. */
+  oldest(): Pending | undefined {
+    while (this.head < this.order.length && this.order[this.head].dropped) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order = this.order.slice(this.head);
+      this.head = 0;
+    }
+    return this.order[this.head];
+  }
+
+  clear(): void {
+    this.byClient.clear();
+    this.order = [];
+    this.head = 0;
+    this.size = 0;
+  }
 }
 
 /** A Renew or Rebind that followed a held Reply within the window, judged when its transaction closes. */
-interface Held {
+interface Judged {
   pending: Pending;
   /** The IA it shares with the Reply's zero-timer IAs, or -1 (none seen). */
   ia: number;
@@ -125,19 +176,16 @@ export const v6RtxT1t2Zero: RuleModule<Events> = {
     const window = ctx.options.window as number;
     const tolerance = ctx.options.tolerance as number;
     const maxPending = ctx.options['max-pending'] as number;
-    /** Oldest first (events come in capture order). */
-    let pending: Pending[] = [];
+    const replies = new Held();
     /** Renew and Rebind transactions waiting for their end, at most max-pending. */
-    const held = new Map<UdpTransaction, Held>();
+    const judged = new Map<UdpTransaction, Judged>();
     let now = -Infinity;
     let limitReported = false;
 
-    /** Forgets Replies that no later message can be judged against (older than `window`). */
+    /** Forgets Replies that no later message can be judged against (older than `window`; events come in capture order). */
     const forget = (time: number): void => {
       if (time > now) now = time;
-      let n = 0;
-      while (n < pending.length && now - pending[n].time >= window) n++;
-      if (n) pending.splice(0, n);
+      for (let p = replies.oldest(); p !== undefined && now - p.time >= window; p = replies.oldest()) replies.drop(p);
     };
 
     const limit = (p: Pending): void => {
@@ -154,11 +202,16 @@ export const v6RtxT1t2Zero: RuleModule<Events> = {
       const client = duid ?? address ?? '';
       const server = r.server.duid;
       // The latest Reply of a server sets the client's timers (RFC 8415 §18.2.10.1): it replaces an earlier one.
-      if (pending.length !== 0) pending = pending.filter((p) => p.client !== client || p.server !== server);
+      const l = replies.size !== 0 ? replies.of(client) : undefined;
+      if (l) for (let i = l.length - 1; i >= 0; i--) if (l[i].server === server) replies.drop(l[i]);
       const timers = zeroTimers(r.message, 2 * window);
       if (timers === undefined) return;
-      pending.push({ time: r.time, client, duid, address, server, response: r, xid, orphan, timers, reconfigured: false });
-      if (pending.length > maxPending) limit(pending.shift()!);
+      replies.add({ time: r.time, client, duid, address, server, response: r, xid, orphan, timers, reconfigured: false, dropped: false });
+      if (replies.size > maxPending) {
+        const old = replies.oldest()!;
+        replies.drop(old);
+        limit(old);
+      }
     };
 
     return {
@@ -174,7 +227,7 @@ export const v6RtxT1t2Zero: RuleModule<Events> = {
         reply(r, o.clientDuid, o.clientAddress, o.xid, true);
       },
       'message:udp': (record) => {
-        if (pending.length === 0) return;
+        if (replies.size === 0) return;
         const type = record.message.msgType;
         if (type !== 10 && type !== 13) return;
         const { inner, relays } = unwrap(record.message);
@@ -182,34 +235,34 @@ export const v6RtxT1t2Zero: RuleModule<Events> = {
         // RFC 8415 §18.2.11: a Reconfigure asks the client to renew (rebind) now.
         const cid = optionOf(inner, 1);
         const to = relays.length ? relays[relays.length - 1].peerAddress : record.dst;
-        for (const p of pending) {
-          if (p.time <= record.time && ((cid !== undefined && sameBodyHex(cid, p.client)) || p.address === to)) p.reconfigured = true;
-        }
+        const l = (cid !== undefined ? replies.of(bodyHex(cid)) : undefined) ?? replies.of(to);
+        if (l) for (const p of l) if (p.time <= record.time) p.reconfigured = true;
       },
       'udp:request': ({ tx, request: n, index }) => {
         forget(n.time);
-        if (pending.length === 0 || (tx.msgType !== 5 && tx.msgType !== 6) || index !== 0) return;
+        if (replies.size === 0 || (tx.msgType !== 5 && tx.msgType !== 6) || index !== 0) return;
+        const l = replies.of(tx.client.duid ?? tx.client.address ?? '');
+        if (l === undefined) return;
         const rebind = tx.msgType === 6;
-        const client = tx.client.duid ?? tx.client.address ?? '';
         // A Renew goes to the server whose leases it extends (§18.2.4); a Rebind to any (§18.2.5).
         const named = rebind ? undefined : optionOf(n.message, 2);
-        for (let i = pending.length - 1; i >= 0; i--) {
-          const p = pending[i];
-          if (p.client !== client || p.time > n.time) continue;
+        for (let i = l.length - 1; i >= 0; i--) {
+          const p = l[i];
+          if (p.time > n.time) continue;
           if (named !== undefined && (p.server === undefined || !sameBodyHex(named, p.server))) continue;
           if (n.time - p.time >= window) return;
           const ia = sharedIa(n.message, rebind ? p.timers.rebind : p.timers.renew);
           if (ia < 0 && n.damage === undefined) return; // another IA, due on timers of its own
-          pending.splice(i, 1); // one Reply, one judgement
-          if (held.size >= maxPending) limit(p);
-          else held.set(tx, { pending: p, ia });
+          replies.drop(p); // one Reply, one judgement
+          if (judged.size >= maxPending) limit(p);
+          else judged.set(tx, { pending: p, ia });
           return;
         }
       },
       'udp:transaction-end': (tx) => {
-        const h = held.get(tx);
+        const h = judged.get(tx);
         if (h === undefined) return;
-        held.delete(tx);
+        judged.delete(tx);
         const p = h.pending;
         if (p.reconfigured) return; // the server asked for it
         const n = tx.requests[0];
@@ -238,8 +291,8 @@ export const v6RtxT1t2Zero: RuleModule<Events> = {
         });
       },
       'capture:end': () => {
-        pending = [];
-        held.clear();
+        replies.clear();
+        judged.clear();
         now = -Infinity;
         limitReported = false;
       },
