@@ -12,7 +12,9 @@ import { v6RelayHopcount } from './rfc8415/v6-relay-hopcount.js';
 import { v6RelayIfidEcho } from './rfc8415/v6-relay-ifid-echo.js';
 import { v6ElapsedTime } from './rfc8415/v6-elapsed-time.js';
 import { v6RtxBackoff } from './rfc8415/v6-rtx-backoff.js';
+import { v6RtxRateLimit } from './rfc8415/v6-rtx-rate-limit.js';
 import { v6RtxRequestLimits } from './rfc8415/v6-rtx-request-limits.js';
+import { v6RtxT1t2Zero } from './rfc8415/v6-rtx-t1t2-zero.js';
 import { v6RelayNoModify } from './rfc8415/v6-relay-no-modify.js';
 import { v6RelayStructure } from './rfc8415/v6-relay-structure.js';
 import { v6RtxFirstRtSolicit } from './rfc8415/v6-rtx-first-rt-solicit.js';
@@ -63,7 +65,9 @@ export const clientRules: Array<[string, RuleModule<Events>]> = [
   ['V6-RELAY-NO-MODIFY', v6RelayNoModify],
   ['V6-RELAY-STRUCTURE', v6RelayStructure],
   ['V6-RTX-FIRST-RT-SOLICIT', v6RtxFirstRtSolicit],
+  ['V6-RTX-RATE-LIMIT', v6RtxRateLimit],
   ['V6-RTX-REQUEST-LIMITS', v6RtxRequestLimits],
+  ['V6-RTX-T1T2-ZERO', v6RtxT1t2Zero],
   ['V6-REQUEST-CONTENTS', v6RequestContents],
   ['V6-SOLICIT-CONTENTS', v6SolicitContents],
   ['V6-SRV-ADVERTISE-IA-STATUS', v6SrvAdvertiseIaStatus],

@@ -208,7 +208,40 @@ export interface OrphanResponse {
   clientSeen: boolean;
 }
 
+/**
+ * A transmission the correlator has just added to an open transaction. The transaction goes on changing
+ * after the event (more transmissions, copies' sightings, responses): what the event says about it is in
+ * its own fields.
+ */
+export interface RequestSeen {
+  tx: UdpTransaction;
+  /** The new transmission: tx.requests[index] (its later copies still add sightings to it). */
+  request: Transmission;
+  /** 0 for the first transmission captured. */
+  index: number;
+}
+
+/** A response the correlator has just added to an open transaction (see RequestSeen). */
+export interface ResponseSeen {
+  tx: UdpTransaction;
+  /**
+   * The new response: tx.responses[index]. Its `preference`, `preferenceState` and `offers` are filled
+   * in only when the transaction closes; `damage` may still clear if a whole copy follows.
+   */
+  response: ServerResponse;
+  index: number;
+}
+
 export interface ClientEvents {
+  /**
+   * A new transmission of a DHCP (non-leasequery) client message, when it is first seen. Copies merged
+   * into an earlier transmission (another relay hop or capture point within `sessions.copy-window`, a
+   * relay's altered copy) raise none, so rules that count transmissions in capture order need not tell
+   * copies apart again.
+   */
+  'udp:request': RequestSeen;
+  /** A new response (Advertise, Reply) to an open DHCP transaction, when it is first seen. Copies raise none. */
+  'udp:response': ResponseSeen;
   /** A DHCP (non-leasequery) UDP transaction closed. */
   'udp:transaction-end': UdpTransaction;
   /** A UDP LEASEQUERY transaction closed (RFC 5007). */

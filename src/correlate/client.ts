@@ -477,7 +477,9 @@ export class ClientCorrelator {
         addAltered(altered, msg, s, true, record);
         altered.dest |= dest;
       } else {
-        existing.tx.requests = appended(existing.tx.requests, this.transmission(msg, s, record, dest));
+        const t = this.transmission(msg, s, record, dest);
+        existing.tx.requests = appended(existing.tx.requests, t);
+        if (type !== 14) this.emit('udp:request', { tx: existing.tx, request: t, index: existing.tx.requests.length - 1 });
       }
       if (relays.length) existing.tx.relayed = true;
       return;
@@ -523,6 +525,7 @@ export class ClientCorrelator {
         if (sol) { sol.answered = true; this.touch(sol, record.time); }
       }
     }
+    if (type !== 14) this.emit('udp:request', { tx, request: first, index: 0 });
 
     if (this.open.size > this.maxOpen) {
       const oldest = this.open.values().next().value as OpenTx;
@@ -567,10 +570,12 @@ export class ClientCorrelator {
         : clientBody !== undefined ? (reqDuid !== undefined ? 'mismatch' : 'unexpected')
           : (reqDuid !== undefined ? 'missing' : 'none');
       const serverDuid = serverBody === undefined ? undefined : bodyHex(serverBody);
-      tx.responses = appended(tx.responses, this.serverResponse(msg, s, record, serverDuid, clientId));
+      const response = this.serverResponse(msg, s, record, serverDuid, clientId);
+      tx.responses = appended(tx.responses, response);
       // Answered: a Reply to anything but a Solicit (from the server the request named, if it named
       // one: RED-NONSELECTED-DISCARD waits for it), a LEASEQUERY-REPLY; a Solicit's Rapid Commit Reply.
       if (type !== 2 && (found.named === undefined || found.named === serverDuid)) found.answered = true;
+      if (tx.msgType !== 14) this.emit('udp:response', { tx, response, index: tx.responses.length - 1 });
       return;
     }
 

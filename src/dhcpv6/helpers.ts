@@ -212,6 +212,53 @@ export function statusCodeHere(c: OptionCursor): number | undefined {
 }
 
 /**
+ * Walks the leases of the IA_NA or IA_PD an OptionCursor is on, in place: IAADDR options in an IA_NA,
+ * IAPREFIX in an IA_PD (RFC 8415 §21.4, §21.6, §21.21, §21.22). `open` then `next()` until false; each
+ * `next()` stands on a lease with its `preferred` and `valid` lifetimes (`whole` false, and both 0, when
+ * the capture cut it or it is malformed). `failed` is set, and `next()` returns false, at the IA's first
+ * Status Code option when it is not Success or cannot be read: an IA with a failing status assigns nothing.
+ */
+export class IaLeases {
+  preferred = 0;
+  valid = 0;
+  whole = true;
+  failed = false;
+  private readonly sub = new OptionCursor();
+  private lease = 0;
+  private statusSeen = false;
+
+  /** Before the first lease of the IA `ia` is on (option `code`, 3 or 25); false when it holds no options. */
+  open(ia: OptionCursor, code: number): boolean {
+    this.lease = code === 3 ? 5 : 26;
+    this.failed = false;
+    this.statusSeen = false;
+    return ia.enter(this.sub);
+  }
+
+  next(): boolean {
+    const c = this.sub;
+    while (c.next()) {
+      if (c.code === 13 && !this.statusSeen) {
+        this.statusSeen = true;
+        const st = statusCodeHere(c);
+        if (st === undefined || st !== 0) {
+          this.failed = true;
+          return false;
+        }
+      } else if (c.code === this.lease) {
+        // IAADDR: address(16) preferred(4) valid(4); IAPREFIX: preferred(4) valid(4) length(1) prefix(16).
+        const v4 = this.lease === 5;
+        this.whole = c.ok && c.end - c.start >= (v4 ? 24 : 25);
+        this.preferred = this.whole ? c.u32(v4 ? 16 : 0) : 0;
+        this.valid = this.whole ? c.u32(v4 ? 20 : 4) : 0;
+        return true;
+      }
+    }
+    return false;
+  }
+}
+
+/**
  * Code of the first top-level OPTION_STATUS_CODE, read from its captured octets; undefined when there
  * is none or it holds fewer than 2 octets. Cheaper than statusOf (no text) for hot paths.
  */

@@ -4,7 +4,7 @@
 // transmission is judged once: copies seen at several hops are merged into it by the correlator.
 import type { ServerResponse } from '../../correlate/client-events.js';
 import type { Events } from '../../correlate/events.js';
-import { OptionCursor, statusCodeHere } from '../../dhcpv6/helpers.js';
+import { IaLeases, OptionCursor, statusCodeHere } from '../../dhcpv6/helpers.js';
 import type { Party, RuleModule } from '../../engine/types.js';
 import { partyOf } from '../client-common.js';
 
@@ -14,7 +14,7 @@ const NAMES: Record<number, string> = { 3: 'IA_NA', 25: 'IA_PD' };
 const ASSIGNING: ReadonlySet<number> = new Set([1, 3, 5, 6]);
 
 const top = new OptionCursor();
-const inIa = new OptionCursor();
+const leases = new IaLeases();
 
 /** How an IA takes part in the comparison. */
 const SKIP = 0; // no leases, a failing status, or damaged: its T1/T2 mean nothing to the client
@@ -28,25 +28,15 @@ const ENDING = 2; // T1 = T2 = a lease's valid lifetime: RFC 8415 §18.3.4/§18.
  * and T2 to their valid lifetime: such an IA stands apart from the same-values comparison.
  */
 function classify(code: number, t1: number, t2: number): number {
-  if (!top.enter(inIa)) return SKIP;
-  const lease = code === 3 ? 5 : 26;
-  let statusSeen = false;
+  if (!leases.open(top, code)) return SKIP;
   let live = false;
   let ending = false;
-  while (inIa.next()) {
-    if (inIa.code === 13 && !statusSeen) {
-      statusSeen = true;
-      const st = statusCodeHere(inIa);
-      if (st === undefined || st !== 0) return SKIP;
-    } else if (inIa.code === lease && inIa.ok) {
-      const n = inIa.end - inIa.start;
-      // IAADDR: address(16) preferred(4) valid(4); IAPREFIX: preferred(4) valid(4) length(1) prefix(16).
-      const valid = code === 3 ? (n >= 24 ? inIa.u32(20) : 0) : (n >= 25 ? inIa.u32(4) : 0);
-      if (valid > 0) live = true;
-      if (t1 === t2 && valid === t1) ending = true;
-    }
+  while (leases.next()) {
+    if (!leases.whole) continue; // cut by the snaplen: its lifetimes are unknown
+    if (leases.valid > 0) live = true;
+    if (t1 === t2 && leases.valid === t1) ending = true;
   }
-  if (!live) return SKIP;
+  if (leases.failed || !live) return SKIP;
   return ending ? ENDING : TIMED;
 }
 

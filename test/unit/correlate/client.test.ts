@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ClientCorrelator } from '../../../src/correlate/client.js';
-import type { ClientSession, OrphanResponse, UdpTransaction } from '../../../src/correlate/client-events.js';
+import type { ClientSession, OrphanResponse, RequestSeen, ResponseSeen, UdpTransaction } from '../../../src/correlate/client-events.js';
 import { UPSTREAM_NONE } from '../../../src/correlate/client-events.js';
 import { addressTag } from '../../../src/correlate/udp-message.js';
 import type { AnomalyEvent } from '../../../src/correlate/events.js';
@@ -90,6 +90,29 @@ describe('ClientCorrelator', () => {
       .send(0, CL, 'ff02::1:2', inner)
       .send(0.3, '2001:db8:1::1', '2001:db8:9::1', relay(12, 0, '2001:db8:1::1', CL, m(11, 0x78, opt.clientId(C), opt.elapsed(30), opt.oro(23))), { srcPort: 547 });
     expect(run(rtx).of<UdpTransaction>('udp:transaction-end')[0].requests).toHaveLength(2);
+  });
+
+  it('raises udp:request and udp:response once per new transmission, as it is seen, not for copies or leasequery', () => {
+    const inner = m(1, 0x79, opt.clientId(C), opt.elapsed(0), opt.iaNa(1));
+    const adv = m(2, 0x79, opt.clientId(C), opt.serverId(S1), offer('2001:db8::10'));
+    const altered = m(1, 0x79, opt.clientId(C), opt.elapsed(0), opt.iaNa(1), opt.raw(37, '0000000901'));
+    const sc = new UdpScenario()
+      .send(0, CL, 'ff02::1:2', inner)
+      .send(0.001, '2001:db8:1::1', '2001:db8:9::1', relay(12, 0, '2001:db8:1::1', CL, inner), { srcPort: 547 }) // copy
+      .send(0.002, '2001:db8:1::1', '2001:db8:9::2', relay(12, 0, '2001:db8:1::1', CL, altered), { srcPort: 547 }) // altered copy
+      .answer(0.01, '2001:db8:9::1', '2001:db8:1::1', relay(13, 0, '2001:db8:1::1', CL, adv), { dstPort: 547 })
+      .answer(0.011, 'fe80::1:1', CL, adv) // copy
+      .send(1.05, CL, 'ff02::1:2', m(1, 0x79, opt.clientId(C), opt.elapsed(105), opt.iaNa(1))) // retransmission
+      .send(2, '2001:db8::50', '2001:db8::a', m(14, 0x7a, opt.clientId(duidLL(0x50)), opt.lqQuery(1, '::')), { srcPort: 547 })
+      .answer(2.01, '2001:db8::a', '2001:db8::50', m(15, 0x7a, opt.clientId(duidLL(0x50)), opt.serverId(S1)), { dstPort: 547 });
+    const seen = run(sc).events.filter(([k]) => k === 'udp:request' || k === 'udp:response' || k === 'udp:transaction-end').map(([k, e]) => {
+      if (k === 'udp:request') { const r = e as RequestSeen; return [k, r.tx.xid, r.request.frame, r.index, r.tx.requests[r.index] === r.request]; }
+      if (k === 'udp:response') { const r = e as ResponseSeen; return [k, r.tx.xid, r.response.frame, r.index, r.tx.responses[r.index] === r.response]; }
+      return [k, (e as UdpTransaction).xid];
+    });
+    expect(seen).toEqual([
+      ['udp:request', 0x79, 1, 0, true], ['udp:response', 0x79, 4, 0, true], ['udp:request', 0x79, 6, 1, true], ['udp:transaction-end', 0x79],
+    ]);
   });
 
   it('merges copies seen at two relay hops into one transmission; keeps the relay chain', () => {
