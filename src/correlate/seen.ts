@@ -24,6 +24,32 @@ function fingerprint(key: string): void {
   settle(a, b);
 }
 
+/**
+ * The 64-bit fingerprint of the texts joined by `|` (`${a}|${b}|${c}`), written to out[0] and out[1]
+ * without building the joined text: SeenTable.get(joined) finds what setBy(out, …) stored, and back.
+ */
+export function fingerprintJoined(a: string, b: string, c: string, out: Int32Array): void {
+  let x = 0x811c9dc5 ^ (a.length + b.length + c.length + 2);
+  let y = 0x9747b28c;
+  for (let part = 0; part < 3; part++) {
+    const t = part === 0 ? a : part === 1 ? b : c;
+    if (part !== 0) {
+      x = Math.imul(x ^ 0x7c, 0x01000193); // '|'
+      y = Math.imul(y ^ 0x7c, 0x5bd1e995);
+      y ^= y >>> 15;
+    }
+    for (let i = 0; i < t.length; i++) {
+      const ch = t.charCodeAt(i);
+      x = Math.imul(x ^ ch, 0x01000193);
+      y = Math.imul(y ^ ch, 0x5bd1e995);
+      y ^= y >>> 15;
+    }
+  }
+  settle(x, y);
+  out[0] = hashHi;
+  out[1] = hashLo;
+}
+
 /** The 64-bit fingerprint of bytes[0..n), written to out[0] and out[1]. */
 export function fingerprintOctets(bytes: Uint8Array, n: number, out: Int32Array): void {
   let a = 0x811c9dc5 ^ n;
@@ -81,6 +107,11 @@ export class SeenTable {
 
   set(key: string, value: number): void {
     fingerprint(key);
+    this.store(value);
+  }
+
+  /** Stores `value` under the current fingerprint. */
+  private store(value: number): void {
     const i = this.slot();
     if (this.used[i] === 0) {
       this.used[i] = 1;
@@ -90,6 +121,28 @@ export class SeenTable {
     }
     this.value[i] = value;
     if (this.count * 2 > this.used.length) this.rebuild(this.used.length * 2, -Infinity);
+  }
+
+  /** `get` by a fingerprint (fingerprintJoined, fingerprintOctets): fp[0], fp[1]. */
+  getBy(fp: Int32Array): number | undefined {
+    hashHi = fp[0];
+    hashLo = fp[1];
+    const i = this.slot();
+    return this.used[i] !== 0 ? this.value[i] : undefined;
+  }
+
+  /** `set` by a fingerprint. */
+  setBy(fp: Int32Array, value: number): void {
+    hashHi = fp[0];
+    hashLo = fp[1];
+    this.store(value);
+  }
+
+  /** `delete` by a fingerprint. */
+  deleteBy(fp: Int32Array): boolean {
+    hashHi = fp[0];
+    hashLo = fp[1];
+    return this.remove();
   }
 
   /** The value last set for `key`, or undefined. */
@@ -102,6 +155,11 @@ export class SeenTable {
   /** Removes `key`; returns whether it was there. */
   delete(key: string): boolean {
     fingerprint(key);
+    return this.remove();
+  }
+
+  /** Removes the current fingerprint's entry; returns whether it was there. */
+  private remove(): boolean {
     let i = this.slot();
     if (this.used[i] === 0) return false;
     // Linear probing: close the gap by moving back each later entry of the run that may sit in it.

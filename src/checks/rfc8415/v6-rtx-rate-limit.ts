@@ -4,7 +4,7 @@
 // `max-messages` from one client interface within `window` seconds is one finding per burst.
 import type { Transmission, UdpTransaction } from '../../correlate/client-events.js';
 import type { Events } from '../../correlate/events.js';
-import { SeenTable } from '../../correlate/seen.js';
+import { fingerprintJoined, SeenTable } from '../../correlate/seen.js';
 import type { RuleModule } from '../../engine/types.js';
 import { partyOf } from '../client-common.js';
 
@@ -25,11 +25,12 @@ function signature(t: Transmission): number {
  * One client interface (RFC 8415 §14.1 limits per interface): the DUID, the address the client sends
  * from (innermost peer-address when relayed) and, when first seen relayed, the link-address of the relay
  * next to it. Cloned machines sharing a DUID, and one machine's several interfaces, differ in address or link.
+ * Written to `out` as the fingerprint of those three texts joined (no key text is built per transmission).
  */
-function interfaceKey(tx: UdpTransaction, t: Transmission): string {
+function interfaceKey(tx: UdpTransaction, t: Transmission, out: Int32Array): void {
   const relays = t.sightings[0].relays;
   const link = relays.length !== 0 ? relays[relays.length - 1].linkAddress : '';
-  return `${tx.client.duid ?? ''}|${tx.client.address ?? ''}|${link}`;
+  fingerprintJoined(tx.client.duid ?? '', tx.client.address ?? '', link, out);
 }
 
 /** Transmissions by ring index: time, first frame, interface slot, previous of the slot, xid, signature. */
@@ -63,13 +64,16 @@ class Window {
 
   // Per interface slot.
   readonly byKey = new SeenTable();
-  keyOf: Array<string | undefined> = [];
+  /** The interface key's fingerprint (interfaceKey), to remove it when its last transmission goes. */
+  keyHi = new Int32Array(0);
+  keyLo = new Int32Array(0);
   count = new Int32Array(0);
   /** Sequence number of its latest transmission. */
   last = new Float64Array(0);
   /** In a burst already reported: no new finding until its count falls back to max-messages. */
   burst = new Uint8Array(0);
   private free: number[] = [];
+  private readonly scratch = new Int32Array(2);
 
   constructor(private readonly cap: number) {}
 
@@ -77,14 +81,15 @@ class Window {
     return this.tail - this.head;
   }
 
-  /** The slot of an interface, added when new. */
-  slotOf(key: string): number {
-    const known = this.byKey.get(key);
+  /** The slot of an interface (its key's fingerprint), added when new. */
+  slotOf(key: Int32Array): number {
+    const known = this.byKey.getBy(key);
     if (known !== undefined) return known;
     if (this.free.length === 0) this.growSlots();
     const s = this.free.pop()!;
-    this.byKey.set(key, s);
-    this.keyOf[s] = key;
+    this.byKey.setBy(key, s);
+    this.keyHi[s] = key[0];
+    this.keyLo[s] = key[1];
     this.count[s] = 0;
     this.last[s] = NONE;
     this.burst[s] = 0;
@@ -120,8 +125,10 @@ class Window {
     const i = this.head++ & this.mask;
     const s = this.r.slot[i];
     if (--this.count[s] !== 0) return;
-    this.byKey.delete(this.keyOf[s]!);
-    this.keyOf[s] = undefined;
+    const key = this.scratch;
+    key[0] = this.keyHi[s];
+    key[1] = this.keyLo[s];
+    this.byKey.deleteBy(key);
     this.free.push(s);
   }
 
@@ -175,12 +182,18 @@ class Window {
     const count = new Int32Array(n);
     const last = new Float64Array(n);
     const burst = new Uint8Array(n);
+    const keyHi = new Int32Array(n);
+    const keyLo = new Int32Array(n);
     count.set(this.count);
     last.set(this.last);
     burst.set(this.burst);
+    keyHi.set(this.keyHi);
+    keyLo.set(this.keyLo);
     this.count = count;
     this.last = last;
     this.burst = burst;
+    this.keyHi = keyHi;
+    this.keyLo = keyLo;
     for (let s = n - 1; s >= from; s--) this.free.push(s);
   }
 
@@ -196,6 +209,7 @@ export const v6RtxRateLimit: RuleModule<Events> = {
     const max = ctx.options['max-messages'] as number;
     const cap = ctx.options['max-tracked'] as number;
     const w = new Window(cap);
+    const key = new Int32Array(2);
     let now = -Infinity;
     let limitReported = false;
     return {
@@ -209,7 +223,8 @@ export const v6RtxRateLimit: RuleModule<Events> = {
             ctx.report({ messageId: 'limit', verdict: 'inconclusive', data: { max: cap, window }, frames: [t.frame], time: t.time, client: partyOf(tx.client) });
           }
         }
-        const s = w.slotOf(interfaceKey(tx, t));
+        interfaceKey(tx, t, key);
+        const s = w.slotOf(key);
         const sig = signature(t);
         // A copy the correlator kept apart (another capture point, clocks skewed beyond its copy window).
         if (t.elapsed !== undefined && w.holds(s, tx.xid, sig, max + 1)) return;

@@ -2,7 +2,7 @@
 // sequence of sets, lookups, drops of stale entries and clears gives the same answers, across growth.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { homeSlot, SeenTable } from '../../../src/correlate/seen.js';
+import { fingerprintJoined, homeSlot, SeenTable } from '../../../src/correlate/seen.js';
 
 type Op = { op: 'set'; key: string; value: number } | { op: 'get'; key: string } | { op: 'delete'; key: string } | { op: 'drop'; min: number } | { op: 'clear' };
 
@@ -34,6 +34,36 @@ describe('SeenTable', () => {
       }
       for (const [k, v] of m) expect(t.get(k)).toBe(v);
     }), { numRuns: 200 });
+  });
+
+  it('keys by fingerprintJoined are the joined texts: set one way, found and deleted the other', () => {
+    const part = fc.oneof(key, fc.string({ maxLength: 8, unit: 'binary' }));
+    fc.assert(fc.property(fc.array(fc.tuple(part, part, part, fc.boolean()), { maxLength: 300 }), (keys) => {
+      const t = new SeenTable();
+      const m = new Map<string, number>();
+      const fp = new Int32Array(2);
+      keys.forEach(([a, b, c, byFingerprint], i) => {
+        const joined = `${a}|${b}|${c}`;
+        fingerprintJoined(a, b, c, fp);
+        if (byFingerprint) t.setBy(fp, i); else t.set(joined, i);
+        m.set(joined, i);
+      });
+      for (const [a, b, c, byFingerprint] of keys) {
+        const joined = `${a}|${b}|${c}`;
+        fingerprintJoined(a, b, c, fp);
+        expect(t.getBy(fp)).toBe(m.get(joined));
+        expect(t.get(joined)).toBe(m.get(joined));
+        expect(byFingerprint ? t.deleteBy(fp) : t.delete(joined)).toBe(m.delete(joined));
+        expect(t.getBy(fp)).toBeUndefined();
+      }
+      expect(t.size).toBe(0);
+    }), { numRuns: 200 });
+    // different splits of the same characters are different keys only through the separator
+    const a = new Int32Array(2);
+    const b = new Int32Array(2);
+    fingerprintJoined('ab', 'c', '', a);
+    fingerprintJoined('a', 'bc', '', b);
+    expect([...a]).not.toEqual([...b]);
   });
 
   it('holds 100 000 clients, each with its own time, and forgets the stale half', () => {
