@@ -237,27 +237,21 @@ describe(ID, () => {
     });
 
     it('proves nothing when two relays on the client\'s link both delivered one answer', () => {
-      // R (LINK) and R3 (LINK2) both relay the multicast; the server answers each; each delivers.
-      const sc = new UdpScenario();
-      sc.send(0, CLIENT_ADDR, 'ff02::1:2', ir(0x21));
-      sc.send(0.001, LINK, SERVER, fwd(ir(0x21)), { srcPort: 547 });
-      sc.send(0.002, LINK2, SERVER, relay(12, 0, LINK2, CLIENT_ADDR, ir(0x21)), { srcPort: 547 });
-      sc.answer(0.01, SERVER, LINK, back(rp(0x21)), { dstPort: 547 });
-      sc.answer(0.011, SERVER, LINK2, relay(13, 0, LINK2, CLIENT_ADDR, rp(0x21)), { dstPort: 547 });
-      sc.answer(0.012, RELAY_LL, CLIENT_ADDR, rp(0x21));
-      sc.answer(0.013, 'fe80::3:1', CLIENT_ADDR, rp(0x21));
-      through(sc, 5, 0x22, cut(0x22), [[0.011, RELAY_LL, rp(0x22)]]);
+      // R (LINK) and R3 (LINK2) both relay the multicast and the server answers each; `senders` deliver.
+      const twoRelays = (senders: string[]): UdpScenario => {
+        const sc = new UdpScenario();
+        sc.send(0, CLIENT_ADDR, 'ff02::1:2', ir(0x21));
+        sc.send(0.001, LINK, SERVER, fwd(ir(0x21)), { srcPort: 547 });
+        sc.send(0.002, LINK2, SERVER, relay(12, 0, LINK2, CLIENT_ADDR, ir(0x21)), { srcPort: 547 });
+        sc.answer(0.01, SERVER, LINK, back(rp(0x21)), { dstPort: 547 });
+        sc.answer(0.011, SERVER, LINK2, relay(13, 0, LINK2, CLIENT_ADDR, rp(0x21)), { dstPort: 547 });
+        senders.forEach((from, i) => sc.answer(0.012 + i / 1000, from, CLIENT_ADDR, rp(0x21)));
+        return through(sc, 5, 0x22, cut(0x22), [[0.011, RELAY_LL, rp(0x22)]]);
+      };
+      const sc = twoRelays([RELAY_LL, 'fe80::3:1']);
       expect(brief(sc)).toEqual([[ID, 'inconclusive', 'error', [10, 11], 0x22]]);
       // One delivery for the two relays' Relay-replies: whose it was cannot be told either.
-      const one = new UdpScenario();
-      one.send(0, CLIENT_ADDR, 'ff02::1:2', ir(0x21));
-      one.send(0.001, LINK, SERVER, fwd(ir(0x21)), { srcPort: 547 });
-      one.send(0.002, LINK2, SERVER, relay(12, 0, LINK2, CLIENT_ADDR, ir(0x21)), { srcPort: 547 });
-      one.answer(0.01, SERVER, LINK, back(rp(0x21)), { dstPort: 547 });
-      one.answer(0.011, SERVER, LINK2, relay(13, 0, LINK2, CLIENT_ADDR, rp(0x21)), { dstPort: 547 });
-      one.answer(0.012, RELAY_LL, CLIENT_ADDR, rp(0x21));
-      through(one, 5, 0x22, cut(0x22), [[0.011, RELAY_LL, rp(0x22)]]);
-      expect(brief(one)).toEqual([[ID, 'inconclusive', 'error', [9, 10], 0x22]]);
+      expect(brief(twoRelays([RELAY_LL]))).toEqual([[ID, 'inconclusive', 'error', [9, 10], 0x22]]);
       // Once R alone delivers one, its address is proven.
       through(sc, 10, 0x23, rp(0x23), [[0.011, RELAY_LL, rp(0x23)]]);
       expect(brief(sc)).toEqual([[ID, 'violation', 'error', [10, 11, 15], 0x22]]);
