@@ -7,6 +7,7 @@ import type { Party, Verdict } from '../engine/types.js';
 import { bodyHex, hasOption, peekOption } from '../dhcpv6/helpers.js';
 import { toHex } from '../dhcpv6/options/primitives.js';
 import { sameMessage } from '../correlate/udp-message.js';
+import { fingerprintJoined } from '../correlate/seen.js';
 
 /** RFC 8415 §7.6: SOL_TIMEOUT; the first RT of a Solicit lies in (IRT, 1.1·IRT] (§18.2.1). */
 export const FIRST_RT_MIN = 1.0;
@@ -23,6 +24,19 @@ export function partyOf(p: Party | undefined): Party | undefined {
   if (p.duid !== undefined) out.duid = p.duid;
   if (p.address !== undefined) out.address = p.address;
   return out;
+}
+
+/**
+ * One client interface (V6-RTX-RATE-LIMIT counts per interface, RFC 8415 §14.1; V6-XID-RANDOM follows
+ * each one's xids): the DUID, the address the client sends from (innermost peer-address when relayed)
+ * and, when first seen relayed, the link-address of the relay next to it. Cloned machines sharing a
+ * DUID, and one machine's several interfaces, differ in address or link.
+ * Written to `out` as the fingerprint of those three texts joined (no key text is built per transmission).
+ */
+export function interfaceKey(tx: UdpTransaction, t: Transmission, out: Int32Array): void {
+  const relays = t.sightings[0].relays;
+  const link = relays.length !== 0 ? relays[relays.length - 1].linkAddress : '';
+  fingerprintJoined(tx.client.duid ?? '', tx.client.address ?? '', link, out);
 }
 
 /** The frames of transmissions (or sightings), ascending, without repeats. */

@@ -32,6 +32,7 @@ import { v6XidAdvertise } from './rfc8415/v6-xid-advertise.js';
 import { v6XidReply } from './rfc8415/v6-xid-reply.js';
 import { v6XidReconfigure } from './rfc8415/v6-xid-reconfigure.js';
 import { v6XidRetransmitSame } from './rfc8415/v6-xid-retransmit-same.js';
+import { v6XidRandom } from './rfc8415/v6-xid-random.js';
 import { redClientPreference } from './rfc6853/red-client-preference.js';
 import { redNonselectedDiscard } from './rfc6853/red-nonselected-discard.js';
 import { redServerPreferenceSupport } from './rfc6853/red-server-preference-support.js';
@@ -81,6 +82,7 @@ export const clientRules: Array<[string, RuleModule<Events>]> = [
   ['V6-XID-REPLY', v6XidReply],
   ['V6-XID-RECONFIGURE', v6XidReconfigure],
   ['V6-XID-RETRANSMIT-SAME', v6XidRetransmitSame],
+  ['V6-XID-RANDOM', v6XidRandom],
   ['RED-CLIENT-PREFERENCE', redClientPreference],
   ['RED-NONSELECTED-DISCARD', redNonselectedDiscard],
   ['RED-SERVER-PREFERENCE-SUPPORT', redServerPreferenceSupport],

@@ -2,11 +2,11 @@
 // interface (RFC 8415 §14.1; "20 packets in 20 seconds" is the RFC's example default). Counted in capture
 // order on the correlator's udp:request event (one per transmission, copies already merged): more than
 // `max-messages` from one client interface within `window` seconds is one finding per burst.
-import type { Transmission, UdpTransaction } from '../../correlate/client-events.js';
+import type { Transmission } from '../../correlate/client-events.js';
 import type { Events } from '../../correlate/events.js';
-import { fingerprintJoined, SeenTable } from '../../correlate/seen.js';
+import { SeenTable } from '../../correlate/seen.js';
 import type { RuleModule } from '../../engine/types.js';
-import { partyOf } from '../client-common.js';
+import { interfaceKey, partyOf } from '../client-common.js';
 
 const NONE = -1;
 
@@ -19,18 +19,6 @@ const NO_ELAPSED = 0x1ffff;
  */
 function signature(t: Transmission): number {
   return t.message.msgType * 0x20000 + (t.elapsed ?? NO_ELAPSED);
-}
-
-/**
- * One client interface (RFC 8415 §14.1 limits per interface): the DUID, the address the client sends
- * from (innermost peer-address when relayed) and, when first seen relayed, the link-address of the relay
- * next to it. Cloned machines sharing a DUID, and one machine's several interfaces, differ in address or link.
- * Written to `out` as the fingerprint of those three texts joined (no key text is built per transmission).
- */
-function interfaceKey(tx: UdpTransaction, t: Transmission, out: Int32Array): void {
-  const relays = t.sightings[0].relays;
-  const link = relays.length !== 0 ? relays[relays.length - 1].linkAddress : '';
-  fingerprintJoined(tx.client.duid ?? '', tx.client.address ?? '', link, out);
 }
 
 /** Transmissions by ring index: time, first frame, interface slot, previous of the slot, xid, signature. */
