@@ -10,13 +10,20 @@ import { interfaceKey, partyOf } from '../client-common.js';
 const NONE = -1;
 /** Transaction-ids are 24 bits (RFC 8415 §8): steps are taken modulo 2^24. */
 const XID_SPACE = 0x1000000;
-/** REPLY: the message that ends every exchange a client begins (RFC 8415 §18.2.10). */
+/** REPLY: a server's answer that ends the exchange it answers (RFC 8415 §18.2.10). */
 const REPLY = 7;
 
 /** b − a modulo 2^24, as a signed step in [−2^23, 2^23): 0xffffff → 0x000000 is +1. */
 function stepOf(a: number, b: number): number {
   const d = (b - a) & (XID_SPACE - 1);
   return d >= XID_SPACE / 2 ? d - XID_SPACE : d;
+}
+
+/** A copy of typed array `a`, `n` long. */
+function grown<T extends Int32Array | Uint8Array | Float64Array>(a: T, n: number): T {
+  const b = new (a.constructor as new (n: number) => T)(n);
+  b.set(a);
+  return b;
 }
 
 const hex = (xid: number): string => `0x${xid.toString(16).padStart(6, '0')}`;
@@ -129,45 +136,39 @@ class Clients {
     this.run[s] = NONE;
   }
 
+  /** Forgets every client (end of an input); the arrays are kept for the next. */
   clear(): void {
-    for (let s = 0; s < this.time.length; s++) if (!Number.isNaN(this.time[s])) this.release(s);
+    this.byKey.clear();
+    this.time.fill(NaN);
+    this.free = [];
+    for (let s = this.time.length - 1; s >= 0; s--) this.free.push(s);
+    this.used = 0;
+    this.freeRuns = [];
+    for (let r = this.runStep.length - 1; r >= 0; r--) this.freeRuns.push(r);
   }
 
   private growSlots(): void {
     const from = this.time.length;
     const n = Math.max(256, from * 2);
-    const grow = <T extends Int32Array | Uint8Array | Float64Array>(a: T, make: (n: number) => T): T => {
-      const b = make(n);
-      b.set(a);
-      return b;
-    };
-    this.keyHi = grow(this.keyHi, (k) => new Int32Array(k));
-    this.keyLo = grow(this.keyLo, (k) => new Int32Array(k));
-    this.xid = grow(this.xid, (k) => new Int32Array(k));
-    this.msgType = grow(this.msgType, (k) => new Uint8Array(k));
-    this.answered = grow(this.answered, (k) => new Uint8Array(k));
-    this.frame = grow(this.frame, (k) => new Float64Array(k));
-    this.time = grow(this.time, (k) => new Float64Array(k));
+    this.keyHi = grown(this.keyHi, n);
+    this.keyLo = grown(this.keyLo, n);
+    this.xid = grown(this.xid, n);
+    this.msgType = grown(this.msgType, n);
+    this.answered = grown(this.answered, n);
+    this.frame = grown(this.frame, n);
+    this.time = grown(this.time, n);
     this.time.fill(NaN, from);
-    this.run = grow(this.run, (k) => new Int32Array(k));
+    this.run = grown(this.run, n);
     for (let s = n - 1; s >= from; s--) this.free.push(s);
   }
 
   private growRuns(): void {
     const from = this.runStep.length;
     const n = Math.max(16, from * 2);
-    const step = new Int32Array(n);
-    const length = new Int32Array(n);
-    const reported = new Uint8Array(n);
-    const frames = new Float64Array(n * this.frameCap);
-    step.set(this.runStep);
-    length.set(this.runLength);
-    reported.set(this.runReported);
-    frames.set(this.runFrames);
-    this.runStep = step;
-    this.runLength = length;
-    this.runReported = reported;
-    this.runFrames = frames;
+    this.runStep = grown(this.runStep, n);
+    this.runLength = grown(this.runLength, n);
+    this.runReported = grown(this.runReported, n);
+    this.runFrames = grown(this.runFrames, n * this.frameCap);
     for (let r = n - 1; r >= from; r--) this.freeRuns.push(r);
   }
 }

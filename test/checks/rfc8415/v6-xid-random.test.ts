@@ -3,6 +3,7 @@
 // leasequery requestors are not.
 import { describe, expect, it } from 'vitest';
 import { messageIdOf, runRule } from '../../kit/rule-harness.js';
+import { prng } from '../../unit/capture/collect.js';
 import {
   CLIENT, CLIENT_ADDR, SRV_A, UdpScenario, duidLL, fromClient, fromServer, m, opt, relay, scenarioEvents, sel,
 } from '../../kit/udp-scenario.js';
@@ -16,16 +17,10 @@ const infoRequest = (xid: number, elapsed = 0, duid = CLIENT) => m(11, xid, opt.
 const infoReply = (xid: number, duid = CLIENT) => m(7, xid, opt.clientId(duid), opt.serverId(SRV_A));
 const renew = (xid: number, elapsed = 0) => m(5, xid, opt.clientId(CLIENT), opt.serverId(SRV_A), opt.elapsed(elapsed), opt.iaNa(1));
 
-/** A deterministic stream of 24-bit xids that look random (mulberry32). */
+/** A deterministic stream of 24-bit xids that look random. */
 function randomXids(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) & 0xffffff;
-  };
+  const next = prng(seed);
+  return () => Math.floor(next() * 0x1000000);
 }
 
 /**
