@@ -211,3 +211,70 @@ export class SeenTable {
     }
   }
 }
+
+/** A copy of typed array `a`, `n` long (n ≥ a.length), the rest zero. */
+export function grown<T extends Int32Array | Uint8Array | Float64Array>(a: T, n: number): T {
+  const b = new (a.constructor as new (n: number) => T)(n);
+  b.set(a);
+  return b;
+}
+
+/**
+ * Small-integer slots for keys given as fingerprints (fingerprintJoined): a key keeps its slot until
+ * released, and freed slots are reused, lowest first after each growth. The owner keeps what it knows
+ * of each key in typed arrays indexed by slot: `grow(slots, from)` is called whenever the pool doubles
+ * (from 256), before the new slots are handed out, so it can grow those arrays to match.
+ */
+export class KeySlots {
+  private readonly byKey = new SeenTable();
+  /** Each slot's key, to find its table entry again when the slot is released. */
+  private keyHi = new Int32Array(0);
+  private keyLo = new Int32Array(0);
+  private free: number[] = [];
+  private readonly scratch = new Int32Array(2);
+  /** Slots in use. */
+  used = 0;
+
+  constructor(private readonly grow: (slots: number, from: number) => void) {}
+
+  /** The key's slot, or undefined. */
+  find(key: Int32Array): number | undefined {
+    return this.byKey.getBy(key);
+  }
+
+  /** A new slot for a key not in use (find gave undefined). */
+  add(key: Int32Array): number {
+    if (this.free.length === 0) {
+      const from = this.keyHi.length;
+      const n = Math.max(256, from * 2);
+      this.keyHi = grown(this.keyHi, n);
+      this.keyLo = grown(this.keyLo, n);
+      for (let s = n - 1; s >= from; s--) this.free.push(s);
+      this.grow(n, from);
+    }
+    const s = this.free.pop()!;
+    this.byKey.setBy(key, s);
+    this.keyHi[s] = key[0];
+    this.keyLo[s] = key[1];
+    this.used++;
+    return s;
+  }
+
+  /** Frees slot `s` and forgets its key. */
+  release(s: number): void {
+    const key = this.scratch;
+    key[0] = this.keyHi[s];
+    key[1] = this.keyLo[s];
+    this.byKey.deleteBy(key);
+    this.free.push(s);
+    this.used--;
+  }
+
+  /** Frees every slot (the owner's arrays keep their size). */
+  clear(): void {
+    this.byKey.clear();
+    this.free = [];
+    for (let s = this.keyHi.length - 1; s >= 0; s--) this.free.push(s);
+    this.used = 0;
+  }
+}

@@ -39,26 +39,22 @@ function runWith(env: Record<string, string>, ...args: string[]): { code: number
 const MiB = 1024 * 1024;
 
 /**
- * Runs `setup` (module code) in a new node process, then a stream of objects that live for a few
- * thousand allocations, with the event loop turning between batches as it does between read chunks
- * (V8 alone grows the new space to its largest size): the largest new-space size seen, and the exit
- * code. `result`: a variable `setup` left the size in instead (its own stream ran elsewhere).
+ * A stream of objects that live for a few thousand allocations, with the event loop turning between
+ * batches as it does between read chunks (V8 alone grows the new space to its largest size); leaves
+ * the largest new-space size seen (`newSpaceSize`, imported by the script) in `most`.
  */
-function churn(setup: string[], result?: string): { code: number | null; most: number } {
-  const script = [
-    `import { newSpaceSize } from ${JSON.stringify(join(process.cwd(), 'dist/cli/heap.js'))};`,
-    ...setup,
-    ...(result !== undefined ? [`console.log(${result});`] : [
-      'const keep = []; let most = 0;',
-      'for (let batch = 0; batch < 250; batch++) {',
-      '  for (let i = 0; i < 20000; i++) { keep.push({ a: i, b: [i, batch] }); if (keep.length > 60000) keep.splice(0, 20000); }',
-      '  most = Math.max(most, newSpaceSize());',
-      '  await new Promise((r) => setImmediate(r));',
-      '}',
-      'console.log(most);',
-    ]),
-  ].join('\n');
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+const CHURN = [
+  'const keep = []; let most = 0;',
+  'for (let batch = 0; batch < 250; batch++) {',
+  '  for (let i = 0; i < 20000; i++) { keep.push({ a: i, b: [i, batch] }); if (keep.length > 60000) keep.splice(0, 20000); }',
+  '  most = Math.max(most, newSpaceSize());',
+  '  await new Promise((r) => setImmediate(r));',
+  '}',
+];
+
+/** Runs `script` (module code) in a new node process and reads back the number it prints, with the exit code. */
+function runNumber(script: string[]): { code: number | null; most: number } {
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script.join('\n')], { encoding: 'utf8', timeout: 60_000 });
   expect(r.stderr).toBe('');
   return { code: r.status, most: Number(r.stdout.trim()) };
 }
@@ -157,24 +153,19 @@ describe('exit codes of the built bin', () => {
 
   it('a worker given youngGenerationMb(4) keeps its new space at 4 MiB per semi-space under a stream of short-lived objects', () => {
     // The same churn in a worker thread with and without the limit (thread.ts sizes the CLI's worker so).
-    const most = (limit: string): number => churn([
+    const most = (limit: string): number => runNumber([
       "import { Worker } from 'node:worker_threads';",
       `import { youngGenerationMb } from ${JSON.stringify(join(process.cwd(), 'dist/cli/thread.js'))};`,
       `const mb = ${limit};`,
       'const body = ' + JSON.stringify([
         `import { newSpaceSize } from ${JSON.stringify(pathToFileURL(join(process.cwd(), 'dist/cli/heap.js')).href)};`,
         "import { parentPort } from 'node:worker_threads';",
-        'const keep = []; let most = 0;',
-        'for (let batch = 0; batch < 250; batch++) {',
-        '  for (let i = 0; i < 20000; i++) { keep.push({ a: i, b: [i, batch] }); if (keep.length > 60000) keep.splice(0, 20000); }',
-        '  most = Math.max(most, newSpaceSize());',
-        '  await new Promise((r) => setImmediate(r));',
-        '}',
+        ...CHURN,
         'parentPort.postMessage(most);',
       ].join('\n')) + ';',
       "const w = new Worker(new URL('data:text/javascript,' + encodeURIComponent(body)), mb ? { resourceLimits: { maxYoungGenerationSizeMb: mb } } : {});",
-      "const inWorker = await new Promise((r) => w.once('message', r));",
-    ], 'inWorker').most;
+      "console.log(await new Promise((r) => w.once('message', r)));",
+    ]).most;
     const free = most('0');
     const limited = most('youngGenerationMb(4)');
     expect(free).toBeGreaterThanOrEqual(32 * MiB); // 16 MiB semi-spaces, both counted

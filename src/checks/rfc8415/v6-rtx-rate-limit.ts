@@ -4,7 +4,7 @@
 // `max-messages` from one client interface within `window` seconds is one finding per burst.
 import type { Transmission } from '../../correlate/client-events.js';
 import type { Events } from '../../correlate/events.js';
-import { SeenTable } from '../../correlate/seen.js';
+import { grown, KeySlots } from '../../correlate/seen.js';
 import type { RuleModule } from '../../engine/types.js';
 import { interfaceKey, partyOf } from '../client-common.js';
 
@@ -50,18 +50,17 @@ class Window {
   private mask = 1023;
   private r = ring(1024);
 
-  // Per interface slot.
-  readonly byKey = new SeenTable();
-  /** The interface key's fingerprint (interfaceKey), to remove it when its last transmission goes. */
-  keyHi = new Int32Array(0);
-  keyLo = new Int32Array(0);
+  // Per interface slot (its key's fingerprint, interfaceKey).
+  private readonly slots = new KeySlots((n) => {
+    this.count = grown(this.count, n);
+    this.last = grown(this.last, n);
+    this.burst = grown(this.burst, n);
+  });
   count = new Int32Array(0);
   /** Sequence number of its latest transmission. */
   last = new Float64Array(0);
   /** In a burst already reported: no new finding until its count falls back to max-messages. */
   burst = new Uint8Array(0);
-  private free: number[] = [];
-  private readonly scratch = new Int32Array(2);
 
   constructor(private readonly cap: number) {}
 
@@ -71,13 +70,9 @@ class Window {
 
   /** The slot of an interface (its key's fingerprint), added when new. */
   slotOf(key: Int32Array): number {
-    const known = this.byKey.getBy(key);
+    const known = this.slots.find(key);
     if (known !== undefined) return known;
-    if (this.free.length === 0) this.growSlots();
-    const s = this.free.pop()!;
-    this.byKey.setBy(key, s);
-    this.keyHi[s] = key[0];
-    this.keyLo[s] = key[1];
+    const s = this.slots.add(key);
     this.count[s] = 0;
     this.last[s] = NONE;
     this.burst[s] = 0;
@@ -113,11 +108,7 @@ class Window {
     const i = this.head++ & this.mask;
     const s = this.r.slot[i];
     if (--this.count[s] !== 0) return;
-    const key = this.scratch;
-    key[0] = this.keyHi[s];
-    key[1] = this.keyLo[s];
-    this.byKey.deleteBy(key);
-    this.free.push(s);
+    this.slots.release(s);
   }
 
   oldestTime(): number {
@@ -162,27 +153,6 @@ class Window {
     }
     this.r = r;
     this.mask = n - 1;
-  }
-
-  private growSlots(): void {
-    const from = this.count.length;
-    const n = Math.max(256, from * 2);
-    const count = new Int32Array(n);
-    const last = new Float64Array(n);
-    const burst = new Uint8Array(n);
-    const keyHi = new Int32Array(n);
-    const keyLo = new Int32Array(n);
-    count.set(this.count);
-    last.set(this.last);
-    burst.set(this.burst);
-    keyHi.set(this.keyHi);
-    keyLo.set(this.keyLo);
-    this.count = count;
-    this.last = last;
-    this.burst = burst;
-    this.keyHi = keyHi;
-    this.keyLo = keyLo;
-    for (let s = n - 1; s >= from; s--) this.free.push(s);
   }
 
   /** Whether the ring is at the cap. */

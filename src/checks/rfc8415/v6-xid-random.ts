@@ -3,7 +3,7 @@
 // begins (first transmission with Elapsed Time 0), and reports once, at info level, a run of
 // `min-exchanges` of them whose xids are all equal or step by one small constant (modulo 2^24).
 import type { Events } from '../../correlate/events.js';
-import { SeenTable } from '../../correlate/seen.js';
+import { grown, KeySlots } from '../../correlate/seen.js';
 import type { RuleModule } from '../../engine/types.js';
 import { interfaceKey, partyOf } from '../client-common.js';
 
@@ -19,13 +19,6 @@ function stepOf(a: number, b: number): number {
   return d >= XID_SPACE / 2 ? d - XID_SPACE : d;
 }
 
-/** A copy of typed array `a`, `n` long. */
-function grown<T extends Int32Array | Uint8Array | Float64Array>(a: T, n: number): T {
-  const b = new (a.constructor as new (n: number) => T)(n);
-  b.set(a);
-  return b;
-}
-
 const hex = (xid: number): string => `0x${xid.toString(16).padStart(6, '0')}`;
 
 /**
@@ -35,9 +28,16 @@ const hex = (xid: number): string => `0x${xid.toString(16).padStart(6, '0')}`;
  * client lives on the JavaScript heap.
  */
 class Clients {
-  readonly byKey = new SeenTable();
-  keyHi = new Int32Array(0);
-  keyLo = new Int32Array(0);
+  /** A slot per client interface (its key's fingerprint, interfaceKey). */
+  readonly slots = new KeySlots((n, from) => {
+    this.xid = grown(this.xid, n);
+    this.msgType = grown(this.msgType, n);
+    this.answered = grown(this.answered, n);
+    this.frame = grown(this.frame, n);
+    this.time = grown(this.time, n);
+    this.time.fill(NaN, from);
+    this.run = grown(this.run, n);
+  });
   xid = new Int32Array(0);
   msgType = new Uint8Array(0);
   /** A Reply answered the latest exchange (set when its transaction ends). */
@@ -46,8 +46,6 @@ class Clients {
   time = new Float64Array(0);
   /** The run the latest exchange ends, or NONE. */
   run = new Int32Array(0);
-  used = 0;
-  private free: number[] = [];
 
   // Per run: its step, how many exchanges, whether reported, and the first `frameCap` frames.
   runStep = new Int32Array(0);
@@ -55,34 +53,23 @@ class Clients {
   runReported = new Uint8Array(0);
   runFrames = new Float64Array(0);
   private freeRuns: number[] = [];
-  private readonly scratch = new Int32Array(2);
 
   constructor(private readonly frameCap: number) {}
 
   slotOf(key: Int32Array): number | undefined {
-    return this.byKey.getBy(key);
+    return this.slots.find(key);
   }
 
   add(key: Int32Array): number {
-    if (this.free.length === 0) this.growSlots();
-    const s = this.free.pop()!;
-    this.byKey.setBy(key, s);
-    this.keyHi[s] = key[0];
-    this.keyLo[s] = key[1];
+    const s = this.slots.add(key);
     this.run[s] = NONE;
-    this.used++;
     return s;
   }
 
   release(s: number): void {
     this.endRun(s);
-    const key = this.scratch;
-    key[0] = this.keyHi[s];
-    key[1] = this.keyLo[s];
-    this.byKey.deleteBy(key);
     this.time[s] = NaN; // marks the slot free for the sweeps
-    this.free.push(s);
-    this.used--;
+    this.slots.release(s);
   }
 
   /** Forgets every client whose latest new exchange is older than `before` (or as old, `inclusive`); returns how many. */
@@ -100,7 +87,7 @@ class Clients {
 
   /** Forgets the least recently active half (or more, on equal times). */
   halve(): void {
-    const times = new Float64Array(this.used);
+    const times = new Float64Array(this.slots.used);
     let k = 0;
     for (let s = 0; s < this.time.length; s++) if (!Number.isNaN(this.time[s])) times[k++] = this.time[s];
     times.sort();
@@ -138,28 +125,10 @@ class Clients {
 
   /** Forgets every client (end of an input); the arrays are kept for the next. */
   clear(): void {
-    this.byKey.clear();
+    this.slots.clear();
     this.time.fill(NaN);
-    this.free = [];
-    for (let s = this.time.length - 1; s >= 0; s--) this.free.push(s);
-    this.used = 0;
     this.freeRuns = [];
     for (let r = this.runStep.length - 1; r >= 0; r--) this.freeRuns.push(r);
-  }
-
-  private growSlots(): void {
-    const from = this.time.length;
-    const n = Math.max(256, from * 2);
-    this.keyHi = grown(this.keyHi, n);
-    this.keyLo = grown(this.keyLo, n);
-    this.xid = grown(this.xid, n);
-    this.msgType = grown(this.msgType, n);
-    this.answered = grown(this.answered, n);
-    this.frame = grown(this.frame, n);
-    this.time = grown(this.time, n);
-    this.time.fill(NaN, from);
-    this.run = grown(this.run, n);
-    for (let s = n - 1; s >= from; s--) this.free.push(s);
   }
 
   private growRuns(): void {
@@ -205,10 +174,10 @@ export const v6XidRandom: RuleModule<Events> = {
         const xid = tx.xid;
         let s = c.slotOf(key);
         if (s === undefined) {
-          if (c.used >= cap) {
+          if (c.slots.used >= cap) {
             c.expire(now - maxGap, false);
             // Still mostly within max-gap: the oldest half go (and may have ended a run unseen).
-            if (c.used > (cap * 3) / 4) {
+            if (c.slots.used > (cap * 3) / 4) {
               c.halve();
               if (!limitReported) {
                 limitReported = true;

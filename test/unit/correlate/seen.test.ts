@@ -2,7 +2,7 @@
 // sequence of sets, lookups, drops of stale entries and clears gives the same answers, across growth.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { fingerprintJoined, homeSlot, SeenTable } from '../../../src/correlate/seen.js';
+import { fingerprintJoined, homeSlot, KeySlots, SeenTable } from '../../../src/correlate/seen.js';
 
 type Op = { op: 'set'; key: string; value: number } | { op: 'get'; key: string } | { op: 'delete'; key: string } | { op: 'drop'; min: number } | { op: 'clear' };
 
@@ -64,6 +64,30 @@ describe('SeenTable', () => {
     fingerprintJoined('ab', 'c', '', a);
     fingerprintJoined('a', 'bc', '', b);
     expect([...a]).not.toEqual([...b]);
+  });
+
+  it('KeySlots: a slot per key until released, freed slots reused, the owner told of each doubling', () => {
+    const grows: Array<[number, number]> = [];
+    const slots = new KeySlots((n, from) => grows.push([n, from]));
+    const fp = (i: number): Int32Array => {
+      const out = new Int32Array(2);
+      fingerprintJoined(`client-${i}`, 'fe80::1', '', out);
+      return out;
+    };
+    const given = Array.from({ length: 300 }, (_, i) => slots.add(fp(i)));
+    expect(given).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    expect(grows).toEqual([[256, 0], [512, 256]]);
+    expect(slots.used).toBe(300);
+    expect(slots.find(fp(7))).toBe(7);
+    slots.release(7);
+    expect(slots.find(fp(7))).toBeUndefined();
+    expect(slots.find(fp(8))).toBe(8);
+    expect(slots.add(fp(1000))).toBe(7); // the freed slot first
+    slots.clear();
+    expect(slots.used).toBe(0);
+    expect(slots.find(fp(8))).toBeUndefined();
+    expect(slots.add(fp(8))).toBe(0);
+    expect(grows).toHaveLength(2); // the arrays keep their size
   });
 
   it('holds 100 000 clients, each with its own time, and forgets the stale half', () => {
