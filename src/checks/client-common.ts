@@ -4,7 +4,7 @@
 
 import type { ClientSession, ServerResponse, Transmission, UdpTransaction } from '../correlate/client-events.js';
 import type { Party, Verdict } from '../engine/types.js';
-import { bodyHex, hasOption, peekOption } from '../dhcpv6/helpers.js';
+import { bodyHex, hasOption, scratchOption, transientOption } from '../dhcpv6/helpers.js';
 import { toHex } from '../dhcpv6/options/primitives.js';
 import { sameMessage } from '../correlate/udp-message.js';
 import { fingerprintJoined } from '../correlate/seen.js';
@@ -68,9 +68,12 @@ export function sideOf(tx: UdpTransaction): string {
   return SIDE_RELAY;
 }
 
+/** serverIdOf's scratch option (transientOption): the DUID's hex is read out at once. */
+const serverIdScratch = scratchOption();
+
 /** The DUID (hex) named by a message's Server-ID option (read without the option tree). */
 export function serverIdOf(t: Transmission): string | undefined {
-  const o = peekOption(t.message, 2);
+  const o = transientOption(t.message, 2, serverIdScratch);
   return o ? bodyHex(o) : undefined;
 }
 

@@ -6,7 +6,7 @@
 
 import type { Transmission, UdpTransaction } from '../correlate/client-events.js';
 import type { Dhcpv6Message } from '../dhcpv6/types.js';
-import { bodyHex, optionBodyLength, optionU16, peekOption } from '../dhcpv6/helpers.js';
+import { bodyHex, optionBodyLength, optionU16, peekOption, scratchOption, transientOption } from '../dhcpv6/helpers.js';
 import type { RuleContext } from '../engine/types.js';
 import { partyOf } from './client-common.js';
 
@@ -34,9 +34,12 @@ export interface OroView {
   codes: number[];
 }
 
+/** oroOf's scratch option (transientOption): the codes are read out at once. */
+const oroScratch = scratchOption();
+
 /** The ORO of a message, undefined when it has none. */
 export function oroOf(m: Dhcpv6Message): OroView | undefined {
-  const o = peekOption(m, 6);
+  const o = transientOption(m, 6, oroScratch);
   if (!o) return undefined;
   const n = optionBodyLength(o) >> 1;
   const codes = new Array<number>(n);

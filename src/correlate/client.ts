@@ -3,7 +3,7 @@
 // sessions (Solicit → Advertise* → Request → Reply, RFC 8415 §18.2.1, §18.2.9). State is bounded.
 
 import type { Dhcpv6Option, MessageRecord } from '../dhcpv6/types.js';
-import { bodyHex, duidHex, hasOption, MessageStore, optionOf } from '../dhcpv6/helpers.js';
+import { bodyHex, hasOption, MessageStore, scratchOption, transientOption } from '../dhcpv6/helpers.js';
 import type { Events } from './events.js';
 import type {
   ClientSession, EndReason, OrphanResponse, ServerResponse, Sighting, Transmission, UdpTransaction,
@@ -94,6 +94,18 @@ interface OpenSession {
   byDuid: boolean;
   key: string;
   open: number;
+}
+
+/**
+ * The correlator's scratch options (transientOption): a message's Client-ID and Server-ID, read while
+ * it is matched and dropped before the correlator hands anything to the rules.
+ */
+const clientIdScratch = scratchOption();
+const serverIdScratch = scratchOption();
+
+/** The hex of an option's body (a DUID), or undefined without the option. */
+function hexOf(o: Dhcpv6Option | undefined): string | undefined {
+  return o === undefined ? undefined : bodyHex(o);
 }
 
 /**
@@ -454,7 +466,7 @@ export class ClientCorrelator {
   private clientMessage(msg: Transmission['message'], s: Sighting, record: MessageRecord): void {
     const relays = s.relays;
     const xid = msg.xid!;
-    const duidBody = optionOf(msg, 1);
+    const duidBody = transientOption(msg, 1, clientIdScratch);
     const address = relays.length ? relays[relays.length - 1].peerAddress : record.src;
     const type = msg.msgType;
     const existing = requestOf(this.byXid.get(xid), type, duidBody, address);
@@ -493,7 +505,7 @@ export class ClientCorrelator {
       end: 'capture-end', endFrame: record.frame, endTime: record.time,
     };
     const o: OpenTx = {
-      tx, last: record.time, session: undefined, named: duidHex(optionOf(msg, 2)), answered: false,
+      tx, last: record.time, session: undefined, named: hexOf(transientOption(msg, 2, serverIdScratch)), answered: false,
       list: undefined, prev: undefined, next: undefined,
     };
     const l = this.byXid.get(xid);
@@ -544,8 +556,8 @@ export class ClientCorrelator {
   private response(msg: Transmission['message'], s: Sighting, record: MessageRecord): void {
     const relays = s.relays;
     const xid = msg.xid!;
-    const clientBody = optionOf(msg, 1);
-    const serverBody = optionOf(msg, 2);
+    const clientBody = transientOption(msg, 1, clientIdScratch);
+    const serverBody = transientOption(msg, 2, serverIdScratch);
     const clientAddress = relays.length ? relays[relays.length - 1].peerAddress : record.dst;
 
     const type = msg.msgType;

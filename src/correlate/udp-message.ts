@@ -8,7 +8,9 @@
 // session keeps for seconds builds no option objects for them either.
 
 import type { Dhcpv6Message, Dhcpv6Option } from '../dhcpv6/types.js';
-import { bodyHex, OptionCursor, optionBodyLength, optionOf, optionU16, sameBodyHex, sameOctets, statusCodeHere } from '../dhcpv6/helpers.js';
+import {
+  bodyHex, OptionCursor, optionBodyLength, optionOf, optionU16, sameBodyHex, sameOctets, scratchOption, statusCodeHere, transientOption,
+} from '../dhcpv6/helpers.js';
 import { sameBytes } from '../dhcpv6/options/primitives.js';
 import type { PreferenceState, RelayHop, Sighting } from './client-events.js';
 import { UPSTREAM_MULTICAST, UPSTREAM_NONE } from './client-events.js';
@@ -68,12 +70,16 @@ export interface Unwrapped { readonly inner: Dhcpv6Message | undefined; readonly
 let lastIn: Dhcpv6Message | undefined;
 let lastOut: Unwrapped | undefined;
 
+/** unwrapNew's and elapsedOf's scratch options (transientOption). */
+const ifidScratch = scratchOption();
+const elapsedScratch = scratchOption();
+
 function unwrapNew(message: Dhcpv6Message): Unwrapped {
   if (message.format !== 'relay') return { inner: message, relays: NO_RELAYS };
   let relays: RelayHop[] = NO_RELAYS;
   let m: Dhcpv6Message = message;
   while (m.format === 'relay') {
-    const ifid = optionOf(m, 18);
+    const ifid = transientOption(m, 18, ifidScratch);
     const hop: RelayHop = {
       msgType: m.msgType, hopCount: m.hopCount ?? 0, linkAddress: m.linkAddress ?? '::', peerAddress: m.peerAddress ?? '::',
       interfaceId: ifid ? bodyHex(ifid) : undefined,
@@ -173,7 +179,7 @@ export function describeDifference(original: Dhcpv6Message, copy: Dhcpv6Message)
 
 /** Elapsed Time in hundredths of a second, when present and well formed (RFC 8415 §21.9). */
 export function elapsedOf(m: Dhcpv6Message): number | undefined {
-  const o = optionOf(m, 8);
+  const o = transientOption(m, 8, elapsedScratch);
   if (!o || o.length !== 2 || optionBodyLength(o) !== 2 || o.anomalies?.length) return undefined;
   return optionU16(o, 0);
 }

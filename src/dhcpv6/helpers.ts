@@ -81,6 +81,24 @@ export function peekOption(msg: Dhcpv6Message, code: number): Dhcpv6Option | und
   return msg instanceof DecodedMessage ? msg.topOption(code, false) : findOption(msg.options, code);
 }
 
+/** A scratch option for `transientOption`: each call site owns one, made once (module level). */
+export function scratchOption(): WireOption {
+  return new WireOption(0, 0, NO_OCTETS, 0, 0);
+}
+
+const NO_OCTETS = new Uint8Array(0);
+
+/**
+ * `peekOption` for an answer used at once and then dropped: a clean message that has not built the
+ * option answers with `scratch`, reset onto the option's octets, so the hot paths that only compare or
+ * read a leaf option's body (a DUID, Elapsed Time, an Interface-Id) allocate nothing. The answer is
+ * good until the next call with the same scratch: never keep it, nor pass it to code that may call
+ * again with that scratch. Containers (holding options or a message) are built as `peekOption` builds them.
+ */
+export function transientOption(msg: Dhcpv6Message, code: number, scratch: WireOption): Dhcpv6Option | undefined {
+  return msg instanceof DecodedMessage ? msg.topOptionInto(code, scratch) : findOption(msg.options, code);
+}
+
 /** Cursors by option depth for `containsOption` (grown on demand, reused). */
 const depthCursors: OptionCursor[] = [];
 

@@ -293,6 +293,31 @@ export class DecodedMessage implements Dhcpv6Message {
     return undefined;
   }
 
+  /**
+   * `topOption(code, false)` that may answer with `into`, reset onto the option's octets, instead of
+   * a new object: for a clean message whose tree is not built, an option that holds neither options
+   * nor a message. The answer is good until `into` is reset again (see helpers.ts transientOption).
+   */
+  topOptionInto(code: number, into: WireOption): Dhcpv6Option | undefined {
+    const built = this.#options;
+    if (built !== undefined) {
+      for (let i = 0; i < built.length; i++) if (built[i].code === code) return built[i];
+      return undefined;
+    }
+    const asked = this.#asked;
+    if (asked !== undefined && asked.code === code) return asked;
+    if ((this.#ctx.rules.shape[code] & (SH_OPTIONS | SH_MESSAGE)) !== 0) return this.topOption(code, false);
+    const b = this.#bytes;
+    const end = this.#start + this.length;
+    // clean octets: every header is whole and every option inside its container
+    for (let o = this.#start + headerLength(this.msgType); o < end;) {
+      const len = (b[o + 2] << 8) | b[o + 3];
+      if (((b[o] << 8) | b[o + 1]) === code) return into.reset(code, len, b, o + 4, o + 4 + len);
+      o += 4 + len;
+    }
+    return undefined;
+  }
+
   /** Whether there is a top-level option with this code (builds nothing). */
   hasTopOption(code: number): boolean {
     const built = this.#options;
@@ -381,6 +406,20 @@ export class WireOption implements Dhcpv6Option {
     this.#start = start;
     this.#end = end;
     this.#data = undefined;
+  }
+
+  /** Makes this object the option `code` over b[start, end) again, as the constructor would (transientOption's scratch). */
+  reset(code: number, length: number, b: Uint8Array, start: number, end: number): this {
+    this.code = code;
+    this.length = length;
+    this.options = undefined;
+    this.message = undefined;
+    this.anomalies = undefined;
+    this.#bytes = b;
+    this.#start = start;
+    this.#end = end;
+    this.#data = undefined;
+    return this;
   }
 
   /** The option body as captured: a view of the message's octets, made once. */

@@ -5,10 +5,13 @@
 import type { Events } from '../../correlate/events.js';
 import type { Transmission, UdpTransaction } from '../../correlate/client-events.js';
 import type { RuleModule } from '../../engine/types.js';
-import { bodyHex, hasOption, optionOf } from '../../dhcpv6/helpers.js';
+import { bodyHex, hasOption, scratchOption, transientOption } from '../../dhcpv6/helpers.js';
 import { elapsedOf, unwrap } from '../../correlate/udp-message.js';
 import { framesOf, partyOf, relayTolerance, sideOf } from '../client-common.js';
 import { ELAPSED_MAX, ms, runsOf, seenWhere } from '../rtx-common.js';
+
+/** A Solicit's or Request's Client-ID, read for its hex at once (transientOption). */
+const clientIdScratch = scratchOption();
 
 /** Display names of the client message types judged here (RFC 8415 §7.3). */
 const NAMES: ReadonlyMap<number, string> = new Map([
@@ -90,7 +93,7 @@ export const v6ElapsedTime: RuleModule<Events> = {
         if (type === 3 && solicitStart.size !== 0) {
           // RFC 8415 §5.2 calls Solicit…Reply one four-message exchange: a client may count a Request's
           // Elapsed Time from its Solicit.
-          const id = optionOf(r.message, 1);
+          const id = transientOption(r.message, 1, clientIdScratch);
           const e = elapsedOf(r.message);
           const s = id === undefined ? undefined : solicitStart.get(bodyHex(id));
           // A whole-second count may be up to a second ahead of the Solicit's start (CLOCK_STEP).
@@ -100,7 +103,7 @@ export const v6ElapsedTime: RuleModule<Events> = {
         }
         const msg = type === 1 ? r.message : type === 12 ? unwrap(r.message).inner : undefined; // unwrap: shared with the correlator
         if (msg?.msgType !== 1) return;
-        const id = optionOf(msg, 1);
+        const id = transientOption(msg, 1, clientIdScratch);
         const e = elapsedOf(msg);
         if (id !== undefined && e !== undefined) solicitStart.set(bodyHex(id), r.time - e / 100);
       },

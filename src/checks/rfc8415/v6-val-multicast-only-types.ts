@@ -11,7 +11,7 @@ import { DEST_HOP1, DEST_MULTICAST, DEST_UNICAST } from '../../correlate/client-
 import type { Events } from '../../correlate/events.js';
 import type { ReportDescriptor, RuleModule } from '../../engine/types.js';
 import { framesOf, partyOf, serverKey, statusOnly } from '../client-common.js';
-import { bodyHex, messageStatusCode, optionBodyLength, optionOf } from '../../dhcpv6/helpers.js';
+import { bodyHex, messageStatusCode, optionBodyLength, optionOf, scratchOption, transientOption } from '../../dhcpv6/helpers.js';
 import type { Dhcpv6Message } from '../../dhcpv6/types.js';
 import { ipv6Text } from '../../dhcpv6/options/primitives.js';
 import { unwrap } from '../../correlate/udp-message.js';
@@ -39,6 +39,9 @@ interface Pending {
   /** The answering server's DUID (hex). */
   duid: string | undefined;
 }
+
+/** A server answer's Server-ID, read for its hex at once (transientOption). */
+const serverIdScratch = scratchOption();
 
 export const v6ValMulticastOnlyTypes: RuleModule<Events> = {
   create(ctx) {
@@ -75,7 +78,7 @@ export const v6ValMulticastOnlyTypes: RuleModule<Events> = {
       if (m.msgType !== 2 && m.msgType !== 7) return;
       const u = optionOf(m, 12);
       if (u === undefined || optionBodyLength(u) !== 16 || u.length !== 16) return;
-      const id = optionOf(m, 2);
+      const id = transientOption(m, 2, serverIdScratch);
       learnServer(ipv6Text(u.data), id ? bodyHex(id) : undefined);
     };
 
@@ -105,7 +108,7 @@ export const v6ValMulticastOnlyTypes: RuleModule<Events> = {
           learnRelay(r.dst);
           const inner = unwrap(m).inner; // the message inside the Relay-reply's levels (RFC 8415 §9, §19.3); shared with the correlator
           if (inner !== undefined) {
-            const id = optionOf(inner, 2);
+            const id = transientOption(inner, 2, serverIdScratch);
             learnServer(r.src, id ? bodyHex(id) : undefined);
             learnUnicast(inner);
           }

@@ -4,8 +4,11 @@
 // anyway is RED-NONSELECTED-DISCARD.
 import type { Events } from '../../correlate/events.js';
 import type { RuleModule } from '../../engine/types.js';
-import { peekOption } from '../../dhcpv6/helpers.js';
+import { optionBodyLength, scratchOption, transientOption } from '../../dhcpv6/helpers.js';
 import { framesOf, partyOf, serverIdOf } from '../client-common.js';
+
+/** The Request's Server-ID, looked at once (transientOption). */
+const sidScratch = scratchOption();
 
 const NAMES: Record<number, string> = { 3: 'Request', 5: 'Renew', 8: 'Release', 9: 'Decline' };
 
@@ -18,8 +21,8 @@ export const v6ValRequestServerid: RuleModule<Events> = {
         const req = tx.requests[0];
         const named = serverIdOf(req);
         const client = partyOf(tx.client);
-        const sid = peekOption(req.message, 2);
-        const sidCut = sid !== undefined && (!!sid.anomalies?.length || sid.data.length !== sid.length);
+        const sid = transientOption(req.message, 2, sidScratch);
+        const sidCut = sid !== undefined && (!!sid.anomalies?.length || optionBodyLength(sid) !== sid.length);
         if ((named === undefined || sidCut) && (req.damage !== undefined || req.message.anomalies.length > 0)) {
           // Cut by the snaplen or malformed (trap TRUNC): the Server-ID may have been lost to that, or be
           // cut itself. Judged only when there is something to report: a Request, or an answer to another type.

@@ -8,7 +8,7 @@ import { createCodec, defaultCodec, type Dhcpv6Codec } from '../../../src/dhcpv6
 import { DecodedMessage, OptionCursor, WireOption, lengthProblem, messageFormat, HEADER_LENGTH } from '../../../src/dhcpv6/message.js';
 import {
   bodyHex, duidHex, findOption, hasOption, messageStatusCode, optionBodyLength, optionOf, optionU16, optionU32, optionU8, peekOption,
-  sameBody, sameBodyHex, sameOctets, topStatusCode,
+  sameBody, scratchOption, transientOption, sameBodyHex, sameOctets, topStatusCode,
 } from '../../../src/dhcpv6/helpers.js';
 import { BulkStreamDecoder } from '../../../src/dhcpv6/bulk-stream.js';
 import { formatIpv6, u16, u24, u32 } from '../../../src/dhcpv6/options/primitives.js';
@@ -264,6 +264,37 @@ describe('lazy message = eager oracle', () => {
     }), { numRuns: 1000 });
   });
 
+  test('transientOption = peekOption, answered with the scratch for a leaf of a clean, unbuilt message', () => {
+    const scratch = scratchOption();
+    let reused = 0;
+    fc.assert(fc.property(messages, (bytes) => {
+      for (const c of CODECS) {
+        const lazy = c.decodeMessage(bytes);
+        const tree = c.decodeMessage(bytes).options;
+        for (const code of PROBE) {
+          const got = transientOption(lazy, code, scratch);
+          const want = findOption(tree, code);
+          // compared before the next call resets the scratch
+          expect(got && plainOption(got)).toEqual(want && plainOption(want));
+          const leaf = want !== undefined && want.options === undefined && want.message === undefined && want.anomalies === undefined;
+          if (lazy.anomalies.length === 0 && leaf) {
+            expect(got).toBe(scratch);
+            reused++;
+          } else if (got !== undefined) {
+            expect(got).not.toBe(scratch);
+          }
+        }
+        if (lazy.anomalies.length === 0) expect((lazy as DecodedMessage).optionsBuilt).toBe(false);
+        // what optionOf built and kept is handed out itself, never the scratch
+        for (const code of PROBE) {
+          const kept = optionOf(lazy, code);
+          expect(transientOption(lazy, code, scratch)).toBe(kept);
+        }
+      }
+    }), { numRuns: 1000 });
+    expect(reused).toBeGreaterThan(20); // clean messages are the minority of the mutated ones
+  });
+
   test('optionOf/hasOption before the tree exists = findOption on the tree', () => {
     fc.assert(fc.property(messages, (bytes) => {
       for (const c of CODECS) {
@@ -462,16 +493,24 @@ describe('lazy message = eager oracle', () => {
 const ALL_CODES = [...Array.from({ length: 256 }, (_, i) => i), 300, 65000];
 
 describe('fixture captures', () => {
-  test('optionOf/hasOption from the octets = findOption on the built tree, for every message', async () => {
+  test('optionOf/hasOption/transientOption from the octets = findOption on the built tree, for every message', async () => {
     const files = captureFiles(FIXTURES_DIR);
     expect(files.length).toBeGreaterThan(50);
     files.push(...captureFiles(SHARED_CAPTURES_DIR));
     let compared = 0;
+    let reused = 0;
+    const scratch = scratchOption();
     const mismatches: string[] = [];
     for (const file of files) {
       await decode([file], (record) => {
         const m = record.message;
         // every code below 256 (and two above), asked before the tree exists
+        // transientOption first (it builds nothing it keeps), then optionOf, both before the tree exists
+        const transient = ALL_CODES.map((code) => {
+          const o = transientOption(m, code, scratch);
+          if (o === scratch) reused++;
+          return o && plainOption(o);
+        });
         const answers = ALL_CODES.map((code) => {
           const o = optionOf(m, code);
           return [hasOption(m, code), o && plainOption(o)] as const;
@@ -481,12 +520,14 @@ describe('fixture captures', () => {
           const same = answers[i][0] === (want !== undefined)
             && JSON.stringify(answers[i][1]) === JSON.stringify(want && plainOption(want));
           if (!same) mismatches.push(`${file} frame ${record.frame} code ${code}`);
+          if (JSON.stringify(transient[i]) !== JSON.stringify(want && plainOption(want))) mismatches.push(`${file} frame ${record.frame} code ${code} (transient)`);
         });
         compared++;
       });
     }
     expect(mismatches).toEqual([]);
     expect(compared).toBeGreaterThan(500);
-    console.log(`optionOf/hasOption compared on ${compared} messages of ${files.length} captures`);
+    expect(reused).toBeGreaterThan(1000); // the scratch path is taken on real messages
+    console.log(`optionOf/hasOption/transientOption compared on ${compared} messages of ${files.length} captures (${reused} answers in the scratch)`);
   }, 120_000);
 });
