@@ -52,7 +52,8 @@ const NO_RELAYS: RelayHop[] = Object.freeze([]) as unknown as RelayHop[];
 
 /**
  * Unwraps relay messages: the innermost message (undefined when a level lacks RELAY_MSG) and the chain,
- * outermost first. A bare message gets a shared empty chain. The answer, and its chain, are read-only.
+ * outermost first. A bare message gets a shared empty chain. The answer, and its chain, are read-only;
+ * read its fields at once (a bare message's answer is one object, reused for the next bare message).
  */
 export function unwrap(message: Dhcpv6Message): Unwrapped {
   // The correlator and the rules on `message:udp` unwrap the same message one after the other: the
@@ -74,8 +75,14 @@ let lastOut: Unwrapped | undefined;
 const ifidScratch = scratchOption();
 const elapsedScratch = scratchOption();
 
+/** The answer for bare messages (most of them): one object, its `inner` set per call. */
+const bare: { inner: Dhcpv6Message | undefined; readonly relays: RelayHop[] } = { inner: undefined, relays: NO_RELAYS };
+
 function unwrapNew(message: Dhcpv6Message): Unwrapped {
-  if (message.format !== 'relay') return { inner: message, relays: NO_RELAYS };
+  if (message.format !== 'relay') {
+    bare.inner = message;
+    return bare;
+  }
   let relays: RelayHop[] = NO_RELAYS;
   let m: Dhcpv6Message = message;
   while (m.format === 'relay') {

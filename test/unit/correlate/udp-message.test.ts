@@ -126,6 +126,19 @@ describe('unwrap', () => {
     expect(unwrap(a)).not.toBe(first); // only the last message's answer is kept
     expect(unwrap(a)).toEqual(first);
   });
+
+  it('a bare message is its own inner message, with the shared empty chain, read at once', () => {
+    const solicit = hex('01 0a0b0c 0008 0002 0000');
+    const x = defaultCodec.decodeMessage(solicit);
+    const y = defaultCodec.decodeMessage(solicit);
+    const ux = unwrap(x);
+    expect(ux.inner).toBe(x);
+    expect(ux.relays).toEqual([]);
+    const uy = unwrap(y);
+    expect(uy.inner).toBe(y);
+    expect(uy.relays).toBe(ux.relays);
+    expect(unwrap(x).inner).toBe(x); // asked again after another bare message
+  });
 });
 
 describe('addressTag', () => {
