@@ -114,6 +114,23 @@ export interface Verdict {
 }
 
 /**
+ * The correlator's copy window (sessions.copy-window): sightings of one datagram at most this far apart,
+ * at both sides of a relay, are one transmission; a relay that passes it on later (a loaded machine)
+ * leaves its copy a transmission of its own.
+ */
+export const COPY_WINDOW = 0.5;
+
+/**
+ * The frames of one transmission as the correlator groups them: the first message `pick` selects, and
+ * the ones it selects within COPY_WINDOW after it (the same message at the other side of a relay).
+ * `pick` must select one message (type, xid, sender) seen at several places.
+ */
+export function transmissionFrames(seen: Seen[], pick: (m: Seen) => boolean): number[] {
+  const all = seen.filter(pick);
+  return all.filter((m) => m.time - all[0].time <= COPY_WINDOW).map((m) => m.frame);
+}
+
+/**
  * The V6-SOLICIT-CONTENTS / V6-REQUEST-CONTENTS findings the lab's RFC 3315-era clients earn, read from
  * the capture: none of ISC dhclient 4.4, WIDE dhcp6c 20080615 and dibbler-client 1.0 requests SOL_MAX_RT
  * (82), which RFC 8415 §18.2.1 / §18.2.2 require in every Solicit and Request since RFC 7083 (dhclient's
@@ -132,7 +149,7 @@ export function solMaxRtFindings(seen: Seen[]): Verdict[] {
     const key = `${type}|${m.inner !== undefined ? m.innerXid : m.xid}|${m.clientId ?? m.src}`;
     const f = first.get(key);
     if (f) {
-      if (f.verdict && m.time - f.time <= 0.5) f.verdict.frames.push(m.frame);
+      if (f.verdict && m.time - f.time <= COPY_WINDOW) f.verdict.frames.push(m.frame);
       continue;
     }
     const lacks = m.oro === undefined || !m.oro.includes(82);
