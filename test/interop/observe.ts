@@ -160,6 +160,33 @@ export function solMaxRtFindings(seen: Seen[]): Verdict[] {
   return out;
 }
 
+/**
+ * The V6-PREF-COLLECT-FIRST-RT violation a capture of the client's own link shows (RFC 8415 §18.2.1): the
+ * client's first Request, with no pref-255 Advertise before it, sent less than the first RT (1 s, less
+ * the rule's 0.05 s tolerance) after its first Solicit there. dibbler-client 1.0 times in whole seconds (as
+ * its Elapsed Time shows, V6-ELAPSED-TIME): it requests at its clock's first tick with an Advertise in
+ * hand, so an Advertise that arrives after a tick, as when a relay on a loaded machine holds the Solicit
+ * or the Advertise half a second, is requested before 1 s has passed. Frames: that Solicit and its copies
+ * within the copy window, every Advertise of its xid seen before the Request, and that Request and its
+ * copies. The lab captures from before the client starts, so its first Solicit is its first transmission.
+ * Empty when the client's link was not captured (the rule's relay-side tolerance is looser).
+ */
+export function collectFirstRtFindings(seen: Seen[]): Verdict[] {
+  const sol = seen.find((m) => m.msgType === T.SOLICIT);
+  const req = sol && seen.find((m) => m.msgType === T.REQUEST && m.time >= sol.time);
+  if (!sol || !req || req.time - sol.time >= 1 - 0.05) return [];
+  const type = (m: Seen): number => m.inner ?? m.msgType;
+  const xid = (m: Seen): number | undefined => (m.inner !== undefined ? m.innerXid : m.xid);
+  const adverts = seen.filter((m) => type(m) === T.ADVERTISE && xid(m) === sol.xid && m.time <= req.time);
+  if (adverts.length === 0 || adverts.some((m) => m.preference === 255)) return [];
+  const frames = [
+    ...transmissionFrames(seen, (m) => type(m) === T.SOLICIT && xid(m) === sol.xid),
+    ...adverts.map((m) => m.frame),
+    ...transmissionFrames(seen, (m) => type(m) === T.REQUEST && xid(m) === req.xid),
+  ].sort((a, b) => a - b);
+  return [{ ruleId: 'V6-PREF-COLLECT-FIRST-RT', verdict: 'violation', severity: 'error', frames }];
+}
+
 /** Findings sorted as `judge` sorts them (rule id, then first frame). */
 export function sortedVerdicts(v: Verdict[]): Verdict[] {
   return [...v].sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : (a.frames[0] ?? 0) - (b.frames[0] ?? 0)));
