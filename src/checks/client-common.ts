@@ -187,6 +187,40 @@ export function notSeenDelivered(_v: SessionView, a: ServerResponse): boolean {
   return a.minDepth > 0;
 }
 
+/** Where and when the client's link saw an Advertise (deliveredAt). */
+export interface Delivery {
+  time: number;
+  /** The later response that showed the delivery, when it is not the Advertise's own sighting. */
+  via?: ServerResponse;
+}
+
+/**
+ * When the client's link saw the Advertise `a`, the time the client's reaction to it counts from (RFC
+ * 8415 §18.2.1): its own earliest sighting there, which for a relayed Advertise is the relay's delivery,
+ * not the Relay-reply seen upstream before it. A relay that delivers later than the copy window leaves
+ * its delivery a response of its own: then the first later Advertise from the same server, byte for byte
+ * the same, seen on the client's link by the Request (or the end of the session). Undefined when the
+ * capture never saw it there (notSeenDelivered; trap RELAY).
+ */
+export function deliveredAt(v: SessionView, a: ServerResponse): Delivery | undefined {
+  const own = linkTime(a);
+  if (own !== undefined) return { time: own };
+  for (const b of v.advertises) {
+    if (b === a || b.time < a.time || b.time > v.treq || b.server.duid !== a.server.duid) continue;
+    const t = linkTime(b);
+    if (t !== undefined && t <= v.treq && sameMessage(a.message, b.message)) return { time: t, via: b };
+  }
+  return undefined;
+}
+
+/** The earliest sighting of a response on the client's link (no relay level), if any. */
+function linkTime(r: ServerResponse): number | undefined {
+  if (r.minDepth !== 0) return undefined;
+  let t = Infinity;
+  for (const s of r.sightings) if (s.relays.length === 0 && s.time < t) t = s.time;
+  return t;
+}
+
 /**
  * The pref-255 Advertise V6-PREF-255-IMMEDIATE is about: the first usable one that arrived inside the
  * collection period (first RT), or that was the first usable Advertise of all (then the client had
@@ -223,27 +257,30 @@ export function judge255(v: SessionView, tol: number, prompt: number): Judgement
   const h = immediate255(v, tol);
   if (!h) return undefined;
   const base = { server: party(h), data: { pref: 255, side: v.side } as Record<string, string | number> };
-  const frames = (...more: Array<Transmission | undefined>) => framesOf(v.solicit.requests[0], h, ...more);
-  if (notSeenDelivered(v, h)) {
+  const got = deliveredAt(v, h);
+  const frames = (...more: Array<Transmission | undefined>) => framesOf(v.solicit.requests[0], h, got?.via, ...more);
+  if (got === undefined) {
     return { ...base, messageId: 'not-delivered', verdict: 'inconclusive', frames: frames(v.req), time: lastTime(h, v.req) };
   }
+  // The client's reaction counts from the Advertise's arrival on its link, not from the Relay-reply.
+  const at = got.time;
   // Several servers at 255: a Request to any of them that the client had received is acceptable, though
   // the first one received is expected; its promptness is still judged from the first.
   if (v.req && v.chosen !== undefined && v.chosen !== h.server.duid && !v.usable.some((a) => a.preference === 255 && a.server.duid === v.chosen)) {
-    if (v.treq - h.time <= tol) {
+    if (v.treq - at <= tol) {
       return { ...base, messageId: 'race', verdict: 'inconclusive', frames: frames(v.req), time: v.treq };
     }
     return { ...base, messageId: 'other-server', verdict: 'violation', frames: frames(v.req), time: v.treq };
   }
   let copy: Transmission | undefined;
   for (const r of v.solicit.requests) {
-    if (r.time <= h.time + tol || r.time >= v.treq) continue;
+    if (r.time <= at + tol || r.time >= v.treq) continue;
     if (!mayBeCopy(v, r)) return { ...base, messageId: 'retransmitted', verdict: 'violation', frames: frames(r), time: r.time };
     copy ??= r;
   }
   if (copy) return { ...base, messageId: 'copy-unsure', verdict: 'inconclusive', frames: frames(copy), time: copy.time };
   if (v.req) {
-    const d = v.treq - h.time;
+    const d = v.treq - at;
     if (d > prompt + tol) {
       const slow = { ...base, data: { ...base.data, delay: Math.round(d * 1000) }, frames: frames(v.req), time: v.treq };
       if (requestMayBeRetransmission(v, d, tol)) return { ...slow, messageId: 'request-missed', verdict: 'inconclusive' };
@@ -251,8 +288,8 @@ export function judge255(v: SessionView, tol: number, prompt: number): Judgement
     }
     return undefined;
   }
-  if (v.session.end !== 'capture-end' || v.session.endTime - h.time > prompt + tol) {
-    return { ...base, messageId: 'no-request', verdict: 'inconclusive', frames: frames(), time: h.time };
+  if (v.session.end !== 'capture-end' || v.session.endTime - at > prompt + tol) {
+    return { ...base, messageId: 'no-request', verdict: 'inconclusive', frames: frames(), time: at };
   }
   return undefined;
 }

@@ -114,6 +114,23 @@ export interface Verdict {
 }
 
 /**
+ * The correlator's copy window (sessions.copy-window): sightings of one datagram at most this far apart,
+ * at both sides of a relay, are one transmission; a relay that passes it on later (a loaded machine)
+ * leaves its copy a transmission of its own.
+ */
+export const COPY_WINDOW = 0.5;
+
+/**
+ * The frames of one transmission as the correlator groups them: the first message `pick` selects, and
+ * the ones it selects within COPY_WINDOW after it (the same message at the other side of a relay).
+ * `pick` must select one message (type, xid, sender) seen at several places.
+ */
+export function transmissionFrames(seen: Seen[], pick: (m: Seen) => boolean): number[] {
+  const all = seen.filter(pick);
+  return all.filter((m) => m.time - all[0].time <= COPY_WINDOW).map((m) => m.frame);
+}
+
+/**
  * The V6-SOLICIT-CONTENTS / V6-REQUEST-CONTENTS findings the lab's RFC 3315-era clients earn, read from
  * the capture: none of ISC dhclient 4.4, WIDE dhcp6c 20080615 and dibbler-client 1.0 requests SOL_MAX_RT
  * (82), which RFC 8415 §18.2.1 / §18.2.2 require in every Solicit and Request since RFC 7083 (dhclient's
@@ -132,7 +149,7 @@ export function solMaxRtFindings(seen: Seen[]): Verdict[] {
     const key = `${type}|${m.inner !== undefined ? m.innerXid : m.xid}|${m.clientId ?? m.src}`;
     const f = first.get(key);
     if (f) {
-      if (f.verdict && m.time - f.time <= 0.5) f.verdict.frames.push(m.frame);
+      if (f.verdict && m.time - f.time <= COPY_WINDOW) f.verdict.frames.push(m.frame);
       continue;
     }
     const lacks = m.oro === undefined || !m.oro.includes(82);
@@ -141,6 +158,33 @@ export function solMaxRtFindings(seen: Seen[]): Verdict[] {
     first.set(key, { time: m.time, verdict });
   }
   return out;
+}
+
+/**
+ * The V6-PREF-COLLECT-FIRST-RT violation a capture of the client's own link shows (RFC 8415 §18.2.1): the
+ * client's first Request, with no pref-255 Advertise before it, sent less than the first RT (1 s, less
+ * the rule's 0.05 s tolerance) after its first Solicit there. dibbler-client 1.0 times in whole seconds (as
+ * its Elapsed Time shows, V6-ELAPSED-TIME): it requests at its clock's first tick with an Advertise in
+ * hand, so an Advertise that arrives after a tick, as when a relay on a loaded machine holds the Solicit
+ * or the Advertise half a second, is requested before 1 s has passed. Frames: that Solicit and its copies
+ * within the copy window, every Advertise of its xid seen before the Request, and that Request and its
+ * copies. The lab captures from before the client starts, so its first Solicit is its first transmission.
+ * Empty when the client's link was not captured (the rule's relay-side tolerance is looser).
+ */
+export function collectFirstRtFindings(seen: Seen[]): Verdict[] {
+  const sol = seen.find((m) => m.msgType === T.SOLICIT);
+  const req = sol && seen.find((m) => m.msgType === T.REQUEST && m.time >= sol.time);
+  if (!sol || !req || req.time - sol.time >= 1 - 0.05) return [];
+  const type = (m: Seen): number => m.inner ?? m.msgType;
+  const xid = (m: Seen): number | undefined => (m.inner !== undefined ? m.innerXid : m.xid);
+  const adverts = seen.filter((m) => type(m) === T.ADVERTISE && xid(m) === sol.xid && m.time <= req.time);
+  if (adverts.length === 0 || adverts.some((m) => m.preference === 255)) return [];
+  const frames = [
+    ...transmissionFrames(seen, (m) => type(m) === T.SOLICIT && xid(m) === sol.xid),
+    ...adverts.map((m) => m.frame),
+    ...transmissionFrames(seen, (m) => type(m) === T.REQUEST && xid(m) === req.xid),
+  ].sort((a, b) => a - b);
+  return [{ ruleId: 'V6-PREF-COLLECT-FIRST-RT', verdict: 'violation', severity: 'error', frames }];
 }
 
 /** Findings sorted as `judge` sorts them (rule id, then first frame). */

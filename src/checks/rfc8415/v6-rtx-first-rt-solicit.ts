@@ -1,8 +1,11 @@
 // V6-RTX-FIRST-RT-SOLICIT: the first Solicit timeout is randomised upwards only, so the second
 // transmission follows the first after more than 1.0 s and at most 1.1 s (RFC 8415 §18.2.1, §15).
+// Copies of a transmission (another relay hop, however late the relay passed it on) are left out as the
+// other retransmission rules leave them out (runsOf).
 import type { Events } from '../../correlate/events.js';
 import type { RuleModule } from '../../engine/types.js';
 import { FIRST_RT_MAX, FIRST_RT_MIN, framesOf, partyOf, relayTolerance, sideOf, tolerance } from '../client-common.js';
+import { runsOf } from '../rtx-common.js';
 
 export const v6RtxFirstRtSolicit: RuleModule<Events> = {
   create(ctx) {
@@ -11,7 +14,13 @@ export const v6RtxFirstRtSolicit: RuleModule<Events> = {
     return {
       'udp:transaction-end': (tx) => {
         if (tx.msgType !== 1 || tx.requests.length < 2) return;
-        const [a, b] = tx.requests;
+        // A relay that forwards the Solicit later than the correlator's copy window leaves its copy a
+        // transmission of its own; with the same Elapsed Time, seen at another hop, it is no second
+        // transmission (RFC 8415 §15, §21.9). Nor is a byte-identical one sooner than any retransmission
+        // timeout, 0.9 · SOL_TIMEOUT less the tolerance, as V6-RTX-BACKOFF has it.
+        const run = runsOf(tx, (1 - 0.1) * FIRST_RT_MIN - baseTol, false)[0];
+        if (run.length < 2) return;
+        const [a, b] = run;
         const gap = b.time - a.time;
         const tol = a.minDepth === 0 && b.minDepth === 0 ? baseTol : Math.max(baseTol, relayTol);
         const data = { gap: Math.round(gap * 1000), side: sideOf(tx) };

@@ -1,10 +1,35 @@
-// V6-PREF-255-IMMEDIATE: wrong server, Solicit again, slow Request, crossing, not seen delivered.
+// V6-PREF-255-IMMEDIATE: wrong server, Solicit again, slow Request, crossing, not seen delivered, and
+// promptness counted from a relay's (late) delivery on the client's link.
 import { describe, expect, it } from 'vitest';
 import { runChecks, runRule } from '../../kit/rule-harness.js';
-import { SRV_A, SRV_B, UdpScenario, fromClient, fromServer, relay, scenarioEvents, sel } from '../../kit/udp-scenario.js';
+import { CLIENT_ADDR, SRV_A, SRV_B, UdpScenario, fromClient, fromServer, opt, relay, scenarioEvents, sel } from '../../kit/udp-scenario.js';
 
 const ID = 'V6-PREF-255-IMMEDIATE';
 const run = (sc: UdpScenario) => runRule(ID, scenarioEvents(sc)).map((f) => [f.ruleId, f.verdict, f.severity, f.frames, f.xid]);
+
+/** Relay R (2001:db8:1::1 on the client's link, link-local fe80::1:1) and a server behind it (2001:db8:9::1). */
+const R_GLOBAL = '2001:db8:1::1';
+const R_LL = 'fe80::1:1';
+const UPSTREAM = '2001:db8:9::1';
+/**
+ * A client's Solicit at 0 relayed at once; server B's pref-255 Advertise reaches R in a Relay-reply at
+ * `replied` and R delivers it on the client's link at `delivered` (`advert` differs from the relayed one
+ * when given); the client's Solicit retransmissions at `again` and its Request to B at `requested`.
+ */
+function relayed(replied: number, delivered: number, requested: number, again: number[] = [], advert?: ReturnType<typeof sel.advertise>): UdpScenario {
+  const sc = new UdpScenario();
+  fromClient(sc, 0, sel.solicit(0x10));
+  sc.send(0.001, R_GLOBAL, UPSTREAM, relay(12, 0, R_GLOBAL, CLIENT_ADDR, sel.solicit(0x10)), { srcPort: 547 });
+  sc.answer(replied, UPSTREAM, R_GLOBAL, relay(13, 0, R_GLOBAL, CLIENT_ADDR, sel.advertise(0x10, SRV_B, 255)), { dstPort: 547 });
+  sc.answer(delivered, R_LL, CLIENT_ADDR, advert ?? sel.advertise(0x10, SRV_B, 255));
+  for (const t of again) {
+    fromClient(sc, t, sel.solicit(0x10, Math.round(t * 100)));
+    sc.send(t + 0.001, R_GLOBAL, UPSTREAM, relay(12, 0, R_GLOBAL, CLIENT_ADDR, sel.solicit(0x10, Math.round(t * 100))), { srcPort: 547 });
+  }
+  fromClient(sc, requested, sel.request(0x20, SRV_B));
+  sc.datagrams.sort((a, b) => a.time - b.time);
+  return sc;
+}
 
 describe(ID, () => {
   it('reports a Request to another server while a pref-255 Advertise was held (not also V6-PREF-HIGHEST)', () => {
@@ -98,6 +123,26 @@ describe(ID, () => {
     fromClient(sc, 1.05, sel.request(0x20, SRV_A));
     fromServer(sc, 1.2, SRV_B, sel.advertise(0x10, SRV_B, 255));
     expect(run(sc)).toEqual([]);
+  });
+
+  it('counts promptness from the relay\'s delivery on the client\'s link, not from the Relay-reply upstream', () => {
+    // A loaded relay delivers 0.3 s after the Relay-reply (one sighting with it, inside the copy window)
+    // or 0.7 s after (a response of its own); the client requests 1 ms after it got the Advertise.
+    expect(run(relayed(0.002, 0.302, 0.303))).toEqual([]);
+    expect(run(relayed(0.002, 0.702, 0.703))).toEqual([]);
+    // The Advertise reaches R at 0.9 s but the client only at 1.5 s: its retransmission at 1.05 s
+    // (nothing received yet) is no Solicit sent again after the 255 Advertise.
+    expect(run(relayed(0.9, 1.5, 1.501, [1.05]))).toEqual([]);
+  });
+
+  it('still judges the client from that delivery: slow, retransmitted, or not delivered when the copy differs', () => {
+    // Solicit 1 and its Relay-forward 2, Relay-reply 3, delivery 4 (0.7 s later), Request 5 0.5 s after it.
+    expect(run(relayed(0.002, 0.702, 1.202))).toEqual([[ID, 'violation', 'warning', [1, 2, 3, 4, 5], 0x10]]);
+    // Delivered at 0.3 s, the Solicit sent again at 1.05 s (frames 5, 6) before the Request.
+    expect(run(relayed(0.002, 0.302, 1.2, [1.05]))).toEqual([[ID, 'violation', 'error', [1, 2, 3, 4, 5, 6], 0x10]]);
+    // What reached the client's link 0.7 s later (frame 4) is not the Advertise R got (an option more):
+    // no proof that that one was delivered.
+    expect(run(relayed(0.002, 0.702, 0.703, [], sel.advertise(0x10, SRV_B, 255, true, opt.ifid('00'))))).toEqual([[ID, 'inconclusive', 'error', [1, 2, 3, 5], 0x10]]);
   });
 
   it('is inconclusive when the Request crossed the pref-255 Advertise, or it was seen only upstream', () => {
