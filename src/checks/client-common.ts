@@ -179,14 +179,6 @@ function buildView(session: ClientSession): SessionView {
   return v;
 }
 
-/**
- * An Advertise the capture never saw on the client's link (only inside a Relay-reply upstream): it may
- * not have reached the client (traps SIDE, LOSS, RELAY), so what the client did about it is undecidable.
- */
-export function notSeenDelivered(_v: SessionView, a: ServerResponse): boolean {
-  return a.minDepth > 0;
-}
-
 /** Where and when the client's link saw an Advertise (deliveredAt). */
 export interface Delivery {
   time: number;
@@ -199,18 +191,29 @@ export interface Delivery {
  * 8415 §18.2.1): its own earliest sighting there, which for a relayed Advertise is the relay's delivery,
  * not the Relay-reply seen upstream before it. A relay that delivers later than the copy window leaves
  * its delivery a response of its own: then the first later Advertise from the same server, byte for byte
- * the same, seen on the client's link by the Request (or the end of the session). Undefined when the
- * capture never saw it there (notSeenDelivered; trap RELAY).
+ * the same, seen on the client's link by `until` (default: the Request, or the end of the session).
+ * Undefined when the capture never saw it there by then: seen only inside a Relay-reply upstream, it may
+ * not have reached the client (traps SIDE, LOSS, RELAY), so what the client did about it is undecidable.
  */
-export function deliveredAt(v: SessionView, a: ServerResponse): Delivery | undefined {
+export function deliveredAt(v: SessionView, a: ServerResponse, until = v.treq): Delivery | undefined {
   const own = linkTime(a);
   if (own !== undefined) return { time: own };
   for (const b of v.advertises) {
-    if (b === a || b.time < a.time || b.time > v.treq || b.server.duid !== a.server.duid) continue;
+    if (b === a || b.time < a.time || b.time > until || b.server.duid !== a.server.duid) continue;
     const t = linkTime(b);
-    if (t !== undefined && t <= v.treq && sameMessage(a.message, b.message)) return { time: t, via: b };
+    if (t !== undefined && t <= until && sameMessage(a.message, b.message)) return { time: t, via: b };
   }
   return undefined;
+}
+
+/**
+ * When the client got the Advertise `a`, as far as the capture shows: its arrival on the client's link
+ * (deliveredAt, by `until`), else, never seen there, its first sighting (a capture upstream of the
+ * client only; timing as seen from that side). `seen` tells which.
+ */
+export function arrivalOf(v: SessionView, a: ServerResponse, until = v.treq): Delivery & { seen: boolean } {
+  const got = deliveredAt(v, a, until);
+  return got ? { ...got, seen: true } : { time: a.time, seen: false };
 }
 
 /** The earliest sighting of a response on the client's link (no relay level), if any. */
@@ -318,17 +321,24 @@ export function judgeCollect(v: SessionView, tol: number, relayTol = tol): Judge
 
 /** V6-PREF-AFTER-FIRST-RT. */
 export function judgeAfterFirstRt(v: SessionView, tol: number, prompt: number): Judgement | undefined {
+  // Whether the client held an Advertise when it did something counts from the Advertise's arrival on
+  // its link (a relay's delivery, perhaps late), not from the Relay-reply seen upstream before it.
+  const arrived = v.usable.map((a) => arrivalOf(v, a));
   let unsure: Judgement | undefined;
   for (const r of v.solicit.requests.slice(1)) {
     if (r.time >= v.treq) break;
-    if (v.usable.some((a) => a.preference === 255 && a.time < r.time)) return unsure; // V6-PREF-255-IMMEDIATE
-    const held = v.usable.find((a) => a.time + tol < r.time);
-    if (!held) continue;
+    if (v.usable.some((a, i) => a.preference === 255 && arrived[i].time < r.time)) return unsure; // V6-PREF-255-IMMEDIATE
+    // The first usable Advertise the client's link saw before this retransmission; else the first one
+    // seen before it only upstream, never on that link.
+    let i = arrived.findIndex((g) => g.seen && g.time + tol < r.time);
+    if (i < 0) i = arrived.findIndex((g, j) => !g.seen && v.usable[j].time + tol < r.time);
+    if (i < 0) continue;
+    const held = v.usable[i];
     const data = { side: v.side };
-    if (notSeenDelivered(v, held)) {
+    if (!arrived[i].seen) {
       return { messageId: 'not-delivered', verdict: 'inconclusive', frames: framesOf(held, r), time: r.time, data, server: party(held) };
     }
-    const frames = framesOf(v.solicit.requests[0], held, r);
+    const frames = framesOf(v.solicit.requests[0], held, arrived[i].via, r);
     if (mayBeCopy(v, r)) { // perhaps no retransmission at all: a later one may still prove it
       unsure ??= { messageId: 'copy-unsure', verdict: 'inconclusive', frames, time: r.time, data, server: party(held) };
       continue;
@@ -337,13 +347,17 @@ export function judgeAfterFirstRt(v: SessionView, tol: number, prompt: number): 
   }
   if (unsure) return unsure;
   if (!v.req || v.firstMissed || v.usable.length === 0) return undefined;
-  if (v.usable[0].time < v.t0 + FIRST_RT_MAX + tol) return undefined; // collected during the first RT
-  const a1 = v.usable[0];
-  const d = v.treq - a1.time;
+  // The first usable Advertise to reach the client (RFC 8415 §18.2.1: acted on when it arrives after the first RT).
+  let i1 = 0;
+  for (let j = 1; j < arrived.length; j++) if (arrived[j].time < arrived[i1].time) i1 = j;
+  const a1 = v.usable[i1];
+  const t1 = arrived[i1].time;
+  if (t1 < v.t0 + FIRST_RT_MAX + tol) return undefined; // collected during the first RT
+  const d = v.treq - t1;
   if (d > prompt + tol) {
     const missed = requestMayBeRetransmission(v, d, tol);
     return {
-      messageId: missed ? 'request-missed' : 'slow', verdict: missed ? 'inconclusive' : 'violation', frames: framesOf(a1, v.req), time: v.treq,
+      messageId: missed ? 'request-missed' : 'slow', verdict: missed ? 'inconclusive' : 'violation', frames: framesOf(a1, arrived[i1].via, v.req), time: v.treq,
       data: { delay: Math.round(d * 1000), side: v.side }, server: party(a1),
     };
   }
@@ -396,16 +410,21 @@ function judgeChoiceOnce(v: SessionView, tol: number, relayTol: number): ChoiceJ
   if (judgeCollect(v, tol, relayTol)) return undefined; // no complete collection to rank (RFC 8415 §18.2.1)
   const chosenAdv = usableChosen[usableChosen.length - 1];
   const window = v.firstMissed ? v.treq : Math.min(v.treq, v.t0 + FIRST_RT_MIN - tol);
-  const candidates = v.usable.filter((a) => a.time <= window);
+  // Collected in the first RT: arrived on the client's link by then (a relay's delivery, not the
+  // Relay-reply upstream; a delivery seen after the Request too, which was no candidate either), or
+  // seen by then only upstream, never on that link (then it may or may not have arrived: not-delivered).
+  const arrived = new Map<ServerResponse, Delivery & { seen: boolean }>();
+  for (const a of v.usable) arrived.set(a, arrivalOf(v, a, Infinity));
+  const candidates = v.usable.filter((a) => arrived.get(a)!.time <= window);
   if (!v.firstMissed && candidates.length === 0) return undefined; // nothing collected in the first RT: V6-PREF-AFTER-FIRST-RT
   const maxPref = Math.max(chosenAdv.preference, ...candidates.map((a) => a.preference));
   if (chosenAdv.preference >= maxPref) return undefined;
   const best = candidates.find((a) => a.preference === maxPref)!;
-  const frames = framesOf(v.solicit.requests[0], best, chosenAdv, v.req);
+  const frames = framesOf(v.solicit.requests[0], best, arrived.get(best)!.via, chosenAdv, v.req);
   const absent = chosenAdv.preferenceState === 'absent' && best.preferenceState === 'ok';
   const rule = absent ? 'V6-PREF-ABSENT-IS-ZERO' : 'V6-PREF-HIGHEST';
   const data = { chosen: chosenAdv.preference, best: maxPref, bestServer: best.server.duid ?? best.server.address ?? '?' };
-  if (v.firstMissed || notSeenDelivered(v, best)) {
+  if (v.firstMissed || !arrived.get(best)!.seen) {
     return { rule, messageId: v.firstMissed ? 'first-missed' : 'not-delivered', verdict: 'inconclusive', frames, time: v.treq, data, server: party(chosenAdv) };
   }
   let messageId = 'lower';

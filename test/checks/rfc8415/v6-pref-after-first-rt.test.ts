@@ -1,10 +1,37 @@
-// V6-PREF-AFTER-FIRST-RT: Solicit again with a usable Advertise in hand; slow Request after a late Advertise.
+// V6-PREF-AFTER-FIRST-RT: Solicit again with a usable Advertise in hand; slow Request after a late Advertise;
+// both timed from the Advertise's arrival on the client's link when a relay delivers it late.
 import { describe, expect, it } from 'vitest';
 import { runRule } from '../../kit/rule-harness.js';
-import { SRV_A, UdpScenario, fromClient, fromServer, relay, scenarioEvents, sel } from '../../kit/udp-scenario.js';
+import { CLIENT_ADDR, SRV_A, SRV_B, UdpScenario, fromClient, fromServer, relay, scenarioEvents, sel } from '../../kit/udp-scenario.js';
 
 const ID = 'V6-PREF-AFTER-FIRST-RT';
 const run = (sc: UdpScenario) => runRule(ID, scenarioEvents(sc)).map((f) => [f.ruleId, f.verdict, f.severity, f.frames, f.xid]);
+
+/** Relay R (2001:db8:1::1 on the client's link, link-local fe80::1:1) and a server behind it (2001:db8:9::1). */
+const R_GLOBAL = '2001:db8:1::1';
+const R_LL = 'fe80::1:1';
+const UPSTREAM = '2001:db8:9::1';
+/**
+ * A client's Solicit at 0 relayed at once; `server`'s Advertise (preference `pref`) reaches R in a
+ * Relay-reply at `replied` and R delivers it on the client's link at `delivered`; the client's Solicit
+ * retransmissions (relayed at once) at `again` and its Request to `server` at `requested`; `more` adds
+ * datagrams before the sort.
+ */
+function relayed(replied: number, delivered: number, requested: number, again: number[] = [], server = SRV_A, pref = 3, more?: (sc: UdpScenario) => void): UdpScenario {
+  const sc = new UdpScenario();
+  fromClient(sc, 0, sel.solicit(0x10));
+  sc.send(0.001, R_GLOBAL, UPSTREAM, relay(12, 0, R_GLOBAL, CLIENT_ADDR, sel.solicit(0x10)), { srcPort: 547 });
+  sc.answer(replied, UPSTREAM, R_GLOBAL, relay(13, 0, R_GLOBAL, CLIENT_ADDR, sel.advertise(0x10, server, pref)), { dstPort: 547 });
+  sc.answer(delivered, R_LL, CLIENT_ADDR, sel.advertise(0x10, server, pref));
+  for (const t of again) {
+    fromClient(sc, t, sel.solicit(0x10, Math.round(t * 100)));
+    sc.send(t + 0.001, R_GLOBAL, UPSTREAM, relay(12, 0, R_GLOBAL, CLIENT_ADDR, sel.solicit(0x10, Math.round(t * 100))), { srcPort: 547 });
+  }
+  fromClient(sc, requested, sel.request(0x20, server));
+  more?.(sc);
+  sc.datagrams.sort((a, b) => a.time - b.time);
+  return sc;
+}
 
 describe(ID, () => {
   it('reports a Solicit retransmission after a usable Advertise arrived', () => {
@@ -76,4 +103,37 @@ describe(ID, () => {
     fromClient(sc, 1.05, sel.solicit(0x10, 105));
     expect(run(sc)).toEqual([[ID, 'inconclusive', 'warning', [2, 3], 0x10]]);
   });
+
+  it('times the client from the relay\'s delivery on its link, not from the Relay-reply upstream', () => {
+    // R gets the Advertise at 0.9 s and delivers it 0.3 s later (one response with the Relay-reply,
+    // inside the copy window) or 0.7 s later (a response of its own): the retransmission at 1.05 s
+    // was sent with nothing received, and the Request follows the delivery by 1 ms.
+    expect(run(relayed(0.9, 1.2, 1.201, [1.05]))).toEqual([]);
+    expect(run(relayed(0.9, 1.6, 1.601, [1.05]))).toEqual([]);
+    // After the first RT: R gets the Advertise at 1.3 s and delivers it 0.3 s or 0.7 s later; the
+    // Request 1 ms after the delivery is prompt.
+    expect(run(relayed(1.3, 1.6, 1.601, [1.05]))).toEqual([]);
+    expect(run(relayed(1.3, 2.0, 2.001, [1.05]))).toEqual([]);
+  });
+
+  it('still reports a retransmission or a slow Request counted from that delivery', () => {
+    // Solicit 1, Relay-forward 2, Relay-reply 3, delivery 4 (0.3 s later), retransmission 5 and its
+    // Relay-forward 6, Request 7.
+    expect(run(relayed(0.3, 0.6, 1.2, [1.05]))).toEqual([[ID, 'violation', 'warning', [1, 2, 3, 4, 5, 6], 0x10]]);
+    // Delivered 0.7 s after the Relay-reply (frame 4, a response of its own), still before the retransmission.
+    expect(run(relayed(0.2, 0.9, 1.5, [1.05]))).toEqual([[ID, 'violation', 'warning', [1, 2, 3, 4, 5, 6], 0x10]]);
+    // After the first RT (retransmission 3, 4): the Relay-reply 5 at 1.3 s, delivered at 2.0 s (frame 6),
+    // the Request (7) 0.5 s after the delivery.
+    expect(run(relayed(1.3, 2.0, 2.5, [1.05]))).toEqual([[ID, 'violation', 'info', [5, 6, 7], 0x10]]);
+  });
+
+  it('judges a retransmission sent before a relayed pref-255 Advertise reached the client, with another one in hand', () => {
+    // Server A's pref-3 Advertise reaches the client directly at 0.3 s; B's pref-255 one reaches R at
+    // 0.9 s but the client only at 1.5 s. The retransmission at 1.05 s, A's Advertise in hand after the
+    // first RT, is this rule's (V6-PREF-255-IMMEDIATE counts from 1.5 s).
+    const sc = relayed(0.9, 1.5, 1.501, [1.05], SRV_B, 255, (x) => fromServer(x, 0.3, SRV_A, sel.advertise(0x10, SRV_A, 3)));
+    expect(run(sc)).toEqual([[ID, 'violation', 'warning', [1, 2, 3, 5, 6], 0x10]]);
+    expect(runRule('V6-PREF-255-IMMEDIATE', scenarioEvents(sc))).toEqual([]);
+  });
 });
+

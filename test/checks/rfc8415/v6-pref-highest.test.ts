@@ -1,11 +1,33 @@
 // V6-PREF-HIGHEST: lower preference chosen (plain and provably worse), equal values, Advertises after
-// the Request, empty Advertises, nothing in the first RT, first Solicit before the capture.
+// the Request, empty Advertises, nothing in the first RT, first Solicit before the capture, and the first
+// RT's candidates taken by their arrival on the client's link when a relay delivers late.
 import { describe, expect, it } from 'vitest';
 import { runChecks, runRule } from '../../kit/rule-harness.js';
-import { SRV_A, SRV_B, SRV_C, UdpScenario, fromClient, fromServer, opt, scenarioEvents, sel, m, CLIENT } from '../../kit/udp-scenario.js';
+import { SRV_A, SRV_B, SRV_C, UdpScenario, fromClient, fromServer, opt, relay, scenarioEvents, sel, m, CLIENT, CLIENT_ADDR } from '../../kit/udp-scenario.js';
 
 const ID = 'V6-PREF-HIGHEST';
 const run = (sc: UdpScenario) => runRule(ID, scenarioEvents(sc)).map((f) => [f.ruleId, f.verdict, f.severity, f.frames, f.xid]);
+
+/** Relay R (2001:db8:1::1 on the client's link, link-local fe80::1:1) and a server behind it (2001:db8:9::1). */
+const R_GLOBAL = '2001:db8:1::1';
+const R_LL = 'fe80::1:1';
+const UPSTREAM = '2001:db8:9::1';
+/**
+ * A client's Solicit at 0 relayed at once; server A's pref-1 Advertise reaches the client directly at
+ * 0.01 s; server B's pref-200 one reaches R in a Relay-reply at `replied` and R delivers it on the
+ * client's link at `delivered` (never when undefined); the client requests A at `requested`.
+ */
+function relayed(replied: number, delivered: number | undefined, requested: number): UdpScenario {
+  const sc = new UdpScenario();
+  fromClient(sc, 0, sel.solicit(0x10));
+  sc.send(0.001, R_GLOBAL, UPSTREAM, relay(12, 0, R_GLOBAL, CLIENT_ADDR, sel.solicit(0x10)), { srcPort: 547 });
+  fromServer(sc, 0.01, SRV_A, sel.advertise(0x10, SRV_A, 1));
+  sc.answer(replied, UPSTREAM, R_GLOBAL, relay(13, 0, R_GLOBAL, CLIENT_ADDR, sel.advertise(0x10, SRV_B, 200)), { dstPort: 547 });
+  if (delivered !== undefined) sc.answer(delivered, R_LL, CLIENT_ADDR, sel.advertise(0x10, SRV_B, 200));
+  fromClient(sc, requested, sel.request(0x20, SRV_A));
+  sc.datagrams.sort((a, b) => a.time - b.time);
+  return sc;
+}
 
 describe(ID, () => {
   it('reports a lower-preference server chosen over a higher one (three servers 2/1/0)', () => {
@@ -82,4 +104,23 @@ describe(`${ID} and V6-PREF-COLLECT-FIRST-RT`, () => {
     fromClient(sc, 1.02, sel.request(0x20, SRV_A));
     expect(run(sc)).toEqual([[ID, 'violation', 'warning', [1, 2, 3, 4], 0x10]]);
   });
+
+  it('takes the first RT\'s candidates by their arrival on the client\'s link, not by the Relay-reply upstream', () => {
+    // B's better Advertise reaches R at 0.8 s (or 0.5 s) but the client's link only after the first RT,
+    // 0.3 s later (one response with the Relay-reply) or 0.7 s later (a response of its own), after the
+    // Request at 1.05 s or just before it: not collected, so requesting A is no lower choice.
+    expect(run(relayed(0.8, 1.1, 1.05))).toEqual([]);
+    expect(run(relayed(0.5, 1.2, 1.05))).toEqual([]);
+    expect(run(relayed(0.5, 1.2, 1.25))).toEqual([]);
+  });
+
+  it('still reports the lower choice when the relay delivered the better Advertise in the first RT', () => {
+    // Solicit 1, Relay-forward 2, A's Advertise 3, B's Relay-reply 4 and its delivery 5 (0.3 s or 0.7 s
+    // later, either way inside the first RT), Request 6.
+    expect(run(relayed(0.2, 0.5, 1.05))).toEqual([[ID, 'violation', 'warning', [1, 2, 3, 4, 5, 6], 0x10]]);
+    expect(run(relayed(0.1, 0.8, 1.05))).toEqual([[ID, 'violation', 'warning', [1, 2, 3, 4, 5, 6], 0x10]]);
+    // Never seen on the client's link: it may not have arrived.
+    expect(run(relayed(0.2, undefined, 1.05))).toEqual([[ID, 'inconclusive', 'warning', [1, 2, 3, 4, 5], 0x10]]);
+  });
 });
+
