@@ -4,7 +4,8 @@
 
 import type { ClientSession, ServerResponse, Transmission, UdpTransaction } from '../correlate/client-events.js';
 import type { Party, Verdict } from '../engine/types.js';
-import { bodyHex, hasOption, scratchOption, transientOption } from '../dhcpv6/helpers.js';
+import { duidHex, hasOption, scratchOption, transientOption } from '../dhcpv6/helpers.js';
+import type { Dhcpv6Message } from '../dhcpv6/types.js';
 import { toHex } from '../dhcpv6/options/primitives.js';
 import { sameMessage } from '../correlate/udp-message.js';
 import { fingerprintJoined } from '../correlate/seen.js';
@@ -72,9 +73,13 @@ export function sideOf(tx: UdpTransaction): string {
 const serverIdScratch = scratchOption();
 
 /** The DUID (hex) named by a message's Server-ID option (read without the option tree). */
+export function serverIdText(m: Dhcpv6Message): string | undefined {
+  return duidHex(transientOption(m, 2, serverIdScratch));
+}
+
+/** serverIdText of a transmission's message. */
 export function serverIdOf(t: Transmission): string | undefined {
-  const o = transientOption(t.message, 2, serverIdScratch);
-  return o ? bodyHex(o) : undefined;
+  return serverIdText(t.message);
 }
 
 /** Whether the client message carried any IA option (IA_NA, IA_TA, IA_PD). */

@@ -6,7 +6,7 @@
 
 import type { Transmission, UdpTransaction } from '../correlate/client-events.js';
 import type { Dhcpv6Message } from '../dhcpv6/types.js';
-import { bodyHex, optionBodyLength, optionU16, peekOption, scratchOption, transientOption } from '../dhcpv6/helpers.js';
+import { optionBodyLength, optionU16, scratchOption, transientOption } from '../dhcpv6/helpers.js';
 import type { RuleContext } from '../engine/types.js';
 import { partyOf } from './client-common.js';
 
@@ -74,11 +74,6 @@ export function oroDefects(m: Dhcpv6Message, legacy: boolean, into: Defect[]): v
   if (bad) into.push({ messageId: legacy ? 'oro-forbidden-legacy' : 'oro-forbidden', data: { codes: codesText(bad) }, missing: false });
 }
 
-/** The Server-ID a message names (hex), for a message id's data. */
-export function serverIdText(m: Dhcpv6Message): string | undefined {
-  const o = peekOption(m, 2);
-  return o ? bodyHex(o) : undefined;
-}
 
 /**
  * Judges every transmission of a client transaction with `defects` and reports each defect once

@@ -3,7 +3,7 @@
 // sessions (Solicit → Advertise* → Request → Reply, RFC 8415 §18.2.1, §18.2.9). State is bounded.
 
 import type { Dhcpv6Option, MessageRecord } from '../dhcpv6/types.js';
-import { bodyHex, hasOption, MessageStore, scratchOption, transientOption } from '../dhcpv6/helpers.js';
+import { bodyHex, duidHex, hasOption, MessageStore, scratchOption, transientOption } from '../dhcpv6/helpers.js';
 import type { Events } from './events.js';
 import type {
   ClientSession, EndReason, OrphanResponse, ServerResponse, Sighting, Transmission, UdpTransaction,
@@ -102,11 +102,6 @@ interface OpenSession {
  */
 const clientIdScratch = scratchOption();
 const serverIdScratch = scratchOption();
-
-/** The hex of an option's body (a DUID), or undefined without the option. */
-function hexOf(o: Dhcpv6Option | undefined): string | undefined {
-  return o === undefined ? undefined : bodyHex(o);
-}
 
 /**
  * `list` with `x` appended, as a new array of the exact length: `push` reserves 16 more slots (a
@@ -505,7 +500,7 @@ export class ClientCorrelator {
       end: 'capture-end', endFrame: record.frame, endTime: record.time,
     };
     const o: OpenTx = {
-      tx, last: record.time, session: undefined, named: hexOf(transientOption(msg, 2, serverIdScratch)), answered: false,
+      tx, last: record.time, session: undefined, named: duidHex(transientOption(msg, 2, serverIdScratch)), answered: false,
       list: undefined, prev: undefined, next: undefined,
     };
     const l = this.byXid.get(xid);

@@ -5,7 +5,8 @@
 import type { Events } from '../../correlate/events.js';
 import type { RuleModule } from '../../engine/types.js';
 import { hasOption } from '../../dhcpv6/helpers.js';
-import { judgeTransaction, oroDefects, serverIdText } from '../client-contents.js';
+import { judgeTransaction, oroDefects } from '../client-contents.js';
+import { serverIdText } from '../client-common.js';
 
 export const v6SolicitContents: RuleModule<Events> = {
   create(ctx) {
