@@ -385,30 +385,23 @@ function view(b: Uint8Array, s: number, e: number): Uint8Array {
  * The octets are never rewritten while the option lives (decodeMessageAt's condition).
  */
 export class WireOption implements Dhcpv6Option {
-  code: number;
-  length: number;
-  options: Dhcpv6Option[] | undefined;
-  message: Dhcpv6Message | undefined;
-  anomalies: Dhcpv6Anomaly[] | undefined;
-  #bytes: Uint8Array;
-  #start: number;
-  #end: number;
-  #data: Uint8Array | undefined;
+  // Every field is set by reset(), which the constructor calls.
+  code!: number;
+  length!: number;
+  options!: Dhcpv6Option[] | undefined;
+  message!: Dhcpv6Message | undefined;
+  anomalies!: Dhcpv6Anomaly[] | undefined;
+  #bytes!: Uint8Array;
+  #start!: number;
+  #end!: number;
+  #data!: Uint8Array | undefined;
 
   /** Option `code` with option-len `length`, whose captured body is b[start, end). */
   constructor(code: number, length: number, b: Uint8Array, start: number, end: number) {
-    this.code = code;
-    this.length = length;
-    this.options = undefined;
-    this.message = undefined;
-    this.anomalies = undefined;
-    this.#bytes = b;
-    this.#start = start;
-    this.#end = end;
-    this.#data = undefined;
+    this.reset(code, length, b, start, end);
   }
 
-  /** Makes this object the option `code` over b[start, end) again, as the constructor would (transientOption's scratch). */
+  /** Makes this object the option `code` over b[start, end) (the constructor; again for transientOption's scratch). */
   reset(code: number, length: number, b: Uint8Array, start: number, end: number): this {
     this.code = code;
     this.length = length;
