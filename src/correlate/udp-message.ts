@@ -142,6 +142,11 @@ function sameHops(a: readonly RelayHop[], ai: number, b: readonly RelayHop[], n:
   return true;
 }
 
+/** The same relay chain, level by level (header fields and Interface-Id). */
+export function sameChain(a: readonly RelayHop[], b: readonly RelayHop[]): boolean {
+  return a.length === b.length && sameHops(a, 0, b, b.length);
+}
+
 /**
  * Whether two relay chains are one relay level apart on one path: the longer one is the shorter one
  * wrapped once more (its levels below the outermost equal the shorter chain).

@@ -6,9 +6,9 @@
 // one (RFC 8415 §19.2): the rule learns that address from the relay's unaltered deliveries (a bounded
 // table, decided when the evidence is in) before it pins a differing copy from it on the relay.
 import type { Events } from '../../correlate/events.js';
-import type { RelayHop, ServerResponse, Sighting, Transmission, UdpTransaction } from '../../correlate/client-events.js';
+import type { ServerResponse, Sighting, Transmission, UdpTransaction } from '../../correlate/client-events.js';
 import { UPSTREAM_MULTICAST, UPSTREAM_NONE } from '../../correlate/client-events.js';
-import { addressTag, oneLevelApart, relayApart, textHash } from '../../correlate/udp-message.js';
+import { addressTag, oneLevelApart, relayApart, sameChain, textHash } from '../../correlate/udp-message.js';
 import { MESSAGE_NAMES } from '../../dhcpv6/names.js';
 import type { ReportDescriptor, RuleModule } from '../../engine/types.js';
 import { framesOf, partyOf } from '../client-common.js';
@@ -28,17 +28,6 @@ function partnerOf(t: Transmission, s: Sighting, request: boolean): Sighting | u
 function fromRelay(near: Sighting, deep: Sighting): boolean {
   if (near.upstream === UPSTREAM_NONE || deep.relayPeer === undefined) return true; // events made without addresses
   return near.upstream === addressTag(deep.relayPeer) || near.upstream === addressTag(deep.relays[0].linkAddress);
-}
-
-/** The same relay chain, level by level (header fields and Interface-Id). */
-function sameChain(a: readonly RelayHop[], b: readonly RelayHop[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x.hopCount !== y.hopCount || x.linkAddress !== y.linkAddress || x.peerAddress !== y.peerAddress || x.interfaceId !== y.interfaceId) return false;
-  }
-  return true;
 }
 
 /** Whether an unaltered sighting at the same depth (and, for `sameChain`, the same path) exists. */
