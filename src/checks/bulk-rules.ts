@@ -13,6 +13,7 @@ import { check as blqDoneLast } from './rfc5460/blq-done-last.js';
 import { check as blqDoneNotAfterErrorReply } from './rfc5460/blq-done-not-after-error-reply.js';
 import { check as blqEmptyReplyForm } from './rfc5460/blq-empty-reply-form.js';
 import { check as blqErrorAfterReply } from './rfc5460/blq-error-after-reply.js';
+import { check as blqErrorBeforeReply } from './rfc5460/blq-error-before-reply.js';
 import { check as blqFrameSize } from './rfc5460/blq-frame-size.js';
 import { check as blqMsgtypesAllowed } from './rfc5460/blq-msgtypes-allowed.js';
 import { check as blqNoClientLink } from './rfc5460/blq-no-client-link.js';
@@ -52,6 +53,7 @@ export const bulkRules: Array<[string, RuleModule<Events>]> = [
   ['BLQ-DONE-NOT-AFTER-ERROR-REPLY', blqDoneNotAfterErrorReply],
   ['BLQ-EMPTY-REPLY-FORM', blqEmptyReplyForm],
   ['BLQ-ERROR-AFTER-REPLY', blqErrorAfterReply],
+  ['BLQ-ERROR-BEFORE-REPLY', blqErrorBeforeReply],
   ['BLQ-FRAME-SIZE', blqFrameSize],
   ['BLQ-MSGTYPES-ALLOWED', blqMsgtypesAllowed],
   ['BLQ-NO-CLIENT-LINK', blqNoClientLink],

@@ -3,7 +3,7 @@
 import type { BulkAnswerEvent, BulkConnection, BulkQuery } from '../correlate/bulk-events.js';
 import type { Dhcpv6Message } from '../dhcpv6/types.js';
 import { OptionCursor } from '../dhcpv6/helpers.js';
-import type { Profile, ReportDescriptor, RuleModule } from '../engine/types.js';
+import type { Profile, ReportDescriptor, RuleHandlers, RuleModule } from '../engine/types.js';
 import type { Events } from '../correlate/events.js';
 import type { TcpCloseReason } from '../net/types.js';
 
@@ -101,4 +101,63 @@ export function unseenEnd(reason: TcpCloseReason | undefined): { messageId: 'reu
   if (reason === 'timeout') return { messageId: 'stopped', why: 'an idle timeout' };
   if (reason === 'limit') return { messageId: 'stopped', why: 'a reassembly limit' };
   return { messageId: 'capture-end', why: '' };
+}
+
+/** The latest query (by its order on the connection) a server has answered. */
+export interface LatestAnswer {
+  seq: number;
+  xid: number;
+  /** The answer that first reached this query. */
+  frame: number;
+}
+
+/**
+ * Per connection, the latest query the server has answered (REPLY, DATA or DONE; phantoms left out).
+ * An unanswered query older than it is BLQ-PARALLEL's to judge; the more general rules about
+ * unanswered queries stand aside for it (one defect, one finding).
+ */
+export class LatestAnswered {
+  private readonly latest = new Map<BulkConnection, LatestAnswer>();
+  // Hot path (every answer): the connection answered last and its latest seq, mirrored.
+  private lastConn: BulkConnection | undefined = undefined;
+  private lastSeq = 0;
+
+  /** Feeds one `bulk:reply`, `bulk:data` or `bulk:done`. */
+  note(e: BulkAnswerEvent): void {
+    const q = e.query;
+    if (q.phantom) return;
+    if (e.conn === this.lastConn && q.seq <= this.lastSeq) return;
+    const cur = this.latest.get(e.conn);
+    if (!cur || q.seq > cur.seq) {
+      this.latest.set(e.conn, { seq: q.seq, xid: q.xid, frame: e.frame });
+      this.lastSeq = q.seq;
+    } else this.lastSeq = cur.seq;
+    this.lastConn = e.conn;
+  }
+
+  /** The latest answered query on `conn`, if any. */
+  get(conn: BulkConnection): LatestAnswer | undefined {
+    return this.latest.get(conn);
+  }
+
+  /** Whether a query later than `q` on its connection was answered. */
+  laterThan(q: BulkQuery): boolean {
+    return (this.latest.get(q.conn)?.seq ?? 0) > q.seq;
+  }
+
+  /** Forgets a connection (at `bulk:close`). */
+  forget(conn: BulkConnection): void {
+    this.latest.delete(conn);
+    if (conn === this.lastConn) this.lastConn = undefined;
+  }
+
+  /** The handlers that keep it: every answer is noted, a connection forgotten when it closes. */
+  listeners(): RuleHandlers<Events> {
+    return {
+      'bulk:reply': (e) => this.note(e),
+      'bulk:data': (e) => this.note(e),
+      'bulk:done': (e) => this.note(e),
+      'bulk:close': (e) => this.forget(e.conn),
+    };
+  }
 }

@@ -16,7 +16,11 @@ const SERVER = '2001:db8:1::1';
 type Step = Record<string, unknown>;
 interface Plan { queries: Array<{ xid: number }>; steps: Step[]; pipelined?: boolean; writes?: 'tiny' | 'large'; serverCloses?: boolean }
 
-interface BulkRun { seen: Seen[]; verdicts: Verdict[]; tcpSegments: number; maxSegment: number; received: number; capture: string }
+interface BulkRun {
+  seen: Seen[]; verdicts: Verdict[]; tcpSegments: number; maxSegment: number; received: number; capture: string;
+  /** Frame of the server's first FIN (0: none), from tshark. */
+  serverFin: number;
+}
 
 async function runBulk(plan: Plan): Promise<BulkRun> {
   const lab = new Lab('bulk');
@@ -41,8 +45,10 @@ async function runBulk(plan: Plan): Promise<BulkRun> {
     // Segment sizes straight from tcpdump's view of the capture: proof the kernel split the writes.
     const lens = spawnSync('tshark', ['-r', capture, '-Y', 'tcp.len > 0', '-T', 'fields', '-e', 'tcp.len'], { encoding: 'utf8' })
       .stdout.split('\n').filter(Boolean).map(Number);
+    const fins = spawnSync('tshark', ['-r', capture, '-Y', `tcp.flags.fin == 1 && ipv6.src == ${SERVER}`, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8' })
+      .stdout.split('\n').filter(Boolean).map(Number);
     return {
-      seen, verdicts, tcpSegments: lens.length, maxSegment: Math.max(0, ...lens),
+      seen, verdicts, tcpSegments: lens.length, maxSegment: Math.max(0, ...lens), serverFin: fins[0] ?? 0,
       received: Number(/received (\d+)/.exec(log)?.[1] ?? -1),
       capture: cap.describe(),
     };
@@ -142,5 +148,12 @@ describe.skipIf(!!skip)('bulk leasequery over real TCP (scripted peers)', () => 
   it('bindings and the server closes right after without DONE: BLQ-DONE-AFTER-BINDINGS (possible abort, warning)', async () => {
     const r = await runBulk({ queries: [{ xid: 12 }], steps: [{ t: 'reply', xid: 12 }, { t: 'data', xid: 12, n: 4 }], serverCloses: true });
     expect(r.verdicts.map((x) => [x.ruleId, x.verdict, x.severity])).toEqual([['BLQ-DONE-AFTER-BINDINGS', 'violation', 'warning']]);
+  });
+
+  it('the server closes without any answer to the query: BLQ-ERROR-BEFORE-REPLY (info) on the query and the FIN', async () => {
+    const r = await runBulk({ queries: [{ xid: 13 }], steps: [], serverCloses: true });
+    expect(r.received).toBe(0);
+    expect(r.serverFin, r.capture).toBeGreaterThan(firstFrame(r, T.LEASEQUERY, 13));
+    expect(r.verdicts).toEqual([v('BLQ-ERROR-BEFORE-REPLY', 'info', [firstFrame(r, T.LEASEQUERY, 13), r.serverFin])]);
   });
 });
