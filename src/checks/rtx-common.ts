@@ -135,14 +135,37 @@ function stoppedBetween(stops: readonly number[], a: Transmission, b: Transmissi
 }
 
 /**
+ * Whether `b`, seen bare, went to a destination that a bare sighting of `a` went to (Sighting.to): proof
+ * that both went to one server or group, which targetChange's `same` (also "cannot tell") is not.
+ */
+function sameBareTarget(a: Transmission, b: Transmission): boolean {
+  for (const s of b.sightings) {
+    if (s.to === 0 || s.relays.length !== 0) continue;
+    for (const r of a.sightings) if (r.relays.length === 0 && r.to === s.to) return true;
+  }
+  return false;
+}
+
+/**
  * The retransmission runs of a transaction: its transmissions without copies (isCopy), split where
  * Elapsed Time goes back (the client restarted the exchange under the same xid), after a response
  * with a failing status (stopsOf), where the message names another server (otherServer) and, for a
  * LEASEQUERY naming none, where the requestor sent it to another destination (targetChange). Most
  * transactions have one run: then it is `tx.requests` itself, nothing is copied. `split` false: one
  * run, copies left out.
+ *
+ * A requestor may query several servers at once, unicast or by multicast (RFC 5007 §4.3.2: it SHOULD
+ * send to every server it knows when none is known to hold the answer), each message exchange on its
+ * own RFC 8415 §15 schedule, so sends to A and B alternate under one xid. With `resumes`, a LEASEQUERY
+ * sent bare back to a destination that an earlier run went to (seen bare) continues that run, when
+ * nothing else splits them and `resumes(last, b)` accepts the gap from that run's last transmission
+ * (judgeLimits: no longer than one capped timeout, else the requestor came back for a new exchange
+ * after another server's); runs are then ordered by their first transmission. Without it (and for
+ * every other message type, whose sightings carry no destination) a change of destination ends the run.
  */
-export function runsOf(tx: UdpTransaction, minRt: number, split = true): Transmission[][] {
+export function runsOf(
+  tx: UdpTransaction, minRt: number, split = true, resumes?: (a: Transmission, b: Transmission) => boolean,
+): Transmission[][] {
   const list = tx.requests;
   const stops = split ? stopsOf(tx) : NO_STOPS;
   const splits = (a: Transmission, b: Transmission): boolean =>
@@ -155,19 +178,51 @@ export function runsOf(tx: UdpTransaction, minRt: number, split = true): Transmi
     if (isCopy(a, b, minRt) || splits(a, b)) plain = false;
   }
   if (plain) return [list];
-  const runs: Transmission[][] = [];
   let run: Transmission[] = [list[0]];
+  const runs: Transmission[][] = [run];
   for (let i = 1; i < list.length; i++) {
     const b = list[i];
+    // The run holding the last transmission kept: `a` is the one before `b` in time.
     const a = run[run.length - 1];
     if (isCopy(a, b, minRt)) continue;
-    if (splits(a, b)) {
-      runs.push(run);
+    if (!splits(a, b)) {
+      run.push(b);
+      continue;
+    }
+    const back = resumes && !bothNamed(a, b) && targetChange(a, b) === 'bare' ? resumedRun(runs, run, b) : undefined;
+    if (back === undefined) {
       run = [b];
-    } else run.push(b);
+      runs.push(run);
+      continue;
+    }
+    const last = back[back.length - 1];
+    if (isCopy(last, b, minRt)) continue;
+    if (!splits(last, b) && resumes!(last, b)) {
+      back.push(b);
+      run = back;
+    } else {
+      run = [b];
+      runs.push(run);
+    }
   }
-  runs.push(run);
   return runs;
+}
+
+/**
+ * The latest run other than `current` whose latest transmission seen bare went where `b` went (a
+ * transmission seen only relayed, which stays in the run it follows, says nothing about it).
+ */
+function resumedRun(runs: readonly Transmission[][], current: readonly Transmission[], b: Transmission): Transmission[] | undefined {
+  for (let k = runs.length - 1; k >= 0; k--) {
+    const r = runs[k];
+    if (r === current) continue;
+    for (let i = r.length - 1; i >= 0; i--) {
+      if (r[i].minDepth !== 0) continue;
+      if (sameBareTarget(r[i], b)) return r;
+      break;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -374,7 +429,18 @@ export function judgeLimits(ctx: RuleContext, tx: UdpTransaction, l: Limits, bas
   const irt = timer(timers, l.irt[0], l.irt[1]);
   const mrt = timer(timers, l.mrt[0], l.mrt[1]);
   const mrc = timer(timers, l.mrc[0], l.mrc[1]);
-  const runs = runsOf(tx, (1 - RAND) * irt - baseTol);
+  // A LEASEQUERY sent to several servers at once is judged per destination (runsOf): one exchange per
+  // server or multicast group, each with its own schedule and its own count. MRC counts the
+  // transmissions of one message exchange, which the client opens by sending to a server and which has
+  // failed once it sent MRC of them (RFC 8415 §15); a requestor may send its LEASEQUERY to one or more
+  // servers under that algorithm, and only once an exchange has failed turns to another server or to
+  // multicast (RFC 5007 §4.3.2). An exchange is thus with one destination: LQ_MAX_RC bounds the sends
+  // to each, not their sum over the servers queried. Across sends elsewhere, a gap back to a destination
+  // longer than one capped timeout is a new exchange there: a requestor turns only after an exchange
+  // failed, and the other server's exchange outlasts LQ_MAX_RT before it can come back.
+  const capped = (a: Transmission, b: Transmission): boolean =>
+    mrt === 0 || b.time - a.time <= (1 + RAND) * mrt + gapTolerance(a, b, baseTol, relayTol);
+  const runs = runsOf(tx, (1 - RAND) * irt - baseTol, true, capped);
   const base = { xid: tx.xid, client: partyOf(tx.client) };
   let inconclusive = false;
   for (let k = 0; k < runs.length; k++) {

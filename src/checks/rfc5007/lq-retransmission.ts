@@ -1,5 +1,6 @@
 // LQ-RETRANSMISSION: a requestor retransmits a UDP LEASEQUERY under its xid with IRT LQ_TIMEOUT, MRT
-// LQ_MAX_RT and at most LQ_MAX_RC transmissions, no MRD (RFC 5007 §4.3.2, §4.1.4; RFC 8415 §15).
+// LQ_MAX_RT and at most LQ_MAX_RC transmissions, no MRD (RFC 5007 §4.3.2, §4.1.4; RFC 8415 §15),
+// judged per destination when it queries several servers at once (judgeLimits, runsOf).
 import { limitsRule } from '../rtx-common.js';
 
 export const lqRetransmission = limitsRule({

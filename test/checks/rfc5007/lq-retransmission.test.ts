@@ -1,8 +1,9 @@
 // LQ-RETRANSMISSION: LQ_TIMEOUT, doubling to LQ_MAX_RT, LQ_MAX_RC (6 tolerated), a missing
 // transmission, a multicast copy seen on a second link with a skewed clock, and a query re-sent to
-// another destination (a new exchange bare, inconclusive when only its Relay-forward shows it).
+// another destination (a new exchange bare, inconclusive when only its Relay-forward shows it), and
+// sends alternating between servers queried at once, judged per destination.
 import { describe, expect, it } from 'vitest';
-import { runRule } from '../../kit/rule-harness.js';
+import { messageIdOf, runRule } from '../../kit/rule-harness.js';
 import { REQUESTOR_ADDR, SRV_A, SRV_B, UdpScenario, lq, opt, relay, scenarioEvents } from '../../kit/udp-scenario.js';
 
 const ID = 'LQ-RETRANSMISSION';
@@ -111,5 +112,47 @@ describe(`${ID}: a query re-sent to another destination (no Server-ID)`, () => {
     const out = run(sc);
     expect(out.length).toBeGreaterThan(0);
     expect(out.every((r) => r[1] === 'inconclusive')).toBe(true);
+  });
+});
+
+describe(`${ID}: a requestor querying several servers at once under one xid (RFC 5007 §4.3.2)`, () => {
+  // Each destination's transmissions are one exchange with its own §15 schedule and its own count; sends
+  // to other destinations between them neither break nor restart it.
+  const sends = (plan: Array<[string, number[]]>) => {
+    const sc = new UdpScenario();
+    for (const [dst, times] of plan) for (const t of times) sc.add({ time: t, src: REQUESTOR_ADDR, dst, srcPort: 547, dstPort: 547, message: query });
+    sc.datagrams.sort((a, b) => a.time - b.time);
+    return sc;
+  };
+  const ids = (sc: UdpScenario) => runRule(ID, scenarioEvents(sc)).map((f) => [messageIdOf(ID, f), f.verdict, f.frames]);
+
+  it('accepts two servers each on its own schedule, alternating A, B, A, B, …', () => {
+    expect(run(sends([['2001:db8::a', [0, 1, 3, 7, 15]], ['2001:db8::b', [0.6, 1.6, 3.6, 7.6, 15.6]]]))).toEqual([]);
+    // Unicast to A and multicast to All_DHCP_Servers, offset differently (A twice between two multicasts).
+    expect(run(sends([['2001:db8::a', [0, 1.05, 3.1, 7.2]], ['ff05::1:3', [2.5, 3.5, 5.5, 9.5]]]))).toEqual([]);
+  });
+  it('reports the gap that breaks one destination\'s schedule, naming that destination\'s frames', () => {
+    // A: 1, 2, then 1.2 s (must about double); B between them on schedule. Frames: A 1, 3, 5, 7; B 2, 4, 6, 8.
+    expect(ids(sends([['2001:db8::a', [0, 1, 3, 4.2]], ['2001:db8::b', [0.5, 1.5, 3.5, 7.5]]]))).toEqual([['shrink', 'violation', [3, 5, 7]]]);
+    // B retransmitted 0.7 s after its first send, with A's on-time retransmission between them (frames:
+    // A 1, 3, 5; B 2, 4): B's frames, and its first gap judged from an unknown start.
+    expect(ids(sends([['2001:db8::a', [0, 1, 3]], ['2001:db8::b', [0.5, 1.2]]]))).toEqual([['shrink', 'violation', [2, 4]]]);
+  });
+  it('counts LQ_MAX_RC per destination: five to each of two servers conform, seven to one do not', () => {
+    expect(run(sends([['2001:db8::a', [0, 1, 3, 7, 15]], ['2001:db8::b', [0.5, 1.5, 3.5, 7.5, 15.5]]]))).toEqual([]);
+    // A seven times (frames 1, 3, 5, 6, 7, 8, 9), B twice between (frames 2, 4): A's first, sixth, seventh.
+    expect(ids(sends([['2001:db8::a', [0, 1, 3, 7, 15, 25, 35]], ['2001:db8::b', [0.5, 1.5]]]))).toEqual([['count', 'violation', [1, 8, 9]]]);
+  });
+  it('takes a return to a server after a gap beyond LQ_MAX_RT for a new exchange, not the old one\'s sixth transmission', () => {
+    // A five times, B five times after A failed, then A again 35 s after its last send: a new exchange.
+    expect(run(sends([['2001:db8::a', [0, 1, 3, 7, 15, 50, 51, 53]], ['2001:db8::b', [25, 26, 28, 32, 40]]]))).toEqual([]);
+  });
+  it('starts a new schedule for a sequential turn (A, A, A, then B, B) and after a failing LEASEQUERY-REPLY', () => {
+    // B's first gap is judged from an unknown start (the exchange with A is over): 2 s fits.
+    expect(run(sends([['2001:db8::a', [0, 1, 3]], ['2001:db8::b', [6, 8]]]))).toEqual([]);
+    // A fails with NotConfigured between its sends: the send after it starts afresh (0.5 s is no retransmission gap).
+    const sc = sends([['2001:db8::a', [0, 1, 1.5]], ['2001:db8::b', [0.5]]]);
+    sc.datagrams.splice(3, 0, { time: 1.2, src: '2001:db8::a', dst: REQUESTOR_ADDR, srcPort: 547, dstPort: 547, message: lq.reply(0x40, SRV_A, opt.status(9, 'not configured')) });
+    expect(run(sc)).toEqual([]);
   });
 });
