@@ -1,7 +1,7 @@
 // Shared pieces of the RFC 5007 leasequery checks: the LQ_QUERY option of a LEASEQUERY (§4.1.2.1),
 // whether it is well formed, its query type and query-options, and how a finding names the parties.
 import type { Dhcpv6Message, Dhcpv6Option, MessageRecord } from '../dhcpv6/types.js';
-import { hasOption, messageStatusCode, optionOf, peekOption, sameBodyHex, walkOptions } from '../dhcpv6/helpers.js';
+import { hasOption, messageStatusCode, optionBodyLength, optionOf, optionU8, peekOption, sameBodyHex, walkOptions } from '../dhcpv6/helpers.js';
 import type { Events } from '../correlate/events.js';
 import type { ReportDescriptor, RuleHandlers } from '../engine/types.js';
 import { partyOf } from './client-common.js';
@@ -94,4 +94,20 @@ export function lqDiscardReason(query: Dhcpv6Message, server: string | undefined
   const named = peekOption(query, 2);
   if (named !== undefined && server !== undefined && !sameBodyHex(named, server)) return 'foreign-server-id';
   return undefined;
+}
+
+/**
+ * Whether the capture shows that the Server-ID of a LEASEQUERY and that of a reply name two servers
+ * (lqDiscardReason's `foreign-server-id`, RFC 5007 §4.2.1). A Server-ID the snaplen cut (trap TRUNC)
+ * still shows it when the two DUIDs' lengths (option-len is in the captured header) or their captured
+ * octets differ; not when the cut came before the octets that tell them apart.
+ */
+export function foreignServerSeen(query: Dhcpv6Message, reply: Dhcpv6Message): boolean {
+  const a = peekOption(query, 2);
+  const b = peekOption(reply, 2);
+  if (a === undefined || b === undefined) return false;
+  if (a.length !== b.length) return true;
+  const n = Math.min(optionBodyLength(a), optionBodyLength(b));
+  for (let i = 0; i < n; i++) if (optionU8(a, i) !== optionU8(b, i)) return true;
+  return false; // the same DUID, or the same as far as the capture goes
 }
