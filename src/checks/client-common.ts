@@ -532,7 +532,7 @@ const STATUS_ONLY_EXTRA: ReadonlySet<number> = new Set([1, 2]);
  * nothing but that, a Server-ID and a Client-ID (the UnspecFail answer RFC 8415 §16 allows for an
  * invalid message; the UseMulticast answer of §18.4).
  */
-export function statusOnly(r: Transmission, code: number): boolean {
+function statusOnly(r: Transmission, code: number): boolean {
   let status: number | undefined;
   for (const o of r.message.options) {
     if (o.code === 13) {
