@@ -6,11 +6,10 @@
 // closing) is accepted there, and only a REPLY without a failing status, serving the query, is reported.
 import type { ServerResponse } from '../../correlate/client-events.js';
 import type { Events } from '../../correlate/events.js';
-import { bodyHex, hasOption, peekOption, topStatusCode } from '../../dhcpv6/helpers.js';
 import type { RuleModule } from '../../engine/types.js';
 import { answerPerServer, framesOf, partyOf, statusOnlyAsSeen } from '../client-common.js';
 import { at } from '../bulk-util.js';
-import { foreignServerSeen, lqDiscardReason } from '../lq-common.js';
+import { bulkServedInvalid, foreignServerSeen, lqDiscardReason } from '../lq-common.js';
 
 export const lqSrvDiscardInvalid: RuleModule<Events> = {
   create(ctx) {
@@ -51,13 +50,7 @@ export const lqSrvDiscardInvalid: RuleModule<Events> = {
       'bulk:reply': (e) => {
         const q = e.query;
         if (e.placement !== 'valid' || q.phantom || !q.query) return;
-        const m = q.query.message;
-        if (hasOption(m, 1) && hasOption(m, 44) && !hasOption(m, 2)) return; // a valid query: the usual case, read in place
-        const reply = e.record.message;
-        const st = topStatusCode(reply.options);
-        if (st !== undefined && st !== 0) return; // RFC 5460 §7.2: an error REPLY ends a query the server cannot serve
-        const sid = peekOption(reply, 2);
-        const why = lqDiscardReason(m, sid === undefined ? undefined : bodyHex(sid));
+        const why = bulkServedInvalid(q.query.message, e.record.message);
         if (why === undefined) return;
         ctx.report({ messageId: `tcp-${why}`, ...at(e.conn, [q.query.frame, e.frame], e.time, q.xid) }); // RFC 5007 §4.2.1
       },
