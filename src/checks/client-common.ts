@@ -4,7 +4,7 @@
 
 import type { ClientSession, ServerResponse, Transmission, UdpTransaction } from '../correlate/client-events.js';
 import type { Party, Verdict } from '../engine/types.js';
-import { duidHex, hasOption, scratchOption, transientOption } from '../dhcpv6/helpers.js';
+import { duidHex, hasOption, optionBodyLength, optionU16, scratchOption, transientOption } from '../dhcpv6/helpers.js';
 import type { Dhcpv6Message } from '../dhcpv6/types.js';
 import { toHex } from '../dhcpv6/options/primitives.js';
 import { sameMessage } from '../correlate/udp-message.js';
@@ -532,7 +532,7 @@ const STATUS_ONLY_EXTRA: ReadonlySet<number> = new Set([1, 2]);
  * nothing but that, a Server-ID and a Client-ID (the UnspecFail answer RFC 8415 §16 allows for an
  * invalid message; the UseMulticast answer of §18.4).
  */
-export function statusOnly(r: Transmission, code: number): boolean {
+function statusOnly(r: Transmission, code: number): boolean {
   let status: number | undefined;
   for (const o of r.message.options) {
     if (o.code === 13) {
@@ -544,7 +544,50 @@ export function statusOnly(r: Transmission, code: number): boolean {
   return status === code;
 }
 
+/** What the capture shows of a response being a bare status answer (statusOnlyAsSeen). */
+export type StatusOnlySeen = 'yes' | 'no' | 'unknown';
+
+/**
+ * statusOnly as far as the capture shows it. A whole response answers `yes` or `no`. One the snaplen
+ * cut (trap TRUNC) answers `no` when its captured part already rules a bare status answer out: an
+ * option besides Client-ID, Server-ID and Status Code, or a first Status Code whose code octets were
+ * captured and are not `code`. Otherwise `unknown`: the options lost may be all it lacks, or what
+ * makes it more. (A malformed but whole response is judged as it is: the server sent those octets.)
+ */
+export function statusOnlyAsSeen(r: Transmission, code: number): StatusOnlySeen {
+  if (r.damage !== 'truncated') return statusOnly(r, code) ? 'yes' : 'no';
+  let first = true;
+  for (const o of r.message.options) {
+    if (o.code === 13) {
+      if (!first) continue;
+      first = false;
+      const seen = optionBodyLength(o);
+      if (seen >= 2 && o.length >= 2 && optionU16(o, 0) !== code) return 'no';
+      if (seen === o.length && o.length < 2) return 'no'; // whole and too short: the server's own defect
+    } else if (!STATUS_ONLY_EXTRA.has(o.code)) {
+      return 'no'; // its header was captured: the server sent it
+    }
+  }
+  return 'unknown';
+}
+
 /** A response's server as one text (DUID, else address), to report each server once per transaction. */
 export function serverKey(r: ServerResponse): string {
   return r.server.duid ?? r.server.address ?? '';
+}
+
+/**
+ * The answer to judge from each server of a transaction, in the order the servers first answered: its
+ * first answer that `decides` (e.g. one the snaplen did not cut), else its first. A server's later
+ * answers repeat its first (retransmissions: the same defect), so one answer a server is judged on.
+ */
+export function answerPerServer(responses: readonly ServerResponse[], decides: (r: ServerResponse) => boolean): ServerResponse[] {
+  const keys: string[] = [];
+  const out: ServerResponse[] = [];
+  for (const r of responses) {
+    const key = serverKey(r);
+    const i = keys.indexOf(key);
+    if (i < 0) { keys.push(key); out.push(r); } else if (!decides(out[i]) && decides(r)) out[i] = r;
+  }
+  return out;
 }

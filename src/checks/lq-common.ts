@@ -1,7 +1,7 @@
 // Shared pieces of the RFC 5007 leasequery checks: the LQ_QUERY option of a LEASEQUERY (§4.1.2.1),
 // whether it is well formed, its query type and query-options, and how a finding names the parties.
 import type { Dhcpv6Message, Dhcpv6Option, MessageRecord } from '../dhcpv6/types.js';
-import { hasOption, messageStatusCode, optionOf, peekOption, sameBodyHex, walkOptions } from '../dhcpv6/helpers.js';
+import { bodyHex, hasOption, messageStatusCode, optionBodyLength, optionOf, optionU8, peekOption, sameBodyHex, walkOptions } from '../dhcpv6/helpers.js';
 import type { Events } from '../correlate/events.js';
 import type { ReportDescriptor, RuleHandlers } from '../engine/types.js';
 import { partyOf } from './client-common.js';
@@ -94,4 +94,34 @@ export function lqDiscardReason(query: Dhcpv6Message, server: string | undefined
   const named = peekOption(query, 2);
   if (named !== undefined && server !== undefined && !sameBodyHex(named, server)) return 'foreign-server-id';
   return undefined;
+}
+
+/**
+ * Over TCP (RFC 5460), why a LEASEQUERY-REPLY serves a LEASEQUERY the server must discard (RFC 5007
+ * §4.2.1; lqDiscardReason for the REPLY's Server-ID): undefined for a valid query, and for a REPLY with
+ * a failing status, which RFC 5460 §7.2 lets a server send instead. LQ-SRV-DISCARD-INVALID reports
+ * such a REPLY; BLQ-REPLY-IDS, about its contents, stands aside: the REPLY should not exist.
+ */
+export function bulkServedInvalid(query: Dhcpv6Message, reply: Dhcpv6Message): ReturnType<typeof lqDiscardReason> {
+  if (hasOption(query, 1) && hasOption(query, 44) && !hasOption(query, 2)) return undefined; // a valid query: the usual case, read in place
+  const st = messageStatusCode(reply);
+  if (st !== undefined && st !== 0) return undefined; // RFC 5460 §7.2: an error REPLY ends a query the server cannot serve
+  const sid = peekOption(reply, 2);
+  return lqDiscardReason(query, sid === undefined ? undefined : bodyHex(sid));
+}
+
+/**
+ * Whether the capture shows that the Server-ID of a LEASEQUERY and that of a reply name two servers
+ * (lqDiscardReason's `foreign-server-id`, RFC 5007 §4.2.1). A Server-ID the snaplen cut (trap TRUNC)
+ * still shows it when the two DUIDs' lengths (option-len is in the captured header) or their captured
+ * octets differ; not when the cut came before the octets that tell them apart.
+ */
+export function foreignServerSeen(query: Dhcpv6Message, reply: Dhcpv6Message): boolean {
+  const a = peekOption(query, 2);
+  const b = peekOption(reply, 2);
+  if (a === undefined || b === undefined) return false;
+  if (a.length !== b.length) return true;
+  const n = Math.min(optionBodyLength(a), optionBodyLength(b));
+  for (let i = 0; i < n; i++) if (optionU8(a, i) !== optionU8(b, i)) return true;
+  return false; // the same DUID, or the same as far as the capture goes
 }

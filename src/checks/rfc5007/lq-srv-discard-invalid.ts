@@ -4,12 +4,12 @@
 // Over TCP (RFC 5460) the query arrives on a connection the requestor waits on: §7.2 has a server that
 // meets an error before replying send a REPLY with an error status, so an error REPLY (or silence, or
 // closing) is accepted there, and only a REPLY without a failing status, serving the query, is reported.
+import type { ServerResponse } from '../../correlate/client-events.js';
 import type { Events } from '../../correlate/events.js';
-import { bodyHex, hasOption, peekOption, topStatusCode } from '../../dhcpv6/helpers.js';
 import type { RuleModule } from '../../engine/types.js';
-import { framesOf, partyOf, serverKey, statusOnly } from '../client-common.js';
+import { answerPerServer, framesOf, partyOf, statusOnlyAsSeen } from '../client-common.js';
 import { at } from '../bulk-util.js';
-import { lqDiscardReason } from '../lq-common.js';
+import { bulkServedInvalid, foreignServerSeen, lqDiscardReason } from '../lq-common.js';
 
 export const lqSrvDiscardInvalid: RuleModule<Events> = {
   create(ctx) {
@@ -18,38 +18,39 @@ export const lqSrvDiscardInvalid: RuleModule<Events> = {
         const req = tx.requests[0];
         // Cut by the snaplen or malformed (trap TRUNC): an option it lacks may have been lost to that.
         const damaged = req.damage !== undefined || req.message.anomalies.length > 0;
-        let servers: string[] | undefined; // each server's first answer only
-        let unsure = false;
-        for (const r of tx.responses) {
-          if (r.message.msgType !== 15) continue;
+        /** What a reply shows: the message to report, inconclusive when the capture cannot decide; undefined for a valid query. */
+        const judge = (r: ServerResponse): { id: string; unsure: boolean } | undefined => {
           const why = lqDiscardReason(req.message, r.server.duid);
-          if (why === undefined) continue;
-          const key = serverKey(r);
-          if (servers?.includes(key)) continue;
-          (servers ??= []).push(key);
+          if (why === undefined) return undefined;
+          // Paired by address: a reply naming a requestor DUID cannot come from this query (trap LOSS: it
+          // may answer another query of that requestor the capture missed); a damaged query may have lost
+          // its Client-ID or LQ_QUERY to the damage (TRUNC).
+          if (why !== 'foreign-server-id' && damaged) return { id: 'damaged', unsure: true };
+          if (why === 'no-client-id' && r.clientId === 'unexpected') return { id: 'other-query', unsure: true };
+          // A Server-ID the snaplen cut, in the query or the reply, may name this very server (TRUNC).
+          if (why === 'foreign-server-id' && !foreignServerSeen(req.message, r.message)) return { id: 'server-id-cut', unsure: true };
+          // A reply the snaplen cut is graded only when its captured part rules out an UnspecFail-only
+          // answer (TRUNC); to a query without a Client-ID never: a Client-ID lost to the cut would pair it
+          // with another query (LOSS).
+          const only = statusOnlyAsSeen(r, 1);
+          if (only === 'unknown' || (why === 'no-client-id' && r.damage === 'truncated')) return { id: 'answer-cut', unsure: true };
+          return { id: only === 'yes' ? `${why}-unspecfail` : why, unsure: false }; // RFC 8415 §16: UnspecFail alone, a warning
+        };
+        const decides = (r: ServerResponse) => r.damage !== 'truncated' || judge(r)?.unsure !== true;
+        let unsure = false; // one inconclusive finding per transaction
+        for (const r of answerPerServer(tx.responses.filter((x) => x.message.msgType === 15), decides)) {
+          const j = judge(r);
+          if (j === undefined) continue;
           const d = { frames: framesOf(req, r), time: r.time, xid: tx.xid, client: partyOf(tx.client), server: partyOf(r.server) };
-          const lost = why !== 'foreign-server-id' && damaged;
-          if (lost || (why === 'no-client-id' && r.clientId === 'unexpected')) {
-            // Paired by address: a reply naming a requestor DUID cannot come from this query (trap LOSS: it
-            // may answer another query of that requestor the capture missed); a damaged query may have lost
-            // its Client-ID or LQ_QUERY to the damage (TRUNC).
-            if (!unsure) ctx.report({ ...d, messageId: lost ? 'damaged' : 'other-query', verdict: 'inconclusive' });
-            unsure = true;
-            continue;
-          }
-          ctx.report({ ...d, messageId: statusOnly(r, 1) ? `${why}-unspecfail` : why }); // RFC 5007 §4.2.1
+          if (!j.unsure) ctx.report({ ...d, messageId: j.id }); // RFC 5007 §4.2.1
+          else if (!unsure) ctx.report({ ...d, messageId: j.id, verdict: 'inconclusive' });
+          unsure ||= j.unsure;
         }
       },
       'bulk:reply': (e) => {
         const q = e.query;
         if (e.placement !== 'valid' || q.phantom || !q.query) return;
-        const m = q.query.message;
-        if (hasOption(m, 1) && hasOption(m, 44) && !hasOption(m, 2)) return; // a valid query: the usual case, read in place
-        const reply = e.record.message;
-        const st = topStatusCode(reply.options);
-        if (st !== undefined && st !== 0) return; // RFC 5460 §7.2: an error REPLY ends a query the server cannot serve
-        const sid = peekOption(reply, 2);
-        const why = lqDiscardReason(m, sid === undefined ? undefined : bodyHex(sid));
+        const why = bulkServedInvalid(q.query.message, e.record.message);
         if (why === undefined) return;
         ctx.report({ messageId: `tcp-${why}`, ...at(e.conn, [q.query.frame, e.frame], e.time, q.xid) }); // RFC 5007 §4.2.1
       },

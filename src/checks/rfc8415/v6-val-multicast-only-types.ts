@@ -10,7 +10,7 @@ import type { ServerResponse, Transmission, UdpTransaction } from '../../correla
 import { DEST_HOP1, DEST_MULTICAST, DEST_UNICAST } from '../../correlate/client-events.js';
 import type { Events } from '../../correlate/events.js';
 import type { ReportDescriptor, RuleModule } from '../../engine/types.js';
-import { framesOf, partyOf, serverKey, statusOnly } from '../client-common.js';
+import { framesOf, partyOf, serverKey, statusOnlyAsSeen } from '../client-common.js';
 import { bodyHex, messageStatusCode, optionBodyLength, optionOf, scratchOption, transientOption } from '../../dhcpv6/helpers.js';
 import type { Dhcpv6Message } from '../../dhcpv6/types.js';
 import { ipv6Text } from '../../dhcpv6/options/primitives.js';
@@ -137,11 +137,18 @@ export const v6ValMulticastOnlyTypes: RuleModule<Events> = {
         for (const r of tx.responses) {
           // A server that answered through a relay got a Relay-forward, which may be unicast (trap RELAY).
           if (!direct(r)) continue;
-          if (messageStatusCode(r.message) === 5) continue; // UseMulticast (RFC 8415 §18.4; catalog §4 Q12)
-          // Cut by the snaplen or malformed (trap TRUNC): the UseMulticast status may be in the part lost.
-          if (r.damage !== undefined) { damaged ??= r; continue; }
+          const status = messageStatusCode(r.message);
+          if (status === 5) continue; // UseMulticast (RFC 8415 §18.4; catalog §4 Q12)
+          // A damaged answer still shows that its server answered directly.
           const key = serverKey(r);
-          if (firstKey === undefined) { firstKey = key; servers = 1; answer = r; } else if (key !== firstKey) servers++;
+          if (firstKey === undefined) { firstKey = key; servers = 1; } else if (key !== firstKey) servers++;
+          // Cut by the snaplen or malformed (trap TRUNC): the UseMulticast status may be in the part lost,
+          // unless the part the snaplen left shows another first status and rules out UnspecFail alone.
+          if (r.damage !== undefined && (r.damage !== 'truncated' || status === undefined || statusOnlyAsSeen(r, 1) !== 'no')) {
+            damaged ??= r;
+            continue;
+          }
+          answer ??= r;
         }
         const unicast = tx.requests.find((t) => (t.dest & DEST_UNICAST) !== 0)!;
         if (!answer) {
@@ -173,7 +180,7 @@ export const v6ValMulticastOnlyTypes: RuleModule<Events> = {
           return;
         }
         // RFC 8415 §16: UnspecFail alone is allowed for a message the server considers invalid.
-        const report: ReportDescriptor = { ...d, messageId: statusOnly(answer, 1) ? 'unspecfail' : 'answered' };
+        const report: ReportDescriptor = { ...d, messageId: statusOnlyAsSeen(answer, 1) === 'yes' ? 'unspecfail' : 'answered' };
         const dst = dstOf.get(unicast);
         const p: Pending = { report, dst: dst ?? '?', duid: answer.server.duid };
         // Evidence about the destination may come later in the capture: judged at its end.

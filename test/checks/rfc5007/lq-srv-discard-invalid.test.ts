@@ -33,6 +33,53 @@ describe(ID, () => {
     expect(run(m(14, 8, query), lq.reply(8, SRV, lq.clientData()))).toEqual([[ID, 'inconclusive', 'error', [1, 2], 8, 'other-query']]);
   });
 
+  // Encoded replies: header 4, Client-ID 14 (ends at 18), Server-ID 14 (ends at 32), then the rest.
+  /** The exchange with the snaplen cutting the query (`q`) or the first reply (`r`) after that many octets. */
+  const cut = (snap: { q?: number; r?: number }, q: ReturnType<typeof m>, ...r: ReturnType<typeof m>[]) => {
+    const sc = lqExchange(q, ...r);
+    if (snap.q !== undefined) sc.datagrams[0].snap = snap.q;
+    if (snap.r !== undefined) sc.datagrams[1].snap = snap.r;
+    return runRule(ID, scenarioEvents(sc)).map((f) => [f.verdict, f.severity, f.frames, messageIdOf(ID, f)]);
+  };
+  const noLq = (xid: number) => m(14, xid, opt.clientId(REQUESTOR));
+
+  it('is inconclusive when the snaplen cut a reply that may be UnspecFail-only (trap TRUNC)', () => {
+    // Cut inside the Status Code's text, before the Status Code, and right after an UnspecFail status.
+    expect(cut({ r: 40 }, noLq(0x10), lq.reply(0x10, SRV, opt.status(1, 'no query')))).toEqual([['inconclusive', 'error', [1, 2], 'answer-cut']]);
+    expect(cut({ r: 32 }, noLq(0x11), lq.reply(0x11, SRV, opt.status(1)))).toEqual([['inconclusive', 'error', [1, 2], 'answer-cut']]);
+    expect(cut({ r: 38 }, noLq(0x12), lq.reply(0x12, SRV, opt.status(1), lq.clientData()))).toEqual([['inconclusive', 'error', [1, 2], 'answer-cut']]);
+  });
+
+  it('still reports a cut reply whose captured part is no UnspecFail-only reply', () => {
+    // An OPTION_CLIENT_DATA header captured, or a first Status Code MalformedQuery.
+    expect(cut({ r: 40 }, noLq(0x13), lq.reply(0x13, SRV, lq.clientData()))).toEqual([['violation', 'error', [1, 2], 'no-lq-query']]);
+    expect(cut({ r: 38 }, noLq(0x14), lq.reply(0x14, SRV, opt.status(8, 'malformed')))).toEqual([['violation', 'error', [1, 2], 'no-lq-query']]);
+  });
+
+  it('is inconclusive for any cut reply to a query without a Client-ID (a lost Client-ID would pair it elsewhere)', () => {
+    expect(cut({ r: 24 }, m(14, 0x15, query), bareReply(0x15, lq.clientData()))).toEqual([['inconclusive', 'error', [1, 2], 'answer-cut']]);
+  });
+
+  it('is inconclusive when the snaplen cut a Server-ID before the octets that tell the servers apart', () => {
+    // The query names duidLL(0x102); the reply is from duidLL(0x101): the DUIDs differ in their last octet.
+    // Query: header 4, Client-ID 14, LQ_QUERY 4+17+28 = 49 (ends at 67), Server-ID header, then 9 of its 10 octets.
+    expect(cut({ q: 80 }, lq.query(0x16, query, opt.serverId(duidLL(0x102))), lq.reply(0x16, SRV, lq.clientData())))
+      .toEqual([['inconclusive', 'error', [1, 2], 'server-id-cut']]);
+    // The reply's Server-ID cut the same way.
+    expect(cut({ r: 31 }, lq.query(0x17, query, opt.serverId(duidLL(0x102))), lq.reply(0x17, SRV, lq.clientData())))
+      .toEqual([['inconclusive', 'error', [1, 2], 'server-id-cut']]);
+    // Cut after an octet that differs (duidLL(0x201) against 0x101), or between DUIDs of different lengths: shown.
+    expect(cut({ q: 80 }, lq.query(0x18, query, opt.serverId(duidLL(0x201))), lq.reply(0x18, SRV, lq.clientData())))
+      .toEqual([['violation', 'error', [1, 2], 'foreign-server-id']]);
+    expect(cut({ q: 74 }, lq.query(0x19, query, opt.serverId(`${SRV}00`)), lq.reply(0x19, SRV, lq.clientData())))
+      .toEqual([['violation', 'error', [1, 2], 'foreign-server-id']]);
+  });
+
+  it('judges a server on its whole retransmitted reply when the first was cut', () => {
+    expect(cut({ r: 34 }, noLq(0x1a), lq.reply(0x1a, SRV, opt.status(1)), lq.reply(0x1a, SRV, opt.status(1))))
+      .toEqual([['violation', 'warning', [1, 3], 'no-lq-query-unspecfail']]);
+  });
+
   it('takes the defect from LQ-SRV-MALFORMED-QUERY and LQ-REPLY-VALIDATION (one defect, one finding)', () => {
     const q = lq.query(9, opt.lqQuery(1, '::'), opt.serverId(duidLL(0x102))); // also lacks its IAADDR
     const f = runChecks(scenarioEvents(lqExchange(q, m(15, 9, opt.clientId(REQUESTOR), opt.serverId(SRV), opt.status(3)))));

@@ -147,5 +147,26 @@ describe(ID, () => {
     // Reply: header 4, Client-ID 14, Server-ID 14, Server Unicast 20, then Status Code UseMulticast, cut off.
     sc.answer(0.01, A, CLIENT_ADDR, m(7, 0x3d, opt.clientId(CLIENT), opt.serverId(SRV_A), unicastOpt(A), opt.status(5, 'use multicast')), { snap: 52 });
     expect(run(sc)).toEqual([[ID, 'inconclusive', 'error', [1, 2], 0x3d, 'damaged-answer']]);
+    // Cut after an UnspecFail status: whether it was UnspecFail alone (a warning) or more (an error) is lost too.
+    const unspec = new UdpScenario();
+    unspec.send(0, CLIENT_ADDR, A, rebind(0x3e));
+    unspec.answer(0.01, A, CLIENT_ADDR, m(7, 0x3e, opt.clientId(CLIENT), opt.serverId(SRV_A), opt.status(1, 'unicast'), unicastOpt(A)), { snap: 40 });
+    expect(run(unspec)).toEqual([[ID, 'inconclusive', 'error', [1, 2], 0x3e, 'damaged-answer']]);
+  });
+
+  it('reports a cut answer whose captured part shows another first status and more than a bare status', () => {
+    const sc = new UdpScenario();
+    sc.send(0, CLIENT_ADDR, A, rebind(0x40));
+    // Reply: header 4, Client-ID 14, Server-ID 14, Server Unicast 20, Status Code Success 6 (ends at 58), IA_NA cut.
+    sc.answer(0.01, A, CLIENT_ADDR, m(7, 0x40, opt.clientId(CLIENT), opt.serverId(SRV_A), unicastOpt(A), opt.status(0), opt.iaNa(1, opt.iaAddr('2001:db8::a'))), { snap: 64 });
+    expect(run(sc)).toEqual([[ID, 'violation', 'error', [1, 2], 0x40, 'answered']]);
+  });
+
+  it('counts a server whose direct answer was cut among those that answered (several servers: inconclusive)', () => {
+    const sc = new UdpScenario();
+    unicast(sc, 0, rebind(0x41));
+    fromServer(sc, 0.01, SRV_A, sel.reply(0x41, SRV_A, unicastOpt(A)));
+    sc.answer(0.02, 'fe80::b', CLIENT_ADDR, sel.reply(0x41, SRV_B), { snap: 40 });
+    expect(run(sc)).toEqual([[ID, 'inconclusive', 'error', [1, 2], 0x41, 'several-servers']]);
   });
 });

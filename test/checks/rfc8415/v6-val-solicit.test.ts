@@ -1,6 +1,6 @@
 // V6-VAL-SOLICIT: Advertises and Replies to Solicits without a Client-ID or with a Server-ID.
 import { describe, expect, it } from 'vitest';
-import { runRule, runChecks } from '../../kit/rule-harness.js';
+import { messageIdOf, runRule, runChecks } from '../../kit/rule-harness.js';
 import { CLIENT, CLIENT_ADDR, SRV_A, SRV_B, UdpScenario, fromClient, fromServer, m, opt, relay, scenarioEvents, sel } from '../../kit/udp-scenario.js';
 
 const ID = 'V6-VAL-SOLICIT';
@@ -37,6 +37,47 @@ describe(ID, () => {
     fromClient(sc2, 0, noCid(0x13));
     fromServer(sc2, 0.01, SRV_A, m(2, 0x13, opt.serverId(SRV_A), opt.status(1)));
     expect(run(sc2)).toEqual([[ID, 'violation', 'warning', [1, 2], 0x13]]);
+  });
+
+  // Encoded answers: header 4, Client-ID 14 (ends at 18), Server-ID 14 (ends at 32), then the rest.
+  const cut = (sc: UdpScenario) => runRule(ID, scenarioEvents(sc)).map((f) => [f.verdict, f.severity, f.frames, messageIdOf(ID, f)]);
+  const answerCut = (solicit: ReturnType<typeof m>, answer: ReturnType<typeof m>, snap: number) => {
+    const sc = new UdpScenario();
+    fromClient(sc, 0, solicit);
+    sc.answer(0.01, 'fe80::a', CLIENT_ADDR, answer, { snap });
+    return cut(sc);
+  };
+  const unspecAdv = (xid: number) => m(2, xid, opt.clientId(CLIENT), opt.serverId(SRV_A), opt.status(1, 'invalid Solicit'));
+
+  it('is inconclusive when the snaplen cut an answer that may be UnspecFail-only (trap TRUNC)', () => {
+    // Cut inside the Status Code's text, and before the Status Code: the grade lies in the part lost.
+    expect(answerCut(withSid(0x20), unspecAdv(0x20), 40)).toEqual([['inconclusive', 'error', [1, 2], 'answer-cut']]);
+    expect(answerCut(withSid(0x21), unspecAdv(0x21), 32)).toEqual([['inconclusive', 'error', [1, 2], 'answer-cut']]);
+    // Captured up to the end of the UnspecFail status: options may follow it in the part lost.
+    expect(answerCut(withSid(0x22), m(2, 0x22, opt.clientId(CLIENT), opt.serverId(SRV_A), opt.status(1), opt.iaNa(1, opt.iaAddr('2001:db8::a'))), 38))
+      .toEqual([['inconclusive', 'error', [1, 2], 'answer-cut']]);
+  });
+
+  it('still reports a cut answer whose captured part is no UnspecFail-only answer', () => {
+    // An IA_NA header captured (cut inside its IAADDR), or a first Status Code NoAddrsAvail.
+    expect(answerCut(withSid(0x23), sel.advertise(0x23, SRV_A), 50)).toEqual([['violation', 'error', [1, 2], 'server-id']]);
+    expect(answerCut(withSid(0x24), m(2, 0x24, opt.clientId(CLIENT), opt.serverId(SRV_A), opt.status(2, 'no addresses')), 38))
+      .toEqual([['violation', 'error', [1, 2], 'server-id']]);
+  });
+
+  it('is inconclusive for any cut answer to a Solicit without a Client-ID (a lost Client-ID would pair it elsewhere)', () => {
+    // Server-ID 14 (ends at 18), then an IA_NA cut inside: no UnspecFail-only answer, but its Client-ID may follow.
+    expect(answerCut(noCid(0x25), m(2, 0x25, opt.serverId(SRV_A), opt.iaNa(1, opt.iaAddr('2001:db8::a')), opt.clientId(CLIENT)), 40))
+      .toEqual([['inconclusive', 'error', [1, 2], 'answer-cut']]);
+  });
+
+  it('judges a server on its whole retransmitted answer when the first was cut', () => {
+    const sc = new UdpScenario();
+    fromClient(sc, 0, withSid(0x26));
+    sc.answer(0.01, 'fe80::a', CLIENT_ADDR, unspecAdv(0x26), { snap: 34 });
+    fromClient(sc, 1.05, withSid(0x26));
+    fromServer(sc, 1.06, SRV_A, unspecAdv(0x26));
+    expect(cut(sc)).toEqual([['violation', 'warning', [1, 4], 'server-id-unspecfail']]);
   });
 
   it('is inconclusive when the response names a client DUID the Solicit did not carry (another Solicit missed)', () => {
