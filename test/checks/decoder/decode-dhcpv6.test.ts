@@ -64,3 +64,35 @@ describe(`${ID} stands aside for the specific option rules (one defect, one find
     expect(judge(ID, { events: asPipeline(q) })).toEqual([[ID, 'violation', 'warning', [1], 1]]);
   });
 });
+
+describe(`${ID} leaves the snaplen's cut to DECODE-IP`, () => {
+  // A Solicit: header 4, Client-ID 4 + 10 = 14 octets (to 18), Elapsed Time 4 + 2 (to 24), ORO 4 + 4 (to 32).
+  const solicit = (...extra: ReturnType<typeof opt.raw>[]) => sel.solicit(0x21, 0, ...extra);
+  const cutAt = (snap: number, ...extra: ReturnType<typeof opt.raw>[]): MessageRecord => {
+    const sc = new UdpScenario();
+    sc.send(0, 'fe80::1', 'ff02::1:2', solicit(...extra), { snap });
+    return sc.records()[0];
+  };
+
+  it('does not report the option the cut runs through, nor 1-3 octets of a header at the cut, nor a cut header', () => {
+    for (const snap of [2, 10, 20, 26]) {
+      const r = cutAt(snap);
+      expect(r.truncated, `snap ${snap}`).toBe(true);
+      expect(r.message.anomalies.length, `snap ${snap}: the cut leaves one anomaly`).toBe(1);
+      expect(judge(ID, { events: asPipeline(r) }), `snap ${snap}`).toEqual([]);
+    }
+  });
+
+  it('still reports a defect in the octets the capture holds, before the cut', () => {
+    // An Elapsed Time of one octet (48..53, whole), then an unknown option (53..62) that the cut runs through.
+    const r = cutAt(58, opt.raw(8, '00'), opt.raw(0x4000, '0102030405'));
+    expect(r.message.anomalies.map((a) => a.name)).toEqual(['dhcpv6.option.bad_length', 'dhcpv6.option.overrun']);
+    expect(judge(ID, { events: asPipeline(r) })).toEqual([[ID, 'violation', 'warning', [1], 0x21]]);
+  });
+
+  it('reports the same overrun in a datagram captured whole: the sender declared more than it sent', () => {
+    const cut = cutAt(58, opt.raw(8, '00'), opt.raw(0x4000, '0102030405'));
+    const whole: MessageRecord = { ...cut, truncated: undefined };
+    expect(judge(ID, { events: asPipeline(whole) })).toEqual([[ID, 'violation', 'warning', [1], 0x21], [ID, 'violation', 'warning', [1], 0x21]]);
+  });
+});
