@@ -20,12 +20,16 @@ export const lqSrvDiscardInvalid: RuleModule<Events> = {
         const damaged = req.damage !== undefined || req.message.anomalies.length > 0;
         /** What a reply shows: the message to report, inconclusive when the capture cannot decide; undefined for a valid query. */
         const judge = (r: ServerResponse): { id: string; unsure: boolean } | undefined => {
-          const why = lqDiscardReason(req.message, r.server.duid);
+          let why = lqDiscardReason(req.message, r.server.duid);
           if (why === undefined) return undefined;
           // Paired by address: a reply naming a requestor DUID cannot come from this query (trap LOSS: it
           // may answer another query of that requestor the capture missed); a damaged query may have lost
-          // its Client-ID or LQ_QUERY to the damage (TRUNC).
-          if (why !== 'foreign-server-id' && damaged) return { id: 'damaged', unsure: true };
+          // its Client-ID or LQ_QUERY to the damage (TRUNC), but a Server-ID it shows naming another
+          // server proves it invalid all the same.
+          if (why !== 'foreign-server-id' && damaged) {
+            if (!foreignServerSeen(req.message, r.message)) return { id: 'damaged', unsure: true };
+            why = 'foreign-server-id';
+          }
           if (why === 'no-client-id' && r.clientId === 'unexpected') return { id: 'other-query', unsure: true };
           // A Server-ID the snaplen cut, in the query or the reply, may name this very server (TRUNC).
           if (why === 'foreign-server-id' && !foreignServerSeen(req.message, r.message)) return { id: 'server-id-cut', unsure: true };

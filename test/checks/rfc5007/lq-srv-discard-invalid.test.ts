@@ -75,6 +75,16 @@ describe(ID, () => {
       .toEqual([['violation', 'error', [1, 2], 'foreign-server-id']]);
   });
 
+  it('reports a cut query whose captured Server-ID already names another server', () => {
+    // Header 4, Client-ID 14, Server-ID 14 (ends at 32): the LQ_QUERY after it is cut off, so its absence
+    // proves nothing, but the whole Server-ID names duidLL(0x102) and the reply comes from duidLL(0x101).
+    expect(cut({ q: 32 }, lq.query(0x1c, opt.serverId(duidLL(0x102)), query), lq.reply(0x1c, SRV, lq.clientData())))
+      .toEqual([['violation', 'error', [1, 2], 'foreign-server-id']]);
+    // Naming this very server, the cut query stays undecided.
+    expect(cut({ q: 32 }, lq.query(0x1d, opt.serverId(SRV), query), lq.reply(0x1d, SRV, lq.clientData())))
+      .toEqual([['inconclusive', 'error', [1, 2], 'damaged']]);
+  });
+
   it('judges a server on its whole retransmitted reply when the first was cut', () => {
     expect(cut({ r: 34 }, noLq(0x1a), lq.reply(0x1a, SRV, opt.status(1)), lq.reply(0x1a, SRV, opt.status(1))))
       .toEqual([['violation', 'warning', [1, 3], 'no-lq-query-unspecfail']]);
