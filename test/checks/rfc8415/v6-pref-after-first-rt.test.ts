@@ -135,5 +135,12 @@ describe(ID, () => {
     expect(run(sc)).toEqual([[ID, 'violation', 'warning', [1, 2, 3, 5, 6], 0x10]]);
     expect(runRule('V6-PREF-255-IMMEDIATE', scenarioEvents(sc))).toEqual([]);
   });
+
+  it('does not time the Request from an Advertise that reached the client\'s link only after it', () => {
+    // After the first RT (retransmission 3, 4) A's Advertise reaches R at 1.3 s (5) but the client's link
+    // at 2.0 s (7, a response of its own), after the Request at 1.9 s (6): the client did not take 600 ms
+    // over an Advertise it held; it held none as far as its link shows.
+    expect(run(relayed(1.3, 2.0, 1.9, [1.05]))).toEqual([]);
+  });
 });
 
