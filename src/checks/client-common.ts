@@ -249,15 +249,25 @@ function linkTime(r: ServerResponse): number | undefined {
 }
 
 /**
- * The pref-255 Advertise V6-PREF-255-IMMEDIATE is about: the first usable one that arrived inside the
- * collection period (first RT), or that was the first usable Advertise of all (then the client had
- * to act on it either way). Undefined when no such Advertise.
+ * The pref-255 Advertise V6-PREF-255-IMMEDIATE is about: the first usable one to reach the client
+ * (arrivalOf: on its link, a relay's delivery rather than the Relay-reply upstream), when it arrived
+ * inside the collection period (first RT), or was the first usable Advertise to arrive at all (then the
+ * client had to act on it either way). A late Advertise (SessionView.late) may have come another way as
+ * early as it was seen upstream: then that one may have been the first. Undefined when no such Advertise.
  */
 export function immediate255(v: SessionView, tol: number): ServerResponse | undefined {
-  const h = v.usable.find((a) => a.preference === 255);
+  let h: ServerResponse | undefined;
+  let th = Infinity;
+  let first = Infinity;
+  for (const a of v.usable) {
+    const t = arrivalOf(v, a).time;
+    if (t < first) first = t;
+    if (a.preference === 255 && t < th) { h = a; th = t; }
+  }
   if (!h) return undefined;
-  if (v.usable[0] === h && (v.late.length === 0 || v.late[0].time > h.time)) return h;
-  if (!v.firstMissed && h.time < v.t0 + FIRST_RT_MIN - tol) return h;
+  for (const a of v.late) if (a.time < first) first = a.time;
+  if (th <= first) return h;
+  if (!v.firstMissed && th < v.t0 + FIRST_RT_MIN - tol) return h; // RFC 8415 §18.2.1: still collecting
   return undefined;
 }
 
@@ -364,10 +374,15 @@ export function judgeAfterFirstRt(v: SessionView, tol: number, prompt: number): 
   // Whether the client held an Advertise when it did something counts from the Advertise's arrival on
   // its link (a relay's delivery, perhaps late), not from the Relay-reply seen upstream before it.
   const arrived = v.usable.map((a) => arrivalOf(v, a));
+  // What the client did after the pref-255 Advertise V6-PREF-255-IMMEDIATE judges is that rule's; a
+  // pref-255 Advertise that rule leaves alone (one that arrived after the collection period, another
+  // Advertise in hand) is one more Advertise held here.
+  const h255 = immediate255(v, tol);
+  const t255 = h255 ? arrivalOf(v, h255).time : Infinity;
   let unsure: Judgement | undefined;
   for (const r of v.solicit.requests.slice(1)) {
     if (r.time >= v.treq) break;
-    if (v.usable.some((a, i) => a.preference === 255 && arrived[i].time < r.time)) return unsure; // V6-PREF-255-IMMEDIATE
+    if (t255 < r.time) return unsure; // V6-PREF-255-IMMEDIATE
     // The first usable Advertise the client's link saw before this retransmission; else the first one
     // seen before it only upstream, never on that link.
     let i = arrived.findIndex((g) => g.seen && g.time + tol < r.time);

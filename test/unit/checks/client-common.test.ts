@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClientCorrelator } from '../../../src/correlate/client.js';
 import type { ClientSession, ServerResponse } from '../../../src/correlate/client-events.js';
-import { arrivalOf, judgeChoice, judgeCollect, judgeRedClient, viewOf } from '../../../src/checks/client-common.js';
+import { arrivalOf, immediate255, judgeChoice, judgeCollect, judgeRedClient, viewOf } from '../../../src/checks/client-common.js';
 import { UdpScenario, duidLL, m, opt, relay } from '../../kit/udp-scenario.js';
 
 const C = duidLL(1);
@@ -106,6 +106,17 @@ describe('arrival on the client\'s link', () => {
     expect(arrival(S2)).toEqual([600, true, undefined]);
     expect(arrival(S3)).toEqual([1200, true, 9]);
     expect(arrival(S4)).toEqual([500, false, undefined]);
+  });
+
+  it('takes the pref-255 Advertise V6-PREF-255-IMMEDIATE judges by its arrival there', () => {
+    // S1 (pref 10) at 0.1 s; S2's pref-255 Relay-reply at 0.6 s, inside the collection period, delivered at
+    // 1.02 s (past it, less the tolerance) or at 0.9 s (inside it).
+    const at = (delivered: number) => viewOf(relayedSession(1.08, (up, down, sc) => {
+      sc.answer(0.1, 'fe80::a', CL, adv(S1, 10));
+      up(0.6, adv(S2, 255)); down(delivered, adv(S2, 255));
+    }));
+    expect(immediate255(at(1.02), 0.05)).toBeUndefined();
+    expect(serverOf(immediate255(at(0.9), 0.05))).toBe(S2);
   });
 
   it('does not judge the collection when no Advertise reached the client\'s link before the Request', () => {
