@@ -449,21 +449,29 @@ let choiceMemo: ChoiceJudgement | undefined;
 
 function judgeChoiceOnce(v: SessionView, tol: number, relayTol: number): ChoiceJudgement | undefined {
   if (!v.req || v.chosen === undefined) return undefined;
+  // The chosen server's Advertises seen by the Request. Held: those that reached the client's link by
+  // then (a relay's delivery, not the Relay-reply upstream), or were never seen there. One seen there
+  // only after the Request (SessionView.late) may have come another way: it can spare the client a
+  // verdict but never prove one (chosen-late, inconclusive).
   const fromChosen = v.advertises.filter((a) => a.server.duid === v.chosen && a.time <= v.treq);
   if (fromChosen.length === 0) return undefined; // RED-CLIENT-PREFERENCE (unadvertised server)
+  const held = (a: ServerResponse) => arrivalOf(v, a).time <= v.treq;
   const usableChosen = fromChosen.filter((a) => a.valid && a.offers);
-  if (usableChosen.length === 0) {
+  const heldUsable = usableChosen.filter(held);
+  const heldValid = fromChosen.some((a) => a.valid && held(a));
+  if (heldUsable.length === 0 && (usableChosen.length === 0 || heldValid)) {
+    // RFC 8415 §18.2.9: an Advertise offering nothing takes no part in the choice.
     if (!fromChosen.some((a) => a.valid)) return undefined; // chose a server whose Advertise was invalid for it: not a preference matter
     const e = fromChosen[fromChosen.length - 1];
-    const frames = framesOf(v.solicit.requests[0], ...fromChosen, v.req);
-    if (!hasIa(v.solicit.requests[0])) {
-      return { rule: 'V6-PREF-IGNORE-EMPTY', messageId: 'no-ia', verdict: 'inconclusive', frames, time: v.treq, server: party(e) };
-    }
-    return { rule: 'V6-PREF-IGNORE-EMPTY', messageId: 'empty-chosen', verdict: 'violation', frames, time: v.treq, server: party(e) };
+    const frames = framesOf(v.solicit.requests[0], ...withVia(v, fromChosen), v.req);
+    const base = { rule: 'V6-PREF-IGNORE-EMPTY' as const, frames, time: v.treq, server: party(e) };
+    if (!hasIa(v.solicit.requests[0])) return { ...base, messageId: 'no-ia', verdict: 'inconclusive' };
+    if (usableChosen.length === 0 && heldValid) return { ...base, messageId: 'empty-chosen', verdict: 'violation' };
+    return { ...base, messageId: 'chosen-late', verdict: 'inconclusive' }; // what it held from that server is unknown
   }
   if (immediate255(v, tol)) return undefined; // V6-PREF-255-IMMEDIATE owns the choice
   if (judgeCollect(v, tol, relayTol)) return undefined; // no complete collection to rank (RFC 8415 §18.2.1)
-  const chosenAdv = usableChosen[usableChosen.length - 1];
+  const chosenAdv = heldUsable.length !== 0 ? heldUsable[heldUsable.length - 1] : usableChosen[usableChosen.length - 1];
   const window = v.firstMissed ? v.treq : Math.min(v.treq, v.t0 + FIRST_RT_MIN - tol);
   // Collected in the first RT: arrived on the client's link by then (a relay's delivery, not the
   // Relay-reply upstream; a delivery seen after the Request too, which was no candidate either), or
@@ -473,12 +481,17 @@ function judgeChoiceOnce(v: SessionView, tol: number, relayTol: number): ChoiceJ
   const maxPref = Math.max(chosenAdv.preference, ...candidates.map((a) => a.preference));
   if (chosenAdv.preference >= maxPref) return undefined;
   const best = candidates.find((a) => a.preference === maxPref)!;
-  const frames = framesOf(v.solicit.requests[0], best, arrivalOf(v, best).via, chosenAdv, v.req);
+  // The chosen Advertise reached the client's link only after the Request, or one that did so would
+  // rank with the best: what the client held from that server is unknown.
+  const lateRanked = usableChosen.filter((a) => !held(a) && a.preference >= maxPref);
+  const chosenLate = heldUsable.length === 0 || lateRanked.length !== 0;
+  const frames = framesOf(v.solicit.requests[0], best, arrivalOf(v, best).via, ...withVia(v, [chosenAdv, ...lateRanked]), v.req);
   const absent = chosenAdv.preferenceState === 'absent' && best.preferenceState === 'ok';
   const rule = absent ? 'V6-PREF-ABSENT-IS-ZERO' : 'V6-PREF-HIGHEST';
   const data = { chosen: chosenAdv.preference, best: maxPref, bestServer: best.server.duid ?? best.server.address ?? '?' };
-  if (v.firstMissed || !arrivalOf(v, best).seen) {
-    return { rule, messageId: v.firstMissed ? 'first-missed' : 'not-delivered', verdict: 'inconclusive', frames, time: v.treq, data, server: party(chosenAdv) };
+  if (v.firstMissed || !arrivalOf(v, best).seen || chosenLate) {
+    const messageId = v.firstMissed ? 'first-missed' : !arrivalOf(v, best).seen ? 'not-delivered' : 'chosen-late';
+    return { rule, messageId, verdict: 'inconclusive', frames, time: v.treq, data, server: party(chosenAdv) };
   }
   let messageId = 'lower';
   if (!absent) {
