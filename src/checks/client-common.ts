@@ -133,8 +133,21 @@ export interface SessionView {
   /** Server-ID DUID the Request names. */
   chosen?: string;
   advertises: ServerResponse[];
-  /** Valid (RFC 8415 §16.3) Advertises that offer leases, received before the Request. */
+  /** When each of `advertises` reached the client (arrivalOf), worked out once per session. */
+  arrivals: Map<ServerResponse, Arrival>;
+  /**
+   * Valid (RFC 8415 §16.3) Advertises that offer leases and that the client held when it sent the
+   * Request: arrived on its link by then (arrivalOf), or never seen there but seen upstream by then.
+   */
   usable: ServerResponse[];
+  /**
+   * Valid Advertises offering leases seen upstream by the Request but on the client's link only after it
+   * (a relay's late delivery): not held as far as that link shows, yet perhaps held by a path the capture
+   * missed (a second relay; a capture inside a relay sees no other relay's deliveries). Such an Advertise
+   * may spare the client a verdict but never proves one: where its absence would make a violation, the
+   * verdict is inconclusive.
+   */
+  late: ServerResponse[];
   /** A valid Rapid Commit Reply received before the Request. */
   rapidReply?: ServerResponse;
 }
@@ -157,23 +170,32 @@ function buildView(session: ClientSession): SessionView {
   const req = session.request?.requests[0];
   const treq = req ? req.time : Infinity;
   const advertises: ServerResponse[] = [];
-  const usable: ServerResponse[] = [];
   let rapidReply: ServerResponse | undefined;
   for (const r of solicit.responses) {
     const type = r.message.msgType;
     if (type === 2) {
       advertises.push(r);
-      if (r.valid && r.offers && r.time <= treq) usable.push(r);
     } else if (type === 7 && rapidReply === undefined && r.rapidCommit && r.valid && r.time <= treq) {
       rapidReply = r;
     }
   }
   let clientLinkSeen = false;
   for (const r of solicit.requests) if (r.minDepth === 0) { clientLinkSeen = true; break; }
+  const arrivals = new Map<ServerResponse, Arrival>();
+  const usable: ServerResponse[] = [];
+  const late: ServerResponse[] = [];
+  for (const a of advertises) {
+    const got = arrive(advertises, a);
+    arrivals.set(a, got);
+    if (!a.valid || !a.offers || a.time > treq) continue;
+    // Seen by the Request; held then unless the client's link saw it arrive only afterwards.
+    if (got.time <= treq) usable.push(a);
+    else late.push(a);
+  }
   const v: SessionView = {
     session, solicit, t0: solicit.requests[0].time, firstMissed: solicit.firstMissed,
     clientLinkSeen, side: clientLinkSeen ? SIDE_CLIENT : SIDE_RELAY,
-    treq, reqFirstMissed: session.request?.firstMissed ?? false, advertises, usable,
+    treq, reqFirstMissed: session.request?.firstMissed ?? false, advertises, arrivals, usable, late,
   };
   if (req) {
     v.req = req;
@@ -184,41 +206,38 @@ function buildView(session: ClientSession): SessionView {
   return v;
 }
 
-/** Where and when the client's link saw an Advertise (deliveredAt). */
-export interface Delivery {
+/** Where and when the client got an Advertise (arrivalOf). */
+export interface Arrival {
   time: number;
+  /** Seen on the client's link; false: seen only upstream of it, `time` its first sighting there. */
+  seen: boolean;
   /** The later response that showed the delivery, when it is not the Advertise's own sighting. */
   via?: ServerResponse;
 }
 
 /**
- * When the client's link saw the Advertise `a`, the time the client's reaction to it counts from (RFC
- * 8415 §18.2.1): its own earliest sighting there, which for a relayed Advertise is the relay's delivery,
- * not the Relay-reply seen upstream before it. A relay that delivers later than the copy window leaves
- * its delivery a response of its own: then the first later Advertise from the same server, byte for byte
- * the same, seen on the client's link by `until` (default: the Request, or the end of the session).
- * Undefined when the capture never saw it there by then: seen only inside a Relay-reply upstream, it may
- * not have reached the client (traps SIDE, LOSS, RELAY), so what the client did about it is undecidable.
+ * When the client got the Advertise `a`, as far as the capture shows; the time the client's reaction to
+ * it counts from (RFC 8415 §18.2.1). Its arrival on the client's link: its own earliest sighting there,
+ * which for a relayed Advertise is the relay's delivery, not the Relay-reply seen upstream before it. A
+ * relay that delivers later than the copy window leaves its delivery a response of its own: then the
+ * first later Advertise from the same server, byte for byte the same, seen on the client's link (`via`),
+ * whether before the Request or after it (then the client did not hold it then: SessionView.late).
+ * Never seen there (`seen` false): its first sighting, upstream; it may not have reached the client
+ * (traps SIDE, LOSS, RELAY), and where only that side was captured its timing is as seen from there.
  */
-export function deliveredAt(v: SessionView, a: ServerResponse, until = v.treq): Delivery | undefined {
-  const own = linkTime(a);
-  if (own !== undefined) return { time: own };
-  for (const b of v.advertises) {
-    if (b === a || b.time < a.time || b.time > until || b.server.duid !== a.server.duid) continue;
-    const t = linkTime(b);
-    if (t !== undefined && t <= until && sameMessage(a.message, b.message)) return { time: t, via: b };
-  }
-  return undefined;
+export function arrivalOf(v: SessionView, a: ServerResponse): Arrival {
+  return v.arrivals.get(a) ?? arrive(v.advertises, a);
 }
 
-/**
- * When the client got the Advertise `a`, as far as the capture shows: its arrival on the client's link
- * (deliveredAt, by `until`), else, never seen there, its first sighting (a capture upstream of the
- * client only; timing as seen from that side). `seen` tells which.
- */
-export function arrivalOf(v: SessionView, a: ServerResponse, until = v.treq): Delivery & { seen: boolean } {
-  const got = deliveredAt(v, a, until);
-  return got ? { ...got, seen: true } : { time: a.time, seen: false };
+function arrive(advertises: readonly ServerResponse[], a: ServerResponse): Arrival {
+  const own = linkTime(a);
+  if (own !== undefined) return { time: own, seen: true };
+  for (const b of advertises) {
+    if (b === a || b.time < a.time || b.server.duid !== a.server.duid) continue;
+    const t = linkTime(b);
+    if (t !== undefined && sameMessage(a.message, b.message)) return { time: t, seen: true, via: b };
+  }
+  return { time: a.time, seen: false };
 }
 
 /** The earliest sighting of a response on the client's link (no relay level), if any. */
@@ -230,15 +249,25 @@ function linkTime(r: ServerResponse): number | undefined {
 }
 
 /**
- * The pref-255 Advertise V6-PREF-255-IMMEDIATE is about: the first usable one that arrived inside the
- * collection period (first RT), or that was the first usable Advertise of all (then the client had
- * to act on it either way). Undefined when no such Advertise.
+ * The pref-255 Advertise V6-PREF-255-IMMEDIATE is about: the first usable one to reach the client
+ * (arrivalOf: on its link, a relay's delivery rather than the Relay-reply upstream), when it arrived
+ * inside the collection period (first RT), or was the first usable Advertise to arrive at all (then the
+ * client had to act on it either way). A late Advertise (SessionView.late) may have come another way as
+ * early as it was seen upstream: then that one may have been the first. Undefined when no such Advertise.
  */
 export function immediate255(v: SessionView, tol: number): ServerResponse | undefined {
-  const h = v.usable.find((a) => a.preference === 255);
+  let h: ServerResponse | undefined;
+  let th = Infinity;
+  let first = Infinity;
+  for (const a of v.usable) {
+    const t = arrivalOf(v, a).time;
+    if (t < first) first = t;
+    if (a.preference === 255 && t < th) { h = a; th = t; }
+  }
   if (!h) return undefined;
-  if (v.usable[0] === h) return h;
-  if (!v.firstMissed && h.time < v.t0 + FIRST_RT_MIN - tol) return h;
+  for (const a of v.late) if (a.time < first) first = a.time;
+  if (th <= first) return h;
+  if (!v.firstMissed && th < v.t0 + FIRST_RT_MIN - tol) return h; // RFC 8415 §18.2.1: still collecting
   return undefined;
 }
 
@@ -265,16 +294,19 @@ export function judge255(v: SessionView, tol: number, prompt: number): Judgement
   const h = immediate255(v, tol);
   if (!h) return undefined;
   const base = { server: party(h), data: { pref: 255, side: v.side } as Record<string, string | number> };
-  const got = deliveredAt(v, h);
-  const frames = (...more: Array<Transmission | undefined>) => framesOf(v.solicit.requests[0], h, got?.via, ...more);
-  if (got === undefined) {
+  const got = arrivalOf(v, h);
+  const frames = (...more: Array<Transmission | undefined>) => framesOf(v.solicit.requests[0], h, got.via, ...more);
+  if (!got.seen) {
     return { ...base, messageId: 'not-delivered', verdict: 'inconclusive', frames: frames(v.req), time: lastTime(h, v.req) };
   }
   // The client's reaction counts from the Advertise's arrival on its link, not from the Relay-reply.
   const at = got.time;
   // Several servers at 255: a Request to any of them that the client had received is acceptable, though
   // the first one received is expected; its promptness is still judged from the first.
-  if (v.req && v.chosen !== undefined && v.chosen !== h.server.duid && !v.usable.some((a) => a.preference === 255 && a.server.duid === v.chosen)) {
+  // A pref-255 Advertise from the chosen server that reached the client's link only after the Request
+  // (SessionView.late) may have come another way: it spares the client.
+  const chosen255 = (a: ServerResponse) => a.preference === 255 && a.server.duid === v.chosen;
+  if (v.req && v.chosen !== undefined && v.chosen !== h.server.duid && !v.usable.some(chosen255) && !v.late.some(chosen255)) {
     if (v.treq - at <= tol) {
       return { ...base, messageId: 'race', verdict: 'inconclusive', frames: frames(v.req), time: v.treq };
     }
@@ -314,14 +346,27 @@ function requestMayBeRetransmission(v: SessionView, d: number, tol: number): boo
 export function judgeCollect(v: SessionView, tol: number, relayTol = tol): Judgement | undefined {
   if (!v.req || v.rapidReply) return undefined;
   if (v.usable.some((a) => a.preference === 255)) return undefined; // the 255 exit (or V6-PREF-255-IMMEDIATE)
-  const before = v.advertises.filter((a) => a.time <= v.treq);
+  // What the client had by its Request: the Advertises that reached its link by then (a relay's delivery,
+  // not the Relay-reply upstream), or that were never seen there but were seen upstream by then.
+  const before = v.advertises.filter((a) => arrivalOf(v, a).time <= v.treq);
   if (before.length === 0) return undefined; // the Request was not based on this Solicit's Advertises
   const d = v.treq - v.t0;
   if (d >= FIRST_RT_MIN - (v.clientLinkSeen ? tol : Math.max(tol, relayTol))) return undefined;
   const data = { delay: Math.round(d * 1000), side: v.side };
-  const frames = framesOf(v.solicit.requests[0], ...before, v.req);
+  // A pref-255 Advertise seen upstream before the Request but on the client's link only after it
+  // (SessionView.late) may have reached the client another way: then the early Request was its 255 exit.
+  const late255 = v.late.filter((a) => a.preference === 255);
+  const frames = framesOf(v.solicit.requests[0], ...withVia(v, before), ...withVia(v, late255), v.req);
   if (v.firstMissed) return { messageId: 'first-missed', verdict: 'inconclusive', frames, time: v.treq, data };
+  if (late255.length !== 0) return { messageId: 'late-255', verdict: 'inconclusive', frames, time: v.treq, data, server: party(late255[0]) };
   return { messageId: 'early', verdict: 'violation', frames, time: v.treq, data };
+}
+
+/** Advertises with the later responses that showed their delivery on the client's link (arrivalOf). */
+function withVia(v: SessionView, as: readonly ServerResponse[]): Array<ServerResponse | undefined> {
+  const out: Array<ServerResponse | undefined> = [];
+  for (const a of as) out.push(a, arrivalOf(v, a).via);
+  return out;
 }
 
 /** V6-PREF-AFTER-FIRST-RT. */
@@ -329,10 +374,15 @@ export function judgeAfterFirstRt(v: SessionView, tol: number, prompt: number): 
   // Whether the client held an Advertise when it did something counts from the Advertise's arrival on
   // its link (a relay's delivery, perhaps late), not from the Relay-reply seen upstream before it.
   const arrived = v.usable.map((a) => arrivalOf(v, a));
+  // What the client did after the pref-255 Advertise V6-PREF-255-IMMEDIATE judges is that rule's; a
+  // pref-255 Advertise that rule leaves alone (one that arrived after the collection period, another
+  // Advertise in hand) is one more Advertise held here.
+  const h255 = immediate255(v, tol);
+  const t255 = h255 ? arrivalOf(v, h255).time : Infinity;
   let unsure: Judgement | undefined;
   for (const r of v.solicit.requests.slice(1)) {
     if (r.time >= v.treq) break;
-    if (v.usable.some((a, i) => a.preference === 255 && arrived[i].time < r.time)) return unsure; // V6-PREF-255-IMMEDIATE
+    if (t255 < r.time) return unsure; // V6-PREF-255-IMMEDIATE
     // The first usable Advertise the client's link saw before this retransmission; else the first one
     // seen before it only upstream, never on that link.
     let i = arrived.findIndex((g) => g.seen && g.time + tol < r.time);
@@ -399,38 +449,49 @@ let choiceMemo: ChoiceJudgement | undefined;
 
 function judgeChoiceOnce(v: SessionView, tol: number, relayTol: number): ChoiceJudgement | undefined {
   if (!v.req || v.chosen === undefined) return undefined;
+  // The chosen server's Advertises seen by the Request. Held: those that reached the client's link by
+  // then (a relay's delivery, not the Relay-reply upstream), or were never seen there. One seen there
+  // only after the Request (SessionView.late) may have come another way: it can spare the client a
+  // verdict but never prove one (chosen-late, inconclusive).
   const fromChosen = v.advertises.filter((a) => a.server.duid === v.chosen && a.time <= v.treq);
   if (fromChosen.length === 0) return undefined; // RED-CLIENT-PREFERENCE (unadvertised server)
+  const held = (a: ServerResponse) => arrivalOf(v, a).time <= v.treq;
   const usableChosen = fromChosen.filter((a) => a.valid && a.offers);
-  if (usableChosen.length === 0) {
+  const heldUsable = usableChosen.filter(held);
+  const heldValid = fromChosen.some((a) => a.valid && held(a));
+  if (heldUsable.length === 0 && (usableChosen.length === 0 || heldValid)) {
+    // RFC 8415 §18.2.9: an Advertise offering nothing takes no part in the choice.
     if (!fromChosen.some((a) => a.valid)) return undefined; // chose a server whose Advertise was invalid for it: not a preference matter
     const e = fromChosen[fromChosen.length - 1];
-    const frames = framesOf(v.solicit.requests[0], ...fromChosen, v.req);
-    if (!hasIa(v.solicit.requests[0])) {
-      return { rule: 'V6-PREF-IGNORE-EMPTY', messageId: 'no-ia', verdict: 'inconclusive', frames, time: v.treq, server: party(e) };
-    }
-    return { rule: 'V6-PREF-IGNORE-EMPTY', messageId: 'empty-chosen', verdict: 'violation', frames, time: v.treq, server: party(e) };
+    const frames = framesOf(v.solicit.requests[0], ...withVia(v, fromChosen), v.req);
+    const base = { rule: 'V6-PREF-IGNORE-EMPTY' as const, frames, time: v.treq, server: party(e) };
+    if (!hasIa(v.solicit.requests[0])) return { ...base, messageId: 'no-ia', verdict: 'inconclusive' };
+    if (usableChosen.length === 0 && heldValid) return { ...base, messageId: 'empty-chosen', verdict: 'violation' };
+    return { ...base, messageId: 'chosen-late', verdict: 'inconclusive' }; // what it held from that server is unknown
   }
   if (immediate255(v, tol)) return undefined; // V6-PREF-255-IMMEDIATE owns the choice
   if (judgeCollect(v, tol, relayTol)) return undefined; // no complete collection to rank (RFC 8415 §18.2.1)
-  const chosenAdv = usableChosen[usableChosen.length - 1];
+  const chosenAdv = heldUsable.length !== 0 ? heldUsable[heldUsable.length - 1] : usableChosen[usableChosen.length - 1];
   const window = v.firstMissed ? v.treq : Math.min(v.treq, v.t0 + FIRST_RT_MIN - tol);
   // Collected in the first RT: arrived on the client's link by then (a relay's delivery, not the
   // Relay-reply upstream; a delivery seen after the Request too, which was no candidate either), or
   // seen by then only upstream, never on that link (then it may or may not have arrived: not-delivered).
-  const arrived = new Map<ServerResponse, Delivery & { seen: boolean }>();
-  for (const a of v.usable) arrived.set(a, arrivalOf(v, a, Infinity));
-  const candidates = v.usable.filter((a) => arrived.get(a)!.time <= window);
+  const candidates = v.usable.filter((a) => arrivalOf(v, a).time <= window);
   if (!v.firstMissed && candidates.length === 0) return undefined; // nothing collected in the first RT: V6-PREF-AFTER-FIRST-RT
   const maxPref = Math.max(chosenAdv.preference, ...candidates.map((a) => a.preference));
   if (chosenAdv.preference >= maxPref) return undefined;
   const best = candidates.find((a) => a.preference === maxPref)!;
-  const frames = framesOf(v.solicit.requests[0], best, arrived.get(best)!.via, chosenAdv, v.req);
+  // The chosen Advertise reached the client's link only after the Request, or one that did so would
+  // rank with the best: what the client held from that server is unknown.
+  const lateRanked = usableChosen.filter((a) => !held(a) && a.preference >= maxPref);
+  const chosenLate = heldUsable.length === 0 || lateRanked.length !== 0;
+  const frames = framesOf(v.solicit.requests[0], best, arrivalOf(v, best).via, ...withVia(v, [chosenAdv, ...lateRanked]), v.req);
   const absent = chosenAdv.preferenceState === 'absent' && best.preferenceState === 'ok';
   const rule = absent ? 'V6-PREF-ABSENT-IS-ZERO' : 'V6-PREF-HIGHEST';
   const data = { chosen: chosenAdv.preference, best: maxPref, bestServer: best.server.duid ?? best.server.address ?? '?' };
-  if (v.firstMissed || !arrived.get(best)!.seen) {
-    return { rule, messageId: v.firstMissed ? 'first-missed' : 'not-delivered', verdict: 'inconclusive', frames, time: v.treq, data, server: party(chosenAdv) };
+  if (v.firstMissed || !arrivalOf(v, best).seen || chosenLate) {
+    const messageId = v.firstMissed ? 'first-missed' : !arrivalOf(v, best).seen ? 'not-delivered' : 'chosen-late';
+    return { rule, messageId, verdict: 'inconclusive', frames, time: v.treq, data, server: party(chosenAdv) };
   }
   let messageId = 'lower';
   if (!absent) {

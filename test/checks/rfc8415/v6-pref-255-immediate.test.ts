@@ -1,5 +1,5 @@
 // V6-PREF-255-IMMEDIATE: wrong server, Solicit again, slow Request, crossing, not seen delivered, and
-// promptness counted from a relay's (late) delivery on the client's link.
+// promptness and the collection period counted from a relay's (late) delivery on the client's link.
 import { describe, expect, it } from 'vitest';
 import { runChecks, runRule } from '../../kit/rule-harness.js';
 import { CLIENT_ADDR, SRV_A, SRV_B, UdpScenario, fromClient, fromServer, opt, relay, scenarioEvents, sel } from '../../kit/udp-scenario.js';
@@ -27,6 +27,23 @@ function relayed(replied: number, delivered: number, requested: number, again: n
     sc.send(t + 0.001, R_GLOBAL, UPSTREAM, relay(12, 0, R_GLOBAL, CLIENT_ADDR, sel.solicit(0x10, Math.round(t * 100))), { srcPort: 547 });
   }
   fromClient(sc, requested, sel.request(0x20, SRV_B));
+  sc.datagrams.sort((a, b) => a.time - b.time);
+  return sc;
+}
+
+/**
+ * Server A's pref-3 Advertise reaches the client directly at `direct`; B's pref-255 one reaches R in a
+ * Relay-reply at `replied` and R delivers it on the client's link at `delivered`; the client requests A
+ * at `requested`.
+ */
+function besideA(direct: number, replied: number, delivered: number, requested: number): UdpScenario {
+  const sc = new UdpScenario();
+  fromClient(sc, 0, sel.solicit(0x10));
+  sc.send(0.001, R_GLOBAL, UPSTREAM, relay(12, 0, R_GLOBAL, CLIENT_ADDR, sel.solicit(0x10)), { srcPort: 547 });
+  fromServer(sc, direct, SRV_A, sel.advertise(0x10, SRV_A, 3));
+  sc.answer(replied, UPSTREAM, R_GLOBAL, relay(13, 0, R_GLOBAL, CLIENT_ADDR, sel.advertise(0x10, SRV_B, 255)), { dstPort: 547 });
+  sc.answer(delivered, R_LL, CLIENT_ADDR, sel.advertise(0x10, SRV_B, 255));
+  fromClient(sc, requested, sel.request(0x20, SRV_A));
   sc.datagrams.sort((a, b) => a.time - b.time);
   return sc;
 }
@@ -158,5 +175,44 @@ describe(ID, () => {
     fromServer(b, 0.02, SRV_A, sel.advertise(0x10, SRV_A, 0));
     fromClient(b, 1.05, sel.request(0x20, SRV_A));
     expect(run(b)).toEqual([[ID, 'inconclusive', 'error', [1, 2, 4], 0x10]]);
+  });
+  it('takes the collection period and the first Advertise by the arrival on the client\'s link, not by the Relay-reply upstream', () => {
+    // RFC 8415 §18.2.1: a pref-255 Advertise received while collecting ends the collection. B's reaches R
+    // at 0.6 s, inside the first RT, but the client's link only at 1.02 s (one response with the
+    // Relay-reply, 0.42 s later), past the collection period less the tolerance: with A's Advertise in
+    // hand the client may have ended its first RT (over 1 s) before it, so its Request to A at 1.08 s
+    // is no violation here, as when B's Advertise comes straight to the client at 1.02 s.
+    expect(run(besideA(0.1, 0.6, 1.02, 1.08))).toEqual([]);
+    // Delivered at 1.25 s, after the Request to A at 1.06 s: not held, so no crossing either.
+    expect(run(besideA(0.1, 0.8, 1.25, 1.06))).toEqual([]);
+    // B's Relay-reply (0.5 s) came before A's Advertise (0.6 s) but its delivery (0.97 s) after it: the
+    // first usable Advertise to reach the client was A's, so B's was not one it had to act on either way.
+    expect(run(besideA(0.6, 0.5, 0.97, 1.06))).toEqual([]);
+  });
+
+  it('still reports another server chosen when the relay delivered the pref-255 Advertise inside the collection period', () => {
+    // Solicit 1 and its Relay-forward 2, A's Advertise 3, B's Relay-reply 4 and its delivery 5 at 0.9 s, Request 6.
+    expect(run(besideA(0.1, 0.6, 0.9, 1.08))).toEqual([[ID, 'violation', 'error', [1, 2, 4, 5, 6], 0x10]]);
+    // B's Relay-reply 3 came first and A's Advertise 4 reached the client's link first, but B's delivery 5
+    // at 0.8 s is inside the collection period.
+    expect(run(besideA(0.6, 0.5, 0.8, 1.06))).toEqual([[ID, 'violation', 'error', [1, 2, 3, 5, 6], 0x10]]);
+  });
+  it('does not take a pref-255 Advertise for the first to arrive when a late one may have come before it', () => {
+    // A's Advertise reaches R at 0.1 s (frame 3) but the client's link only at 1.2 s (6), after the Request
+    // to A at 1.1 s (5); B's pref-255 Advertise reaches the client directly at 1.04 s (4), after the
+    // collection period less the tolerance. As the client's link shows, B's came first and the client had to
+    // act on it; but A's may have come by a path the capture missed at 0.1 s, and then the client rightly
+    // requested A once its first RT was over.
+    const sc = new UdpScenario();
+    fromClient(sc, 0, sel.solicit(0x10));
+    sc.send(0.001, R_GLOBAL, UPSTREAM, relay(12, 0, R_GLOBAL, CLIENT_ADDR, sel.solicit(0x10)), { srcPort: 547 });
+    sc.answer(0.1, UPSTREAM, R_GLOBAL, relay(13, 0, R_GLOBAL, CLIENT_ADDR, sel.advertise(0x10, SRV_A, 3)), { dstPort: 547 });
+    fromServer(sc, 1.04, SRV_B, sel.advertise(0x10, SRV_B, 255));
+    fromClient(sc, 1.1, sel.request(0x20, SRV_A));
+    sc.answer(1.2, R_LL, CLIENT_ADDR, sel.advertise(0x10, SRV_A, 3));
+    expect(run(sc)).toEqual([]);
+    // Without A's Relay-reply, B's pref-255 Advertise was the first the client got: requesting A is a violation.
+    sc.datagrams.splice(2, 1);
+    expect(run(sc)).toEqual([[ID, 'violation', 'error', [1, 2, 3, 4], 0x10]]);
   });
 });

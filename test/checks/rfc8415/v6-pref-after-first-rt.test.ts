@@ -1,5 +1,6 @@
-// V6-PREF-AFTER-FIRST-RT: Solicit again with a usable Advertise in hand; slow Request after a late Advertise;
-// both timed from the Advertise's arrival on the client's link when a relay delivers it late.
+// V6-PREF-AFTER-FIRST-RT: Solicit again with a usable Advertise in hand (also after a pref-255 one that
+// V6-PREF-255-IMMEDIATE leaves alone); slow Request after a late Advertise; both timed from the
+// Advertise's arrival on the client's link when a relay delivers it late.
 import { describe, expect, it } from 'vitest';
 import { runRule } from '../../kit/rule-harness.js';
 import { CLIENT_ADDR, SRV_A, SRV_B, UdpScenario, fromClient, fromServer, relay, scenarioEvents, sel } from '../../kit/udp-scenario.js';
@@ -134,6 +135,31 @@ describe(ID, () => {
     const sc = relayed(0.9, 1.5, 1.501, [1.05], SRV_B, 255, (x) => fromServer(x, 0.3, SRV_A, sel.advertise(0x10, SRV_A, 3)));
     expect(run(sc)).toEqual([[ID, 'violation', 'warning', [1, 2, 3, 5, 6], 0x10]]);
     expect(runRule('V6-PREF-255-IMMEDIATE', scenarioEvents(sc))).toEqual([]);
+  });
+  it('judges a retransmission after a pref-255 Advertise that V6-PREF-255-IMMEDIATE leaves alone', () => {
+    // A's pref-3 Advertise reaches the client directly at 0.1 s (frame 3); B's pref-255 one reaches R at
+    // 0.6 s (4) but the client's link only at 0.98 s (5), past the collection period less the tolerance,
+    // A's Advertise in hand: not V6-PREF-255-IMMEDIATE's. The client solicits again at 1.05 s (6, relayed
+    // 7) though it held A's Advertise (RFC 8415 §18.2.1): reported here.
+    const sc = relayed(0.6, 0.98, 1.3, [1.05], SRV_B, 255, (x) => fromServer(x, 0.1, SRV_A, sel.advertise(0x10, SRV_A, 3)));
+    expect(run(sc)).toEqual([[ID, 'violation', 'warning', [1, 2, 3, 6, 7], 0x10]]);
+    expect(runRule('V6-PREF-255-IMMEDIATE', scenarioEvents(sc))).toEqual([]);
+    // The same with B's Advertise sent straight to the client at 0.98 s (A's 2, B's 3, the retransmission 4).
+    const direct = new UdpScenario();
+    fromClient(direct, 0, sel.solicit(0x10));
+    fromServer(direct, 0.1, SRV_A, sel.advertise(0x10, SRV_A, 3));
+    fromServer(direct, 0.98, SRV_B, sel.advertise(0x10, SRV_B, 255));
+    fromClient(direct, 1.05, sel.solicit(0x10, 105));
+    fromClient(direct, 1.3, sel.request(0x20, SRV_B));
+    expect(run(direct)).toEqual([[ID, 'violation', 'warning', [1, 2, 4], 0x10]]);
+    expect(runRule('V6-PREF-255-IMMEDIATE', scenarioEvents(direct))).toEqual([]);
+  });
+
+  it('does not time the Request from an Advertise that reached the client\'s link only after it', () => {
+    // After the first RT (retransmission 3, 4) A's Advertise reaches R at 1.3 s (5) but the client's link
+    // at 2.0 s (7, a response of its own), after the Request at 1.9 s (6): the client did not take 600 ms
+    // over an Advertise it held; it held none as far as its link shows.
+    expect(run(relayed(1.3, 2.0, 1.9, [1.05]))).toEqual([]);
   });
 });
 

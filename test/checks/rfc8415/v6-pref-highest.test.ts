@@ -1,6 +1,7 @@
 // V6-PREF-HIGHEST: lower preference chosen (plain and provably worse), equal values, Advertises after
 // the Request, empty Advertises, nothing in the first RT, first Solicit before the capture, and the first
-// RT's candidates taken by their arrival on the client's link when a relay delivers late.
+// RT's candidates, a pref-255 Advertise in the way and the chosen server's Advertise taken by their
+// arrival on the client's link when a relay delivers late.
 import { describe, expect, it } from 'vitest';
 import { runChecks, runRule } from '../../kit/rule-harness.js';
 import { SRV_A, SRV_B, SRV_C, UdpScenario, fromClient, fromServer, opt, relay, scenarioEvents, sel, m, CLIENT, CLIENT_ADDR } from '../../kit/udp-scenario.js';
@@ -121,6 +122,54 @@ describe(`${ID} and V6-PREF-COLLECT-FIRST-RT`, () => {
     expect(run(relayed(0.1, 0.8, 1.05))).toEqual([[ID, 'violation', 'warning', [1, 2, 3, 4, 5, 6], 0x10]]);
     // Never seen on the client's link: it may not have arrived.
     expect(run(relayed(0.2, undefined, 1.05))).toEqual([[ID, 'inconclusive', 'warning', [1, 2, 3, 4, 5], 0x10]]);
+  });
+  it('judges the choice when a relayed pref-255 Advertise reached the client\'s link only after the collection period', () => {
+    // A (pref 3, frame 3) and C (pref 7, frame 4) reach the client directly in the first RT; B's pref-255
+    // Advertise reaches R at 0.6 s (5) but the client's link only at 1.02 s (6): not one the client had
+    // to act on at once (V6-PREF-255-IMMEDIATE stands aside), so requesting A (7) over C is this rule's.
+    const sc = new UdpScenario();
+    fromClient(sc, 0, sel.solicit(0x10));
+    sc.send(0.001, R_GLOBAL, UPSTREAM, relay(12, 0, R_GLOBAL, CLIENT_ADDR, sel.solicit(0x10)), { srcPort: 547 });
+    fromServer(sc, 0.1, SRV_A, sel.advertise(0x10, SRV_A, 3));
+    fromServer(sc, 0.2, SRV_C, sel.advertise(0x10, SRV_C, 7));
+    sc.answer(0.6, UPSTREAM, R_GLOBAL, relay(13, 0, R_GLOBAL, CLIENT_ADDR, sel.advertise(0x10, SRV_B, 255)), { dstPort: 547 });
+    sc.answer(1.02, R_LL, CLIENT_ADDR, sel.advertise(0x10, SRV_B, 255));
+    fromClient(sc, 1.08, sel.request(0x20, SRV_A));
+    expect(run(sc)).toEqual([[ID, 'violation', 'warning', [1, 2, 3, 4, 7], 0x10]]);
+    expect(runRule('V6-PREF-255-IMMEDIATE', scenarioEvents(sc))).toEqual([]);
+  });
+
+  it('is inconclusive when the chosen server\'s Advertise reached the client\'s link only after the Request', () => {
+    // A's pref-3 Advertise reaches the client directly at 0.1 s (3); B's pref-1 one reaches R at 0.7 s (4)
+    // and the client's link at 1.15 s (5), after the Request to B at 1.05 s (6). Had the client B's
+    // Advertise by a path the capture missed, the choice was a lower one; if not, it requested a server it
+    // held no Advertise from: which, the capture cannot tell.
+    const sc = new UdpScenario();
+    fromClient(sc, 0, sel.solicit(0x10));
+    sc.send(0.001, R_GLOBAL, UPSTREAM, relay(12, 0, R_GLOBAL, CLIENT_ADDR, sel.solicit(0x10)), { srcPort: 547 });
+    fromServer(sc, 0.1, SRV_A, sel.advertise(0x10, SRV_A, 3));
+    sc.answer(0.7, UPSTREAM, R_GLOBAL, relay(13, 0, R_GLOBAL, CLIENT_ADDR, sel.advertise(0x10, SRV_B, 1)), { dstPort: 547 });
+    sc.answer(1.15, R_LL, CLIENT_ADDR, sel.advertise(0x10, SRV_B, 1));
+    fromClient(sc, 1.05, sel.request(0x20, SRV_B));
+    sc.datagrams.sort((a, b) => a.time - b.time);
+    const f = runRule(ID, scenarioEvents(sc));
+    expect(f.map((x) => [x.ruleId, x.verdict, x.severity, x.frames, x.xid])).toEqual([[ID, 'inconclusive', 'warning', [1, 2, 3, 4, 5, 6], 0x10]]);
+    expect(f[0].message).toContain('only after the Request');
+    // B's pref-1 Advertise reached the client at 0.3 s (3), but a later one from B with preference 9 reached
+    // R at 0.85 s (4) and the client's link (6) only after the Request (5): had the client that one, B
+    // ranked first.
+    const again = new UdpScenario();
+    fromClient(again, 0, sel.solicit(0x10));
+    fromServer(again, 0.1, SRV_A, sel.advertise(0x10, SRV_A, 3));
+    fromServer(again, 0.3, SRV_B, sel.advertise(0x10, SRV_B, 1));
+    again.answer(0.85, UPSTREAM, R_GLOBAL, relay(13, 0, R_GLOBAL, CLIENT_ADDR, sel.advertise(0x10, SRV_B, 9)), { dstPort: 547 });
+    fromClient(again, 1.05, sel.request(0x20, SRV_B));
+    again.answer(1.15, R_LL, CLIENT_ADDR, sel.advertise(0x10, SRV_B, 9));
+    expect(run(again)).toEqual([[ID, 'inconclusive', 'warning', [1, 2, 3, 4, 5, 6], 0x10]]);
+    // Without that later one, a lower choice.
+    again.datagrams.splice(3, 1);
+    again.datagrams.pop();
+    expect(run(again)).toEqual([[ID, 'violation', 'warning', [1, 2, 3, 4], 0x10]]);
   });
 });
 
