@@ -405,6 +405,9 @@ export function judgeAfterFirstRt(v: SessionView, tol: number, prompt: number): 
   // The first usable Advertise to reach the client (RFC 8415 §18.2.1: acted on when it arrives after the first RT).
   let i1 = 0;
   for (let j = 1; j < arrived.length; j++) if (arrived[j].time < arrived[i1].time) i1 = j;
+  // Seen only upstream although the client's link was captured: its delivery, unseen, may have come
+  // later (a loaded relay, a lost frame), and the Request right after it.
+  if (v.clientLinkSeen && !arrived[i1].seen) return undefined;
   const a1 = v.usable[i1];
   const t1 = arrived[i1].time;
   if (t1 < v.t0 + FIRST_RT_MAX + tol) return undefined; // collected during the first RT

@@ -105,6 +105,25 @@ describe(ID, () => {
     expect(run(sc)).toEqual([[ID, 'inconclusive', 'warning', [2, 3], 0x10]]);
   });
 
+  it('does not time a slow Request from an Advertise seen only upstream, when the client\'s link was captured', () => {
+    // Solicit 1 and its retransmission 2 on the client's link; the Relay-reply 3 at 1.3 s is never seen
+    // delivered (lost from the capture, or held by the relay): the Request 4 at 1.8 s may have followed
+    // its delivery at once.
+    const sc = new UdpScenario();
+    fromClient(sc, 0, sel.solicit(0x10));
+    fromClient(sc, 1.05, sel.solicit(0x10, 105));
+    sc.answer(1.3, UPSTREAM, R_GLOBAL, relay(13, 0, R_GLOBAL, CLIENT_ADDR, sel.advertise(0x10, SRV_A, 3)), { dstPort: 547 });
+    fromClient(sc, 1.8, sel.request(0x20, SRV_A));
+    expect(run(sc)).toEqual([]);
+    // Captured on the relay's uplink only (no client link), the upstream times are all there is to time by.
+    const up = new UdpScenario();
+    up.send(0.001, R_GLOBAL, UPSTREAM, relay(12, 0, R_GLOBAL, CLIENT_ADDR, sel.solicit(0x10)), { srcPort: 547 });
+    up.send(1.051, R_GLOBAL, UPSTREAM, relay(12, 0, R_GLOBAL, CLIENT_ADDR, sel.solicit(0x10, 105)), { srcPort: 547 });
+    up.answer(1.3, UPSTREAM, R_GLOBAL, relay(13, 0, R_GLOBAL, CLIENT_ADDR, sel.advertise(0x10, SRV_A, 3)), { dstPort: 547 });
+    up.send(1.801, R_GLOBAL, UPSTREAM, relay(12, 0, R_GLOBAL, CLIENT_ADDR, sel.request(0x20, SRV_A)), { srcPort: 547 });
+    expect(run(up)).toEqual([[ID, 'violation', 'info', [3, 4], 0x10]]);
+  });
+
   it('times the client from the relay\'s delivery on its link, not from the Relay-reply upstream', () => {
     // R gets the Advertise at 0.9 s and delivers it 0.3 s later (one response with the Relay-reply,
     // inside the copy window) or 0.7 s later (a response of its own): the retransmission at 1.05 s
