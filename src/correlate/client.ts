@@ -594,11 +594,8 @@ export class ClientCorrelator {
       const oldest = this.open.values().next().value as OpenTx;
       if (!this.limitReported) {
         this.limitReported = true;
-        this.emit('anomaly', {
-          layer: 'limit', name: 'limit.open_transactions',
-          message: `more than ${this.maxOpen} open UDP transactions (sessions.max-open): the oldest are closed early`,
-          frames: [record.frame], time: record.time, xid: oldest.tx.xid,
-        });
+        const what = `more than ${this.maxOpen} open UDP transactions (sessions.max-open)`;
+        this.limitHit('limit.open_transactions', `${what}: the oldest are closed early`, record, oldest.tx.xid);
       }
       this.close(oldest, 'limit', record.frame, record.time);
     }
@@ -777,11 +774,8 @@ export class ClientCorrelator {
       const oldest = this.unknownOpen.values().next().value as OpenUnknown;
       if (!this.unknownLimitReported) {
         this.unknownLimitReported = true;
-        this.emit('anomaly', {
-          layer: 'limit', name: 'limit.unknown_messages',
-          message: `more than ${this.maxUnknown} client messages of unassigned types followed at once (sessions.max-unknown): the oldest are no longer followed`,
-          frames: [record.frame], time: record.time, xid: oldest.x.xid,
-        });
+        const what = `more than ${this.maxUnknown} client messages of unassigned types followed at once (sessions.max-unknown)`;
+        this.limitHit('limit.unknown_messages', `${what}: the oldest are no longer followed`, record, oldest.x.xid);
       }
       this.closeUnknown(oldest, 'limit', record.frame, record.time);
     }
@@ -833,6 +827,11 @@ export class ClientCorrelator {
     u.x.endFrame = frame;
     u.x.endTime = time;
     this.emit('udp:unknown-type-end', u.x);
+  }
+
+  /** A named limit was hit at `record` (each is reported once per input: DESIGN.md, never a silent drop). */
+  private limitHit(name: string, message: string, record: MessageRecord, xid: number): void {
+    this.emit('anomaly', { layer: 'limit', name, message, frames: [record.frame], time: record.time, xid });
   }
 
   private transmission(msg: Transmission['message'], s: Sighting, record: MessageRecord, dest: number): Transmission {

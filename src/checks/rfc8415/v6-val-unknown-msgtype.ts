@@ -56,7 +56,8 @@ export const v6ValUnknownMsgtype: RuleModule<Events> = {
           // RFC 8415 §16: UnspecFail alone is the answer a server may give a message it finds invalid; an
           // answer cut by the snaplen or malformed may have been that one (trap TRUNC).
           ctx.report({
-            messageId: statusOnly(r, 1) ? 'unspecfail' : r.damage !== undefined ? 'damaged-answer' : 'answered', frames: framesOf(answered(x, r), r), time: r.time, xid: x.xid, client, server: partyOf(r.server),
+            messageId: statusOnly(r, 1) ? 'unspecfail' : r.damage !== undefined ? 'damaged-answer' : 'answered',
+            frames: framesOf(answered(x, r), r), time: r.time, xid: x.xid, client, server: partyOf(r.server),
             data: { type, response: nameOf(r.message.msgType) }, // RFC 8415 §16
           });
         }
