@@ -1,12 +1,14 @@
 // Judging a response that matched no captured request (V6-XID-ADVERTISE, V6-XID-REPLY,
 // LQ-REPLY-VALIDATION): a violation only when the same client had a fresh exchange open that this
 // response type answers (so the server used another xid); otherwise the request may precede the capture.
+// A response that answers a captured client message of an unassigned type is V6-VAL-UNKNOWN-MSGTYPE's.
 import type { OrphanResponse } from '../correlate/client-events.js';
 import type { RuleContext } from '../engine/types.js';
 import { partyOf } from './client-common.js';
 
 export function judgeOrphan(ctx: Pick<RuleContext, 'report'>, o: OrphanResponse): void {
   if (o.late) return; // the xid of a captured Solicit, answered after the correlator closed it
+  if (o.unknownType) return; // it answers a captured message of an unassigned type: V6-VAL-UNKNOWN-MSGTYPE's
   const c = freshCandidates(o);
   reportOrphan(ctx, o, c.length > 0 ? c[c.length - 1] : undefined);
 }

@@ -25,6 +25,7 @@ import { v6ValInforeqNoIa } from './rfc8415/v6-val-inforeq-no-ia.js';
 import { v6ValRequestServerid } from './rfc8415/v6-val-request-serverid.js';
 import { v6ValResponseIds } from './rfc8415/v6-val-response-ids.js';
 import { v6ValSolicit } from './rfc8415/v6-val-solicit.js';
+import { v6ValUnknownMsgtype } from './rfc8415/v6-val-unknown-msgtype.js';
 import { v6ValMulticastOnlyTypes } from './rfc8415/v6-val-multicast-only-types.js';
 import { v6SrvT1t2Consistent } from './rfc8415/v6-srv-t1t2-consistent.js';
 import { lqSrvDiscardInvalid } from './rfc5007/lq-srv-discard-invalid.js';
@@ -77,6 +78,7 @@ export const clientRules: Array<[string, RuleModule<Events>]> = [
   ['V6-VAL-REQUEST-SERVERID', v6ValRequestServerid],
   ['V6-VAL-RESPONSE-IDS', v6ValResponseIds],
   ['V6-VAL-SOLICIT', v6ValSolicit],
+  ['V6-VAL-UNKNOWN-MSGTYPE', v6ValUnknownMsgtype],
   ['V6-VAL-MULTICAST-ONLY-TYPES', v6ValMulticastOnlyTypes],
   ['V6-XID-ADVERTISE', v6XidAdvertise],
   ['V6-XID-REPLY', v6XidReply],

@@ -206,6 +206,51 @@ export interface OrphanResponse {
   late: boolean;
   /** Any message of this client was seen earlier in the capture. */
   clientSeen: boolean;
+  /**
+   * Set when the response answers a client message of an unassigned type (UnknownTypeExchange): one of
+   * this client with this xid, seen within `sessions.unknown-window` before it. Its type and first frame.
+   * The request was captured, so the xid rules stand aside; V6-VAL-UNKNOWN-MSGTYPE judges the answer.
+   */
+  unknownType?: { msgType: number; frame: number };
+}
+
+/**
+ * A client message of a type no DHCPv6 document assigns (above HIGHEST_ASSIGNED_MSG_TYPE), with what
+ * servers sent its client under its xid while it was followed. Clients and servers discard message
+ * types they do not know (RFC 8415 §16), so a server has nothing to send back. A message is followed
+ * for `sessions.unknown-window` after its latest transmission; a response matches it by xid and client
+ * (the Client-ID when the response has one, which the message must carry too; else the client's address).
+ */
+export interface UnknownTypeExchange {
+  /** Sequential id within the input (its own count, apart from UdpTransaction ids). */
+  id: number;
+  msgType: number;
+  xid: number;
+  /** Client-ID DUID (hex) and address (innermost peer-address when relayed) of the sender. */
+  client: Party;
+  /** Its transmissions, copies (relay hops, capture points) merged as for UdpTransaction.requests. */
+  requests: Transmission[];
+  /**
+   * What was sent towards the client with its xid and no open transaction of a known type took: Advertise,
+   * Reply or LEASEQUERY-REPLY (then also an `udp:orphan-response`, marked `unknownType`), or any other
+   * message but Reconfigure from port 547 or inside a Relay-reply. In order of arrival, copies merged.
+   */
+  answers: ServerResponse[];
+  /**
+   * Responses with its xid and client that an open transaction of a known type of the same client took
+   * (they are that transaction's too): which of the two messages they answer cannot be told.
+   */
+  shared: ServerResponse[];
+  /**
+   * The first open transaction of a known type with the same client and xid seen while this message
+   * was followed (open when it came, or begun after it): an answer under that xid may be that one's.
+   * Also set, without a frame, by a late Advertise to the client's closed Solicit under that xid
+   * (OrphanResponse.late).
+   */
+  known: { msgType: number; frame?: number } | undefined;
+  end: EndReason;
+  endFrame: number;
+  endTime: number;
 }
 
 /**
@@ -250,4 +295,6 @@ export interface ClientEvents {
   'session:end': ClientSession;
   /** An Advertise, Reply or LEASEQUERY-REPLY that matched no captured request. */
   'udp:orphan-response': OrphanResponse;
+  /** A client message of an unassigned type stopped being followed (RFC 8415 §16; V6-VAL-UNKNOWN-MSGTYPE). */
+  'udp:unknown-type-end': UnknownTypeExchange;
 }

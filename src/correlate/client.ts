@@ -1,17 +1,18 @@
 // The client correlator: pairs UDP client messages with server responses by (client, xid) through
 // any number of relay levels (RFC 8415 §9, §15, §16, §18; RFC 5007 §4), and assembles server-selection
-// sessions (Solicit → Advertise* → Request → Reply, RFC 8415 §18.2.1, §18.2.9). State is bounded.
+// sessions (Solicit → Advertise* → Request → Reply, RFC 8415 §18.2.1, §18.2.9), and follows client messages
+// of unassigned types for what servers send back under their xid (RFC 8415 §16). State is bounded.
 
 import type { Dhcpv6Option, MessageRecord } from '../dhcpv6/types.js';
 import { bodyHex, duidHex, hasOption, MessageStore, scratchOption, transientOption } from '../dhcpv6/helpers.js';
 import type { Events } from './events.js';
 import type {
-  ClientSession, EndReason, OrphanResponse, ServerResponse, Sighting, Transmission, UdpTransaction,
+  ClientSession, EndReason, OrphanResponse, ServerResponse, Sighting, Transmission, UdpTransaction, UnknownTypeExchange,
 } from './client-events.js';
 import { DEST_HOP1, DEST_MULTICAST, DEST_UNICAST, UPSTREAM_NONE } from './client-events.js';
 import {
-  CLIENT_TYPES, RESPONSE_TYPES, addressTag, answers, describeDifference, elapsedOf, offersLeases, preferenceState, relayApart, sameDuid,
-  sameMessage, textHash, unwrap,
+  CLIENT_TYPES, HIGHEST_ASSIGNED_MSG_TYPE, RESPONSE_TYPES, addressTag, answers, describeDifference, elapsedOf, offersLeases,
+  preferenceState, relayApart, sameDuid, sameMessage, textHash, unwrap,
 } from './udp-message.js';
 import { SeenTable } from './seen.js';
 
@@ -32,6 +33,17 @@ export const CLIENT_DEFAULTS = {
    * after a lost Reply (REQ_TIMEOUT 1 s, RFC 8415 §7.6) and other servers' late answers come sooner.
    */
   'sessions.answered-timeout': 2,
+  /**
+   * `sessions.unknown-window` (s): a client message of an unassigned type is followed this long after
+   * its latest transmission; what servers send its client under its xid meanwhile counts as an answer to
+   * it (V6-VAL-UNKNOWN-MSGTYPE). Servers answer in milliseconds; a later message is not matched to it.
+   */
+  'sessions.unknown-window': 5,
+  /**
+   * `sessions.max-unknown`: client messages of unassigned types followed at once; the oldest stops being
+   * followed (end `limit`, reported once as `limit.unknown_messages`) beyond it.
+   */
+  'sessions.max-unknown': 1000,
 } as const;
 
 /** Ticks per second of the seen-client times (see ClientCorrelator.seenTick). */
@@ -86,6 +98,27 @@ class ActivityList {
   clear(): void {
     while (this.head) this.remove(this.head);
   }
+}
+
+/**
+ * Transmissions, answers and shared responses an UnknownTypeExchange keeps, each: past it a new one
+ * takes the last one's place (the first and the latest are the evidence), so a client that repeats such a
+ * message for hours, or a server answering each time, holds no more than this.
+ */
+const UNKNOWN_KEPT = 16;
+
+/** `list` with `x` appended, or in place of the last element once it holds UNKNOWN_KEPT. */
+function keptAppended<T extends object>(list: T[], x: T): T[] {
+  if (list.length < UNKNOWN_KEPT) return appended(list, x);
+  list[list.length - 1] = x;
+  return list;
+}
+
+/** A client message of an unassigned type being followed. */
+interface OpenUnknown {
+  x: UnknownTypeExchange;
+  /** Time of its latest transmission: it is followed until `sessions.unknown-window` after it. */
+  last: number;
 }
 
 interface OpenSession {
@@ -274,6 +307,11 @@ function addAltered(t: Transmission, msg: Transmission['message'], s: Sighting, 
   addSighting(t, copy);
 }
 
+/** One client by two descriptions: the same DUID when both have one, else the same address. */
+function sameClient(p: { duid?: string; address?: string }, duid: string | undefined, address: string): boolean {
+  return p.duid !== undefined && duid !== undefined ? p.duid === duid : p.address === address;
+}
+
 /** Whether a response of `type` from this server (Server-ID DUID) already answered `t`. */
 function answeredByServer(t: UdpTransaction, type: number, server: string | undefined): boolean {
   for (const r of t.responses) if (r.message.msgType === type && r.server.duid === server) return true;
@@ -299,6 +337,8 @@ export class ClientCorrelator {
   private readonly idleTimeout: number;
   private readonly copyWindow: number;
   private readonly answeredTimeout: number;
+  private readonly unknownWindow: number;
+  private readonly maxUnknown: number;
   /**
    * xid → open transactions with that xid, oldest first; a lookup compares the client's DUID or
    * address texts (the same memoized strings), so no key string is built per message.
@@ -346,12 +386,22 @@ export class ClientCorrelator {
   private lastSweep = -Infinity;
   private lastFrame = 0;
   private limitReported = false;
+  /**
+   * Client messages of unassigned types being followed (RFC 8415 §16): by xid (latest last), and all of
+   * them by id in creation order. Empty on ordinary traffic: the paths of known types check the size only.
+   */
+  private readonly unknownByXid = new Map<number, OpenUnknown[]>();
+  private readonly unknownOpen = new Map<number, OpenUnknown>();
+  private nextUnknownId = 1;
+  private unknownLimitReported = false;
 
   constructor(private readonly emit: ClientEmit, options: Readonly<Record<string, number>> = {}) {
     this.maxOpen = options['sessions.max-open'] ?? CLIENT_DEFAULTS['sessions.max-open'];
     this.idleTimeout = options['sessions.idle-timeout'] ?? CLIENT_DEFAULTS['sessions.idle-timeout'];
     this.copyWindow = options['sessions.copy-window'] ?? CLIENT_DEFAULTS['sessions.copy-window'];
     this.answeredTimeout = Math.min(this.idleTimeout, options['sessions.answered-timeout'] ?? CLIENT_DEFAULTS['sessions.answered-timeout']);
+    this.unknownWindow = options['sessions.unknown-window'] ?? CLIENT_DEFAULTS['sessions.unknown-window'];
+    this.maxUnknown = options['sessions.max-unknown'] ?? CLIENT_DEFAULTS['sessions.max-unknown'];
   }
 
   /** Counts for the report's stats. */
@@ -375,6 +425,9 @@ export class ClientCorrelator {
     const sighting: Sighting = { frame: record.frame, time: record.time, frames: record.frames, relays, relayPeer, upstream, to };
     if (CLIENT_TYPES.has(inner.msgType)) this.clientMessage(inner, sighting, record);
     else if (RESPONSE_TYPES.has(inner.msgType)) this.response(inner, sighting, record);
+    // An unassigned type, or (while such a message is followed) another server message: RFC 8415 §16.
+    // Known types never get here past the two comparisons, on ordinary traffic.
+    else if (inner.msgType > HIGHEST_ASSIGNED_MSG_TYPE || this.unknownOpen.size !== 0) this.otherMessage(inner, sighting, record);
     // RECONFIGURE (xid 0) and anything else is not paired.
   }
 
@@ -394,6 +447,7 @@ export class ClientCorrelator {
     }
     if (due.length > 1) due.sort((a, b) => a.tx.id - b.tx.id); // close in creation order
     for (const o of due) this.close(o, 'idle', this.lastFrame, time);
+    if (this.unknownOpen.size !== 0) this.sweepUnknown(time);
     if (time - this.lastPrune >= this.idleTimeout) {
       this.lastPrune = time;
       const oldest = this.seenTick(time) - this.idleTimeout * SEEN_TICKS;
@@ -448,6 +502,7 @@ export class ClientCorrelator {
   /** End of the input: closes everything still open. */
   finish(frame: number, time: number): void {
     for (const o of [...this.open.values()]) this.close(o, 'capture-end', frame, time);
+    for (const u of [...this.unknownOpen.values()]) this.closeUnknown(u, 'capture-end', frame, time);
     this.recent.clear();
     this.waiting.clear();
     this.sessionByDuid.clear();
@@ -508,6 +563,7 @@ export class ClientCorrelator {
     this.open.set(tx.id, o);
     this.recent.push(o);
     this.transactions++;
+    if (this.unknownOpen.size !== 0) this.knownBeside(tx, record.time);
 
     const sessions = duid !== undefined ? this.sessionByDuid : this.sessionByAddress;
     const key = duid !== undefined ? duid : address;
@@ -538,11 +594,8 @@ export class ClientCorrelator {
       const oldest = this.open.values().next().value as OpenTx;
       if (!this.limitReported) {
         this.limitReported = true;
-        this.emit('anomaly', {
-          layer: 'limit', name: 'limit.open_transactions',
-          message: `more than ${this.maxOpen} open UDP transactions (sessions.max-open): the oldest are closed early`,
-          frames: [record.frame], time: record.time, xid: oldest.tx.xid,
-        });
+        const what = `more than ${this.maxOpen} open UDP transactions (sessions.max-open)`;
+        this.limitHit('limit.open_transactions', `${what}: the oldest are closed early`, record, oldest.tx.xid);
       }
       this.close(oldest, 'limit', record.frame, record.time);
     }
@@ -579,6 +632,15 @@ export class ClientCorrelator {
       const serverDuid = serverBody === undefined ? undefined : bodyHex(serverBody);
       const response = this.serverResponse(msg, s, record, serverDuid, clientId);
       tx.responses = appended(tx.responses, response);
+      // Also under the xid of a followed message of an unassigned type of this client: whose answer it is
+      // cannot be told (V6-VAL-UNKNOWN-MSGTYPE is inconclusive).
+      if (this.unknownOpen.size !== 0) {
+        const u = this.unknownFor(xid, clientBody, clientAddress, record.time);
+        if (u) {
+          u.x.shared = keptAppended(u.x.shared, response);
+          u.x.known ??= { msgType: tx.msgType, frame: tx.requests[0].frame };
+        }
+      }
       // Answered: a Reply to anything but a Solicit (from the server the request named, if it named
       // one: RED-NONSELECTED-DISCARD waits for it), a LEASEQUERY-REPLY; a Solicit's Rapid Commit Reply.
       if (type !== 2 && (found.named === undefined || found.named === serverDuid)) found.answered = true;
@@ -620,7 +682,156 @@ export class ClientCorrelator {
       response, xid, clientDuid, clientAddress, candidates, late,
       clientSeen: (clientDuid !== undefined && this.wasSeen(this.seenDuids, clientDuid)) || this.wasSeen(this.seenAddresses, clientAddress),
     };
+    // The answer to a followed message of an unassigned type of this client (RFC 8415 §16). A late
+    // Advertise carries the xid of the client's closed Solicit too: whose answer it is cannot be told.
+    const u = this.unknownOpen.size !== 0 ? this.unknownFor(xid, clientBody, clientAddress, record.time) : undefined;
+    if (u && late) {
+      u.x.shared = keptAppended(u.x.shared, response);
+      u.x.known ??= { msgType: 1 };
+    } else if (u) {
+      u.x.answers = keptAppended(u.x.answers, response);
+      orphan.unknownType = { msgType: u.x.msgType, frame: u.x.requests[0].frame };
+    }
     this.emit('udp:orphan-response', orphan);
+  }
+
+  // ---- Client messages of unassigned types (RFC 8415 §16: clients and servers discard them) ----
+
+  /**
+   * A message of a type neither paired nor answered: a client message of an unassigned type is followed;
+   * while one is, anything else a server sends towards a client (bare from port 547, or inside a
+   * Relay-reply) may be an answer to it. A Reconfigure is the server's own initiative (xid 0, RFC 8415
+   * §18.3.11), never an answer. A bare datagram between two 547 ports has no telling direction: ignored.
+   */
+  private otherMessage(msg: Transmission['message'], s: Sighting, record: MessageRecord): void {
+    const relays = s.relays;
+    const type = msg.msgType;
+    if (type > HIGHEST_ASSIGNED_MSG_TYPE && (relays.length !== 0 ? relays[0].msgType === 12 : record.dstPort === 547 && record.srcPort !== 547)) {
+      this.unknownMessage(msg, s, record);
+      return;
+    }
+    if (type === 10 || this.unknownOpen.size === 0) return;
+    if (relays.length !== 0 ? relays[0].msgType !== 13 : record.srcPort !== 547 || record.dstPort === 547) return;
+    const clientBody = transientOption(msg, 1, clientIdScratch);
+    const clientAddress = relays.length ? relays[relays.length - 1].peerAddress : record.dst;
+    const u = this.unknownFor(msg.xid!, clientBody, clientAddress, record.time);
+    if (!u) return;
+    const serverBody = transientOption(msg, 2, serverIdScratch);
+    const copy = copyOf(u.x.answers, msg, s, this.copyWindow, false, serverBody);
+    if (copy) {
+      addSighting(copy, s);
+      if (relays.length) copy.server.address = record.src;
+      return;
+    }
+    const clientId: ServerResponse['clientId'] = clientBody !== undefined ? 'match' : u.x.client.duid !== undefined ? 'missing' : 'none';
+    const response = this.serverResponse(msg, s, record, serverBody === undefined ? undefined : bodyHex(serverBody), clientId);
+    settle(response);
+    u.x.answers = keptAppended(u.x.answers, response);
+  }
+
+  /** A client message of an unassigned type: a new one to follow, or another transmission or copy of one followed. */
+  private unknownMessage(msg: Transmission['message'], s: Sighting, record: MessageRecord): void {
+    const relays = s.relays;
+    const xid = msg.xid!;
+    const type = msg.msgType;
+    const duidBody = transientOption(msg, 1, clientIdScratch);
+    const address = relays.length ? relays[relays.length - 1].peerAddress : record.src;
+    const dest = destOf(record, relays.length > 0);
+    const list = this.unknownByXid.get(xid);
+    if (list) {
+      for (let i = list.length - 1; i >= 0; i--) {
+        const u = list[i];
+        const c = u.x.client;
+        if (u.x.msgType !== type || !(duidBody !== undefined ? sameDuid(c.duid, duidBody) : c.address === address)) continue;
+        u.last = record.time;
+        const copy = copyOf(u.x.requests, msg, s, this.copyWindow, true, undefined);
+        if (copy) {
+          addSighting(copy, s);
+          copy.dest |= dest;
+          if (copy.damage !== undefined) copy.damage = damageOf(record);
+        } else {
+          u.x.requests = keptAppended(u.x.requests, this.transmission(msg, s, record, dest));
+        }
+        return;
+      }
+    }
+    const duid = duidBody === undefined ? undefined : bodyHex(duidBody);
+    const x: UnknownTypeExchange = {
+      id: this.nextUnknownId++, msgType: type, xid, client: { duid, address }, requests: [this.transmission(msg, s, record, dest)],
+      answers: [], shared: [], known: undefined, end: 'capture-end', endFrame: record.frame, endTime: record.time,
+    };
+    // A transaction of a known type of this client under the same xid, open now: answers may be its.
+    const same = this.byXid.get(xid);
+    if (same) {
+      for (const o of same) {
+        if (sameClient(o.tx.client, duid, address)) { x.known = { msgType: o.tx.msgType, frame: o.tx.requests[0].frame }; break; }
+      }
+    }
+    const u: OpenUnknown = { x, last: record.time };
+    if (list) list.push(u); else this.unknownByXid.set(xid, [u]);
+    this.unknownOpen.set(x.id, u);
+    if (this.unknownOpen.size > this.maxUnknown) {
+      const oldest = this.unknownOpen.values().next().value as OpenUnknown;
+      if (!this.unknownLimitReported) {
+        this.unknownLimitReported = true;
+        const what = `more than ${this.maxUnknown} client messages of unassigned types followed at once (sessions.max-unknown)`;
+        this.limitHit('limit.unknown_messages', `${what}: the oldest are no longer followed`, record, oldest.x.xid);
+      }
+      this.closeUnknown(oldest, 'limit', record.frame, record.time);
+    }
+  }
+
+  /** A new transaction of a known type: followed messages of unassigned types of its client under its xid share that xid with it. */
+  private knownBeside(tx: UdpTransaction, time: number): void {
+    const list = this.unknownByXid.get(tx.xid);
+    if (!list) return;
+    for (const u of list) {
+      if (time - u.last <= this.unknownWindow && sameClient(tx.client, u.x.client.duid, u.x.client.address!)) {
+        u.x.known ??= { msgType: tx.msgType, frame: tx.requests[0].frame };
+      }
+    }
+  }
+
+  /**
+   * The followed message of an unassigned type that a server message under `xid` towards this client
+   * would answer, the latest first: by the Client-ID when the server's message carries one (the followed
+   * message must carry the same), else by the client's address; within `sessions.unknown-window`.
+   */
+  private unknownFor(xid: number, clientBody: Dhcpv6Option | undefined, clientAddress: string, time: number): OpenUnknown | undefined {
+    const list = this.unknownByXid.get(xid);
+    if (!list) return undefined;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const u = list[i];
+      if (time - u.last > this.unknownWindow) continue;
+      if (clientBody !== undefined ? sameDuid(u.x.client.duid, clientBody) : u.x.client.address === clientAddress) return u;
+    }
+    return undefined;
+  }
+
+  /** Stops following the messages of unassigned types whose window has passed, in creation order. */
+  private sweepUnknown(time: number): void {
+    const due: OpenUnknown[] = [];
+    for (const u of this.unknownOpen.values()) if (time - u.last > this.unknownWindow) due.push(u);
+    for (const u of due) this.closeUnknown(u, 'idle', this.lastFrame, time);
+  }
+
+  private closeUnknown(u: OpenUnknown, reason: EndReason, frame: number, time: number): void {
+    if (!this.unknownOpen.delete(u.x.id)) return;
+    const l = this.unknownByXid.get(u.x.xid);
+    if (l) {
+      const i = l.indexOf(u);
+      if (i >= 0) l.splice(i, 1);
+      if (l.length === 0) this.unknownByXid.delete(u.x.xid);
+    }
+    u.x.end = reason;
+    u.x.endFrame = frame;
+    u.x.endTime = time;
+    this.emit('udp:unknown-type-end', u.x);
+  }
+
+  /** A named limit was hit at `record` (each is reported once per input: DESIGN.md, never a silent drop). */
+  private limitHit(name: string, message: string, record: MessageRecord, xid: number): void {
+    this.emit('anomaly', { layer: 'limit', name, message, frames: [record.frame], time: record.time, xid });
   }
 
   private transmission(msg: Transmission['message'], s: Sighting, record: MessageRecord, dest: number): Transmission {

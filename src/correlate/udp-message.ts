@@ -19,6 +19,12 @@ import { UPSTREAM_MULTICAST, UPSTREAM_NONE } from './client-events.js';
 export const CLIENT_TYPES: ReadonlySet<number> = new Set([1, 3, 4, 5, 6, 8, 9, 11, 14]);
 /** Server → client responses paired by xid: ADVERTISE, REPLY, LEASEQUERY-REPLY. */
 export const RESPONSE_TYPES: ReadonlySet<number> = new Set([2, 7, 15]);
+/**
+ * The highest DHCPv6 message type assigned: 37, ADDR-REG-REPLY (RFC 9686; 36 and 37 are the latest, the
+ * IANA registry leaves 38-255 unassigned, requirements.md §1.4). An implementation may predate a type
+ * (36 and 37 are new), so only types above it are known to be unknown to every receiver (RFC 8415 §16).
+ */
+export const HIGHEST_ASSIGNED_MSG_TYPE = 37;
 
 /** Whether a response of type `resp` can answer a request of type `req`. */
 export function answers(req: number, resp: number): boolean {

@@ -2,7 +2,7 @@
 // the scopes judged (bulk connections, clients, leasequery requestors) for JUnit, and bounded ladder
 // (sequence) diagrams per bulk connection (RFC 5460 §6.5.1 style) and per client session for HTML.
 import type { Events } from '../correlate/events.js';
-import type { ClientSession, ServerResponse, Transmission, UdpTransaction } from '../correlate/client-events.js';
+import type { ClientSession, ServerResponse, Transmission, UdpTransaction, UnknownTypeExchange } from '../correlate/client-events.js';
 import type { Party } from '../engine/types.js';
 import type { MessageRecord } from '../dhcpv6/types.js';
 import type { TcpConnection } from '../net/types.js';
@@ -166,6 +166,9 @@ export class ReportDetails {
       }
       case 'udp:transaction-end':
         this.inputScopes(input).clients.add(partyKey((event as UdpTransaction).client));
+        break;
+      case 'udp:unknown-type-end': // a client seen only through messages of unassigned types is a client too
+        this.inputScopes(input).clients.add(partyKey((event as UnknownTypeExchange).client));
         break;
       case 'lq:transaction-end': {
         const t = event as UdpTransaction;

@@ -14,6 +14,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Finding, Report } from '../../src/engine/types.js';
+import { UdpScenario, duidLL, m, opt, scenarioPcapng } from '../kit/udp-scenario.js';
 
 const SAMPLE = 'fixtures/sample/sample.pcapng';
 const IA_NA = '../shared/captures/tcpdump__tests__dhcpv6-ia-na.pcap';
@@ -82,6 +83,22 @@ describe('--format junit', () => {
     // The same rule on the other client passes.
     const other = cases.find((c) => c.attrs.name === 'V6-PREF-COLLECT-FIRST-RT client 00030001020000000201')!;
     expect(other.children).toEqual([]);
+  });
+
+  it('lists a client seen only through messages of unassigned types as a client scope (V6-VAL-UNKNOWN-MSGTYPE passes for it)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'junit-unknown-'));
+    try {
+      const file = join(dir, 'u.pcapng');
+      writeFileSync(file, scenarioPcapng(new UdpScenario().send(0, 'fe80::7', 'ff02::1:2', m(40, 0x77, opt.clientId(duidLL(7))))));
+      const details = new ReportDetails();
+      await analyze([file], { details });
+      expect(details.scopesOf(0).clients).toEqual([duidLL(7)]);
+      const r = await runCli(['check', file, '-f', 'junit']);
+      const names = all(parseXml(r.stdout), 'testcase').map((c) => c.attrs.name);
+      expect(names).toContain(`V6-VAL-UNKNOWN-MSGTYPE client ${duidLL(7)}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('counts more failures with a lower --fail-on, none with never', async () => {

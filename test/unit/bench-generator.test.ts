@@ -57,9 +57,17 @@ describe('bench generator', () => {
     const counts: Expected['messages'] = { udp: {}, tcp: {} };
     let lines = 0;
     let lastFrame = 0;
+    /** Types of a message and of those relayed inside it (option 9), at every level. */
+    interface Line { msgType: number; options?: Array<{ code: number; message?: Line }> }
+    const types = (x: Line): number[] => [x.msgType, ...(x.options ?? []).flatMap((o) => (o.code === 9 && o.message ? types(o.message) : []))];
+    const unassigned = new Set<number>();
+    const relayed = new Set<number>(); // the types found inside relay messages: the walk does reach them
     for (const l of r.stdout.split('\n')) {
       if (!l) continue;
-      const j = JSON.parse(l) as { transport: 'udp' | 'tcp'; msgType: number; frame: number };
+      const j = JSON.parse(l) as { transport: 'udp' | 'tcp'; msgType: number; frame: number } & Line;
+      const all = types(j);
+      for (const t of all) if (t > 37) unassigned.add(t);
+      for (const t of all.slice(1)) relayed.add(t);
       counts[j.transport][String(j.msgType)] = (counts[j.transport][String(j.msgType)] ?? 0) + 1;
       expect(j.frame).toBeGreaterThanOrEqual(lastFrame);
       lastFrame = j.frame;
@@ -67,6 +75,9 @@ describe('bench generator', () => {
     }
     expect(counts).toEqual(expected.messages);
     expect(lines).toBe(expected.dhcpv6Messages);
+    // No unassigned message type, relayed or not: V6-VAL-UNKNOWN-MSGTYPE finds nothing to follow.
+    expect([...unassigned]).toEqual([]);
+    expect([...relayed].sort((a, b) => a - b)).toEqual([1, 2, 3, 5, 7]);
   });
 
   it('check finds exactly the planted violations, at the planted frames', async () => {

@@ -74,6 +74,7 @@ const TIGHT: Record<string, [number, number]> = {
   'bulk.max-message-size': [0, 120], 'bulk.resync-scan-limit': [0, 64], 'bulk.max-frames-per-message': [0, 3],
   'bulk.max-open-queries': [0, 2], 'bulk.max-completed-queries': [0, 2], 'bulk.idle-timeout': [0, 3],
   'sessions.max-open': [0, 2], 'sessions.idle-timeout': [0, 3], 'sessions.copy-window': [0, 2], 'sessions.answered-timeout': [0, 3],
+  'sessions.unknown-window': [0, 3], 'sessions.max-unknown': [0, 2],
   'capture.max-record-length': [0, 200], 'capture.max-block-length': [0, 300],
 };
 const tightLimits: fc.Arbitrary<Record<string, number>> = fc.record(

@@ -116,7 +116,8 @@ export const lqReplyValidation: RuleModule<Events> = {
         pending = still;
       },
       'udp:orphan-response': (o) => {
-        if (o.response.message.msgType !== 15) return;
+        // A reply to a captured message of an unassigned type is V6-VAL-UNKNOWN-MSGTYPE's (one defect, one finding).
+        if (o.response.message.msgType !== 15 || o.unknownType !== undefined) return;
         const r = o.response;
         const c = closedQuery(o);
         if (c) {

@@ -3,9 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ClientCorrelator } from '../../../src/correlate/client.js';
-import type { ClientSession, OrphanResponse, RequestSeen, ResponseSeen, UdpTransaction } from '../../../src/correlate/client-events.js';
+import type { ClientSession, OrphanResponse, RequestSeen, ResponseSeen, UdpTransaction, UnknownTypeExchange } from '../../../src/correlate/client-events.js';
 import { UPSTREAM_NONE } from '../../../src/correlate/client-events.js';
-import { addressTag } from '../../../src/correlate/udp-message.js';
+import { HIGHEST_ASSIGNED_MSG_TYPE, addressTag } from '../../../src/correlate/udp-message.js';
+import { MESSAGE_NAMES } from '../../../src/dhcpv6/names.js';
 import type { AnomalyEvent } from '../../../src/correlate/events.js';
 import { UdpScenario, duidLL, m, opt, relay } from '../../kit/udp-scenario.js';
 
@@ -275,5 +276,86 @@ describe('ClientCorrelator', () => {
       expect(t.responses[0].clientId).toBe('match');
       expect(t.responses[0].time).toBeGreaterThan(0.5);
     }
+  });
+
+  describe('client messages of unassigned types (RFC 8415 §16)', () => {
+    const unk = (type: number, xid: number, elapsed = 0) => m(type, xid, opt.clientId(C), opt.elapsed(elapsed));
+    const reply = (xid: number, duid = C) => m(7, xid, opt.clientId(duid), opt.serverId(S1));
+
+    it('takes the highest assigned type from the names registry (37, ADDR-REG-REPLY)', () => {
+      expect(HIGHEST_ASSIGNED_MSG_TYPE).toBe(Math.max(...MESSAGE_NAMES.keys()));
+      expect(HIGHEST_ASSIGNED_MSG_TYPE).toBe(37);
+    });
+
+    it('follows one, merging copies and retransmissions, and marks the orphan Reply that answers it', () => {
+      const sc = new UdpScenario()
+        .send(0, CL, 'ff02::1:2', unk(40, 0xe1))
+        .send(0.001, '2001:db8:1::1', '2001:db8:ffff::a', relay(12, 0, '2001:db8:1::1', CL, unk(40, 0xe1)), { srcPort: 547 })
+        .send(1.05, CL, 'ff02::1:2', unk(40, 0xe1, 105))
+        .answer(1.06, '2001:db8:ffff::a', '2001:db8:1::1', relay(13, 0, '2001:db8:1::1', CL, reply(0xe1)), { dstPort: 547 })
+        .answer(1.061, 'fe80::1:1', CL, reply(0xe1))
+        .send(2, CL, 'ff02::1:2', unk(41, 0xe1)) // another type under the same xid: followed apart
+        .send(3, CL, 'ff02::1:2', unk(40, 0xe2))
+        .add({ time: 3.01, src: 'fe80::a', dst: CL, srcPort: 547, dstPort: 547, message: m(41, 0xe2, opt.clientId(C)) }) // between two 547 ports: no direction
+        .answer(3.02, 'fe80::a', CL, m(10, 0xe2, opt.clientId(C), opt.serverId(S1))); // a Reconfigure never answers
+      const { of } = run(sc);
+      const xs = of<UnknownTypeExchange>('udp:unknown-type-end');
+      expect(xs.map((x) => [x.id, x.msgType, x.xid, x.client, x.requests.map((t) => t.frames), x.answers.map((r) => r.frames), x.shared.length, x.known, x.end]))
+        .toEqual([
+          [1, 40, 0xe1, { duid: C, address: CL }, [[1, 2], [3]], [[4, 5]], 0, undefined, 'capture-end'],
+          [2, 41, 0xe1, { duid: C, address: CL }, [[6]], [], 0, undefined, 'capture-end'],
+          [3, 40, 0xe2, { duid: C, address: CL }, [[7]], [], 0, undefined, 'capture-end'],
+        ]);
+      expect(xs[0].answers[0].server).toEqual({ duid: S1, address: '2001:db8:ffff::a' });
+      const orphans = of<OrphanResponse>('udp:orphan-response');
+      expect(orphans.map((o) => [o.xid, o.unknownType, o.response.frames])).toEqual([[0xe1, { msgType: 40, frame: 1 }, [4, 5]]]);
+      expect(of<UdpTransaction>('udp:transaction-end')).toEqual([]);
+    });
+
+    it('closes one sessions.unknown-window after its latest transmission; a later answer is an ordinary orphan', () => {
+      const sc = new UdpScenario()
+        .send(0, CL, 'ff02::1:2', unk(40, 0xe3))
+        .answer(5.5, 'fe80::a', CL, reply(0xe3))
+        .send(7, CL, 'ff02::1:2', m(11, 0xe4, opt.clientId(C)));
+      const { events } = run(sc);
+      // The sweep at 5.5 s closes it before the Reply is matched.
+      expect(events.map(([k, e]) => [k, (e as { xid?: number }).xid ?? (e as RequestSeen).tx.xid])).toEqual([
+        ['udp:unknown-type-end', 0xe3], ['udp:orphan-response', 0xe3], ['udp:request', 0xe4], ['udp:transaction-end', 0xe4],
+      ]);
+      const x = events[0][1] as UnknownTypeExchange;
+      expect([x.end, x.endTime - sc.base, x.answers]).toEqual(['idle', 5.5, []]);
+      expect((events[1][1] as OrphanResponse).unknownType).toBeUndefined();
+    });
+
+    it('records a known-type exchange of the client under the same xid, and the responses it takes', () => {
+      const sc = new UdpScenario()
+        .send(0, CL, 'ff02::1:2', m(1, 0xe5, opt.clientId(C), opt.elapsed(0)))
+        .send(0.1, CL, 'ff02::1:2', unk(40, 0xe5))
+        .answer(0.2, 'fe80::a', CL, m(2, 0xe5, opt.clientId(C), opt.serverId(S1)))
+        .send(1, 'fe80::2', 'ff02::1:2', m(40, 0xe6, opt.clientId(duidLL(2))))
+        .send(1.1, 'fe80::2', 'ff02::1:2', m(11, 0xe6, opt.clientId(duidLL(2))))
+        .send(1.2, CL, 'ff02::1:2', m(11, 0xe6, opt.clientId(C))); // another client's exchange under that xid: no matter
+      const xs = run(sc).of<UnknownTypeExchange>('udp:unknown-type-end');
+      expect(xs.map((x) => [x.xid, x.known, x.answers.length, x.shared.map((r) => r.frame)])).toEqual([
+        [0xe5, { msgType: 1, frame: 1 }, 0, [3]], [0xe6, { msgType: 11, frame: 5 }, 0, []],
+      ]);
+    });
+
+    it('bounds what it follows (sessions.max-unknown), reported once as a limit anomaly', () => {
+      const sc = new UdpScenario();
+      for (let i = 0; i < 4; i++) sc.send(i * 0.1, CL, 'ff02::1:2', unk(40, 0xf0 + i));
+      const { of } = run(sc, { 'sessions.max-unknown': 2 });
+      expect(of<UnknownTypeExchange>('udp:unknown-type-end').map((x) => [x.xid, x.end, x.endFrame])).toEqual([
+        [0xf0, 'limit', 3], [0xf1, 'limit', 4], [0xf2, 'capture-end', 4], [0xf3, 'capture-end', 4],
+      ]);
+      expect(of<AnomalyEvent>('anomaly').map((a) => [a.name, a.frames, a.xid])).toEqual([['limit.unknown_messages', [3], 0xf0]]);
+    });
+
+    it('keeps at most 16 transmissions of one, the first and the latest among them, however long it repeats', () => {
+      const sc = new UdpScenario();
+      for (let i = 0; i < 40; i++) sc.send(i * 2, CL, 'ff02::1:2', unk(40, 0xf5, i * 200));
+      const [x] = run(sc).of<UnknownTypeExchange>('udp:unknown-type-end');
+      expect(x.requests.map((t) => t.frame)).toEqual([...Array.from({ length: 15 }, (_, i) => i + 1), 40]);
+    });
   });
 });
