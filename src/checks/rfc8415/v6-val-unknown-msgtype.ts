@@ -7,7 +7,7 @@ import type { ServerResponse, Transmission, UnknownTypeExchange } from '../../co
 import type { Events } from '../../correlate/events.js';
 import { MESSAGE_NAMES } from '../../dhcpv6/names.js';
 import type { RuleModule } from '../../engine/types.js';
-import { framesOf, partyOf, serverKey, statusOnly } from '../client-common.js';
+import { framesOf, partyOf, serverKey, statusOnlyAsSeen } from '../client-common.js';
 
 /** A message type as the findings name it. */
 function nameOf(type: number): string {
@@ -54,9 +54,11 @@ export const v6ValUnknownMsgtype: RuleModule<Events> = {
           if (servers.includes(key)) continue;
           servers.push(key);
           // RFC 8415 §16: UnspecFail alone is the answer a server may give a message it finds invalid; an
-          // answer cut by the snaplen or malformed may have been that one (trap TRUNC).
+          // answer the snaplen cut may have been that one, unless its captured part rules it out (trap TRUNC).
+          const only = statusOnlyAsSeen(r, 1);
+          const messageId = only === 'no' ? 'answered' : only === 'unknown' ? 'damaged-answer' : 'unspecfail';
           ctx.report({
-            messageId: statusOnly(r, 1) ? 'unspecfail' : r.damage !== undefined ? 'damaged-answer' : 'answered',
+            messageId,
             frames: framesOf(answered(x, r), r), time: r.time, xid: x.xid, client, server: partyOf(r.server),
             data: { type, response: nameOf(r.message.msgType) }, // RFC 8415 §16
           });

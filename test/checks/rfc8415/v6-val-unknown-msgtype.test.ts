@@ -75,6 +75,14 @@ describe(ID, () => {
     ]);
   });
 
+  it('keeps the error for a cut answer whose captured part already shows more than UnspecFail alone', () => {
+    // Header 4, Client-ID 14, Server-ID 14, then the Status Code's header and its code 0 (Success): 38 octets.
+    const sc = new UdpScenario();
+    fromClient(sc, 0, unknown(0x40b5));
+    sc.add({ time: 0.01, src: 'fe80::a', dst: CLIENT_ADDR, srcPort: 547, dstPort: 546, snap: 38, message: reply(0x40b5, SRV_A) });
+    expect(run(sc)).toEqual([[ID, 'violation', 'error', [1, 2], 0x40b5]]);
+  });
+
   it('cites the transmission the answer followed when the message was retransmitted', () => {
     const sc = new UdpScenario();
     fromClient(sc, 0, unknown(0x40a7));
