@@ -10,6 +10,7 @@ import { v6PrefIgnoreEmpty } from './rfc8415/v6-pref-ignore-empty.js';
 import { v6PrefOptionFormat } from './rfc8415/v6-pref-option-format.js';
 import { v6RelayHopcount } from './rfc8415/v6-relay-hopcount.js';
 import { v6RelayIfidEcho } from './rfc8415/v6-relay-ifid-echo.js';
+import { v6RelayLinkaddrIfid } from './rfc8415/v6-relay-linkaddr-ifid.js';
 import { v6ElapsedTime } from './rfc8415/v6-elapsed-time.js';
 import { v6RtxBackoff } from './rfc8415/v6-rtx-backoff.js';
 import { v6RtxRateLimit } from './rfc8415/v6-rtx-rate-limit.js';
@@ -62,6 +63,7 @@ export const clientRules: Array<[string, RuleModule<Events>]> = [
   ['V6-PREF-OPTION-FORMAT', v6PrefOptionFormat],
   ['V6-RELAY-HOPCOUNT', v6RelayHopcount],
   ['V6-RELAY-IFID-ECHO', v6RelayIfidEcho],
+  ['V6-RELAY-LINKADDR-IFID', v6RelayLinkaddrIfid],
   ['V6-ELAPSED-TIME', v6ElapsedTime],
   ['V6-RTX-BACKOFF', v6RtxBackoff],
   ['V6-RELAY-NO-MODIFY', v6RelayNoModify],
