@@ -29,6 +29,7 @@ import { v6ValSolicit } from './rfc8415/v6-val-solicit.js';
 import { v6ValUnknownMsgtype } from './rfc8415/v6-val-unknown-msgtype.js';
 import { v6ValMulticastOnlyTypes } from './rfc8415/v6-val-multicast-only-types.js';
 import { v6SrvT1t2Consistent } from './rfc8415/v6-srv-t1t2-consistent.js';
+import { v6SrvNoCachedReplies } from './rfc8415/v6-srv-no-cached-replies.js';
 import { lqSrvDiscardInvalid } from './rfc5007/lq-srv-discard-invalid.js';
 import { v6XidAdvertise } from './rfc8415/v6-xid-advertise.js';
 import { v6XidReply } from './rfc8415/v6-xid-reply.js';
@@ -75,6 +76,7 @@ export const clientRules: Array<[string, RuleModule<Events>]> = [
   ['V6-REQUEST-CONTENTS', v6RequestContents],
   ['V6-SOLICIT-CONTENTS', v6SolicitContents],
   ['V6-SRV-ADVERTISE-IA-STATUS', v6SrvAdvertiseIaStatus],
+  ['V6-SRV-NO-CACHED-REPLIES', v6SrvNoCachedReplies],
   ['V6-SRV-T1T2-CONSISTENT', v6SrvT1t2Consistent],
   ['V6-VAL-INFOREQ-NO-IA', v6ValInforeqNoIa],
   ['V6-VAL-REQUEST-SERVERID', v6ValRequestServerid],
