@@ -21,7 +21,7 @@ import type { ReportDescriptor, RuleModule } from '../../engine/types.js';
 const RELAY_FORW = 12;
 
 /** fe80::/10 in RFC 5952 text: "fe8x:", "fe9x:", "feax:", "febx:" (a first group of four digits). */
-export function isLinkLocal(a: string): boolean {
+function isLinkLocal(a: string): boolean {
   if (a.length < 6 || a.charCodeAt(0) !== 0x66 || a.charCodeAt(1) !== 0x65 || a.charCodeAt(3) === 0x3a || a.charCodeAt(4) !== 0x3a) return false;
   const c = a.charCodeAt(2);
   return c === 0x38 || c === 0x39 || c === 0x61 || c === 0x62; // 8 9 a b
@@ -88,7 +88,7 @@ export const v6RelayLinkaddrIfid: RuleModule<Events> = {
       const top = r.message;
       if (top.msgType !== RELAY_FORW) return; // hot path: most messages are not Relay-forwards
       const { inner, relays } = unwrap(top);
-      if (inner === undefined || inner.format === 'relay') return; // no Relay Message: V6-RELAY-STRUCTURE's
+      if (inner === undefined) return; // a level without a Relay Message: V6-RELAY-STRUCTURE's
       for (let i = 0; i < relays.length; i++) if (relays[i].msgType !== RELAY_FORW) return;
       const n = relays.length;
       const damaged = r.truncated === true || top.anomalies.length !== 0;
@@ -112,7 +112,7 @@ export const v6RelayLinkaddrIfid: RuleModule<Events> = {
         const data = { relay, peer: h.peerAddress };
         if (damaged) {
           // Trap TRUNC: an Interface-Id after the cut (or after a malformed option) is not seen.
-          if (!doubtful.has(relay) && wholeHeader(top, j + 1)) doubtful.set(relay, finding(r, inner, relays, 'truncated', data, relay, 'inconclusive'));
+          if (!doubtful.has(relay) && doubtful.size < 10000 && wholeHeader(top, j + 1)) doubtful.set(relay, finding(r, inner, relays, 'truncated', data, relay, 'inconclusive'));
           return;
         }
         doubtful.delete(relay);
