@@ -10,6 +10,7 @@ import { v6PrefIgnoreEmpty } from './rfc8415/v6-pref-ignore-empty.js';
 import { v6PrefOptionFormat } from './rfc8415/v6-pref-option-format.js';
 import { v6RelayHopcount } from './rfc8415/v6-relay-hopcount.js';
 import { v6RelayIfidEcho } from './rfc8415/v6-relay-ifid-echo.js';
+import { v6RelayLinkaddrIfid } from './rfc8415/v6-relay-linkaddr-ifid.js';
 import { v6ElapsedTime } from './rfc8415/v6-elapsed-time.js';
 import { v6RtxBackoff } from './rfc8415/v6-rtx-backoff.js';
 import { v6RtxRateLimit } from './rfc8415/v6-rtx-rate-limit.js';
@@ -28,6 +29,7 @@ import { v6ValSolicit } from './rfc8415/v6-val-solicit.js';
 import { v6ValUnknownMsgtype } from './rfc8415/v6-val-unknown-msgtype.js';
 import { v6ValMulticastOnlyTypes } from './rfc8415/v6-val-multicast-only-types.js';
 import { v6SrvT1t2Consistent } from './rfc8415/v6-srv-t1t2-consistent.js';
+import { v6SrvNoCachedReplies } from './rfc8415/v6-srv-no-cached-replies.js';
 import { lqSrvDiscardInvalid } from './rfc5007/lq-srv-discard-invalid.js';
 import { v6XidAdvertise } from './rfc8415/v6-xid-advertise.js';
 import { v6XidReply } from './rfc8415/v6-xid-reply.js';
@@ -62,6 +64,7 @@ export const clientRules: Array<[string, RuleModule<Events>]> = [
   ['V6-PREF-OPTION-FORMAT', v6PrefOptionFormat],
   ['V6-RELAY-HOPCOUNT', v6RelayHopcount],
   ['V6-RELAY-IFID-ECHO', v6RelayIfidEcho],
+  ['V6-RELAY-LINKADDR-IFID', v6RelayLinkaddrIfid],
   ['V6-ELAPSED-TIME', v6ElapsedTime],
   ['V6-RTX-BACKOFF', v6RtxBackoff],
   ['V6-RELAY-NO-MODIFY', v6RelayNoModify],
@@ -73,6 +76,7 @@ export const clientRules: Array<[string, RuleModule<Events>]> = [
   ['V6-REQUEST-CONTENTS', v6RequestContents],
   ['V6-SOLICIT-CONTENTS', v6SolicitContents],
   ['V6-SRV-ADVERTISE-IA-STATUS', v6SrvAdvertiseIaStatus],
+  ['V6-SRV-NO-CACHED-REPLIES', v6SrvNoCachedReplies],
   ['V6-SRV-T1T2-CONSISTENT', v6SrvT1t2Consistent],
   ['V6-VAL-INFOREQ-NO-IA', v6ValInforeqNoIa],
   ['V6-VAL-REQUEST-SERVERID', v6ValRequestServerid],
