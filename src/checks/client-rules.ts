@@ -53,6 +53,7 @@ import { lqSrvUnknownQueryType } from './rfc5007/lq-srv-unknown-query-type.js';
 import { blqNoRelaying } from './rfc5460/blq-no-relaying.js';
 import { blqQtNotOverUdpRequestor } from './rfc5460/blq-qt-not-over-udp-requestor.js';
 import { blqQtNotOverUdpServer } from './rfc5460/blq-qt-not-over-udp-server.js';
+import { blqRelayidInRelayforw } from './rfc5460/blq-relayid-in-relayforw.js';
 
 export const clientRules: Array<[string, RuleModule<Events>]> = [
   ['V6-PREF-255-IMMEDIATE', v6Pref255Immediate],
@@ -107,4 +108,5 @@ export const clientRules: Array<[string, RuleModule<Events>]> = [
   ['BLQ-NO-RELAYING', blqNoRelaying],
   ['BLQ-QT-NOT-OVER-UDP-REQUESTOR', blqQtNotOverUdpRequestor],
   ['BLQ-QT-NOT-OVER-UDP-SERVER', blqQtNotOverUdpServer],
+  ['BLQ-RELAYID-IN-RELAYFORW', blqRelayidInRelayforw],
 ];

@@ -90,6 +90,8 @@ export function statsLine(s: Report['stats']): string {
 /** Where a rule is judged, for per-scope test cases: bulk connections, DHCP clients, leasequery requestors, or the whole input. */
 export function ruleScopeKind(ruleId: string): 'connection' | 'client' | 'requestor' | 'input' {
   if (ruleId.startsWith('BLQ-QT-NOT-OVER-UDP')) return 'requestor';
+  // Judged per relay (Relay-forwards over UDP) and per server (its connections together): one case per input.
+  if (ruleId === 'BLQ-RELAYID-IN-RELAYFORW' || ruleId === 'BLQ-SRV-MAX-CONNS') return 'input';
   if (ruleId.startsWith('BLQ-')) return 'connection';
   if (ruleId.startsWith('LQ-')) return 'requestor';
   if (ruleId.startsWith('V6-') || ruleId.startsWith('RED-')) return 'client';

@@ -61,12 +61,16 @@ export class BulkScenario {
 
   /**
    * `codes`: code points for the encoder (draft-01 experimental values); `handshake: false` starts with
-   * no SYN; `isn`: initial sequence numbers [requestor, server] (a later connection on the same ports).
+   * no SYN; `isn`: initial sequence numbers [requestor, server] (a later connection on the same ports);
+   * `requestor`: another requestor address or port than REQUESTOR's (several connections at once).
    */
-  constructor(opts: { serverPort?: number; start?: number; codes?: Record<string, number>; handshake?: boolean; isn?: [number, number] } = {}) {
+  constructor(opts: {
+    serverPort?: number; start?: number; codes?: Record<string, number>; handshake?: boolean; isn?: [number, number];
+    requestor?: { address?: string; port?: number };
+  } = {}) {
     this.codec = createCodec(opts.codes ? { codes: opts.codes } : {});
     this.tcp = new TcpConversation({
-      client: { ...REQUESTOR, isn: opts.isn?.[0] }, server: { ...SERVER, port: opts.serverPort ?? 547, isn: opts.isn?.[1] }, start: opts.start,
+      client: { ...REQUESTOR, ...opts.requestor, isn: opts.isn?.[0] }, server: { ...SERVER, port: opts.serverPort ?? 547, isn: opts.isn?.[1] }, start: opts.start,
     });
     if (opts.handshake ?? true) this.tcp.handshake();
   }

@@ -93,6 +93,25 @@ export interface ConversationOptions {
   syn?: boolean;
   serverPort?: number;
   time0?: number;
+  /** The requestor's port (default 40000): several connections from one requestor. */
+  requestorPort?: number;
+  /** Several connections in one capture: they share this event list and frame clock (see SharedCapture). */
+  shared?: SharedCapture;
+}
+
+/**
+ * What several BulkConversations of one capture share: the events in frame order and the frame/time
+ * clock, so their messages interleave as on the wire. Each conversation opens at the shared clock.
+ */
+export class SharedCapture {
+  readonly events: EventTuple[] = [];
+  frame = 0;
+  time = 1_700_000_000;
+  private nextId = 1;
+  /** A new connection from requestor port `port` (conversation options as for BulkConversation). */
+  connection(port: number, opts: Omit<ConversationOptions, 'shared' | 'requestorPort'> = {}, limits: Record<string, unknown> = {}): BulkConversation {
+    return new BulkConversation({ ...opts, requestorPort: port, shared: this }, limits, this.nextId++);
+  }
 }
 
 /**
@@ -100,24 +119,34 @@ export interface ConversationOptions {
  * or `at` to jump) and feeds the real correlator. `events` are what the engine would receive.
  */
 export class BulkConversation {
-  readonly events: EventTuple[] = [];
+  readonly events: EventTuple[];
   readonly conn: TcpConnection;
   private readonly bulk: BulkCorrelator;
-  frame = 0;
-  time: number;
+  private readonly clock: { frame: number; time: number };
 
-  constructor(opts: ConversationOptions = {}, limits: Record<string, unknown> = {}) {
+  constructor(opts: ConversationOptions = {}, limits: Record<string, unknown> = {}, id = 1) {
     const serverPort = opts.serverPort ?? 547;
-    this.time = opts.time0 ?? 1_700_000_000;
+    const port = opts.requestorPort ?? 40000;
+    this.clock = opts.shared ?? { frame: 0, time: opts.time0 ?? 1_700_000_000 };
+    this.events = opts.shared?.events ?? [];
     const syn = opts.syn ?? true;
+    // Alone, the connection opens at frame 1 and its first message is frame 1 too; in a shared capture
+    // the opening (its SYN) takes a frame of its own.
+    const first = opts.shared ? ++this.clock.frame : 1;
     this.conn = {
-      id: 1, label: `[2001:db8::9]:40000 > [2001:db8::1]:${serverPort}`,
-      client: { address: '2001:db8::9', port: 40000 }, server: { address: '2001:db8::1', port: serverPort },
-      synSeen: syn, midStream: !syn, detectedBy: 'port', firstFrame: 1, firstTime: this.time,
+      id, label: `[2001:db8::9]:${port} > [2001:db8::1]:${serverPort}`,
+      client: { address: '2001:db8::9', port }, server: { address: '2001:db8::1', port: serverPort },
+      synSeen: syn, midStream: !syn, detectedBy: 'port', firstFrame: first, firstTime: this.time,
     };
     this.bulk = new BulkCorrelator((name, ev) => { this.events.push([name, ev] as EventTuple); }, limits);
-    this.bulk.open(this.conn, 1, this.time);
+    this.bulk.open(this.conn, first, this.time);
   }
+
+  /** The frame of the last step (shared with the other connections of a SharedCapture). */
+  get frame(): number { return this.clock.frame; }
+  set frame(f: number) { this.clock.frame = f; }
+  get time(): number { return this.clock.time; }
+  set time(t: number) { this.clock.time = t; }
 
   private next(at?: number, dt = 0.01): [number, number] {
     this.frame = at ?? this.frame + 1;
