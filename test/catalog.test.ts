@@ -81,6 +81,18 @@ it('rules/README.md lists every implemented rule in its table, and nothing else'
   expect([...listed].filter((id) => !metas.has(id))).toEqual([]);
 });
 
+it('rules/README.md names every catalog requirement without a rule, and no implemented one there', () => {
+  // ../shared/spec/requirements.md is the catalog (CI clones it beside the repository): each `#### ID`.
+  const catalog = readFileSync(join(root, '..', 'shared', 'spec', 'requirements.md'), 'utf8');
+  const ids = [...catalog.matchAll(/^#### ([A-Z][A-Z0-9]*-[A-Z0-9-]+)\b/gm)].map((m) => m[1]);
+  expect(ids.length).toBeGreaterThan(100);
+  const readme = readFileSync(join(rulesDir, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Catalog requirements without a rule'));
+  const named = new Set([...section.matchAll(/\b([A-Z][A-Z0-9]*-[A-Z0-9-]*[A-Z0-9])\b/g)].map((m) => m[1]));
+  expect(ids.filter((id) => !metas.has(id) && !named.has(id))).toEqual([]);
+  expect([...named].filter((id) => metas.has(id))).toEqual([]);
+});
+
 it('every registered check has a rule JSON', () => {
   const missing = [...checks.keys()].filter((id) => !metas.has(id));
   expect(missing).toEqual([]);
