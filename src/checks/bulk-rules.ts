@@ -34,6 +34,8 @@ import { check as blqXidData } from './rfc5460/blq-xid-data.js';
 import { check as blqXidDone } from './rfc5460/blq-xid-done.js';
 import { check as blqXidReply } from './rfc5460/blq-xid-reply.js';
 import { check as blqXidUnique } from './rfc5460/blq-xid-unique.js';
+import { check as alqEndTimeForbidden } from './rfc7653/alq-end-time-forbidden.js';
+import { check as alqOneActivePerConn } from './rfc7653/alq-one-active-per-conn.js';
 import { check as decodeCapture } from './decoder/decode-capture.js';
 import { check as decodeDhcpv6 } from './decoder/decode-dhcpv6.js';
 import { check as decodeIp } from './decoder/decode-ip.js';
@@ -42,6 +44,8 @@ import { check as decodeLink } from './decoder/decode-link.js';
 import { check as decodeTcp } from './decoder/decode-tcp.js';
 
 export const bulkRules: Array<[string, RuleModule<Events>]> = [
+  ['ALQ-END-TIME-FORBIDDEN', alqEndTimeForbidden],
+  ['ALQ-ONE-ACTIVE-PER-CONN', alqOneActivePerConn],
   ['BLQ-COMPLETION-STATE', blqCompletionState],
   ['BLQ-DATA-AFTER-REPLY', blqDataAfterReply],
   ['BLQ-DATA-HAS-CLIENT-DATA', blqDataHasClientData],
