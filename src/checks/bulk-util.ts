@@ -10,12 +10,14 @@ import type { TcpCloseReason } from '../net/types.js';
 /** Message-type and option code points of the active profile (draft-01 takes them from the config). */
 export function bulkCodes(p: Profile): {
   lq: number; reply: number; done: number; data: number; relayId: number; clientLink: number; remoteId: number;
+  /** RFC 7653's ACTIVELEASEQUERY and STARTTLS: -1 when the profile has none (draft-01 predates them). */
+  active: number; starttls: number;
 } {
   const c = p.codes;
   return {
     lq: c.LEASEQUERY ?? 14, reply: c['LEASEQUERY-REPLY'] ?? 15, done: c['LEASEQUERY-DONE'] ?? 16,
     data: c['LEASEQUERY-DATA'] ?? 17, relayId: c.OPTION_RELAY_ID ?? 53, clientLink: c.OPTION_LQ_CLIENT_LINK ?? 48,
-    remoteId: c.OPTION_REMOTE_ID ?? 37,
+    remoteId: c.OPTION_REMOTE_ID ?? 37, active: c.ACTIVELEASEQUERY ?? -1, starttls: c.STARTTLS ?? -1,
   };
 }
 

@@ -88,9 +88,11 @@ export function onEveryQuery(
  * OPTION_LQ_QUERY, or its Server-ID names another server. LQ-SRV-DISCARD-INVALID reports answers to
  * such queries; the rules about the contents of those answers stand aside.
  */
-export function lqDiscardReason(query: Dhcpv6Message, server: string | undefined): 'no-client-id' | 'no-lq-query' | 'foreign-server-id' | undefined {
+export function lqDiscardReason(
+  query: Dhcpv6Message, server: string | undefined, lqQueryRequired = true,
+): 'no-client-id' | 'no-lq-query' | 'foreign-server-id' | undefined {
   if (!hasOption(query, 1)) return 'no-client-id';
-  if (!hasOption(query, 44)) return 'no-lq-query';
+  if (lqQueryRequired && !hasOption(query, 44)) return 'no-lq-query';
   const named = peekOption(query, 2);
   if (named !== undefined && server !== undefined && !sameBodyHex(named, server)) return 'foreign-server-id';
   return undefined;
@@ -100,14 +102,16 @@ export function lqDiscardReason(query: Dhcpv6Message, server: string | undefined
  * Over TCP (RFC 5460), why a LEASEQUERY-REPLY serves a LEASEQUERY the server must discard (RFC 5007
  * §4.2.1; lqDiscardReason for the REPLY's Server-ID): undefined for a valid query, and for a REPLY with
  * a failing status, which RFC 5460 §7.2 lets a server send instead. LQ-SRV-DISCARD-INVALID reports
- * such a REPLY; BLQ-REPLY-IDS, about its contents, stands aside: the REPLY should not exist.
+ * such a REPLY; BLQ-REPLY-IDS, about its contents, stands aside: the REPLY should not exist. `active`:
+ * the query is an ACTIVELEASEQUERY, which needs no OPTION_LQ_QUERY.
  */
-export function bulkServedInvalid(query: Dhcpv6Message, reply: Dhcpv6Message): ReturnType<typeof lqDiscardReason> {
+export function bulkServedInvalid(query: Dhcpv6Message, reply: Dhcpv6Message, active = false): ReturnType<typeof lqDiscardReason> {
   if (hasOption(query, 1) && hasOption(query, 44) && !hasOption(query, 2)) return undefined; // a valid query: the usual case, read in place
   const st = messageStatusCode(reply);
   if (st !== undefined && st !== 0) return undefined; // RFC 5460 §7.2: an error REPLY ends a query the server cannot serve
   const sid = peekOption(reply, 2);
-  return lqDiscardReason(query, sid === undefined ? undefined : bodyHex(sid));
+  // RFC 7653 §6.2.1: an ACTIVELEASEQUERY asking for every binding update leaves OPTION_LQ_QUERY out.
+  return lqDiscardReason(query, sid === undefined ? undefined : bodyHex(sid), !active);
 }
 
 /**

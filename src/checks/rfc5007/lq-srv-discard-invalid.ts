@@ -8,7 +8,7 @@ import type { ServerResponse } from '../../correlate/client-events.js';
 import type { Events } from '../../correlate/events.js';
 import type { RuleModule } from '../../engine/types.js';
 import { answerPerServer, framesOf, partyOf, statusOnlyAsSeen } from '../client-common.js';
-import { at } from '../bulk-util.js';
+import { at, isActive } from '../bulk-util.js';
 import { bulkServedInvalid, foreignServerSeen, lqDiscardReason } from '../lq-common.js';
 
 export const lqSrvDiscardInvalid: RuleModule<Events> = {
@@ -54,7 +54,7 @@ export const lqSrvDiscardInvalid: RuleModule<Events> = {
       'bulk:reply': (e) => {
         const q = e.query;
         if (e.placement !== 'valid' || q.phantom || !q.query) return;
-        const why = bulkServedInvalid(q.query.message, e.record.message);
+        const why = bulkServedInvalid(q.query.message, e.record.message, isActive(q));
         if (why === undefined) return;
         ctx.report({ messageId: `tcp-${why}`, ...at(e.conn, [q.query.frame, e.frame], e.time, q.xid) }); // RFC 5007 §4.2.1
       },

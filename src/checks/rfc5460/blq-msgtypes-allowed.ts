@@ -1,4 +1,6 @@
-// BLQ-MSGTYPES-ALLOWED: only LEASEQUERY, REPLY, DONE and DATA on a bulk connection (RFC 5460 §4).
+// BLQ-MSGTYPES-ALLOWED: only LEASEQUERY, REPLY, DONE and DATA on a bulk connection (RFC 5460 §4), and
+// from the requestor also RFC 7653's ACTIVELEASEQUERY and STARTTLS, which that RFC adds to the bulk
+// connection it updates (RFC 7653 §6.2, §8.2) when the profile has their code points.
 import type { RuleModule } from '../../engine/types.js';
 import type { Events } from '../../correlate/events.js';
 import { at, bulkCodes } from '../bulk-util.js';
@@ -12,6 +14,7 @@ export const check: RuleModule<Events> = {
         const m = e.record.message;
         const t = m.msgType;
         if (t === k.data || t === k.reply || t === k.done || t === k.lq) return;
+        if ((t === k.active || t === k.starttls) && e.role === 'requestor') return;
         const data = { type: m.msgType, name: MESSAGE_NAMES.get(m.msgType) ?? 'unassigned' };
         // RFC 5460 §4: no other message types on the connection.
         if (e.afterResync) ctx.report({ messageId: 'after-resync', verdict: 'inconclusive', data, ...at(e.conn, [e.frame], e.time, m.xid) });

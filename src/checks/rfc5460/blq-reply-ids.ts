@@ -4,7 +4,7 @@
 import type { RuleModule } from '../../engine/types.js';
 import type { Events } from '../../correlate/events.js';
 import type { Dhcpv6Option } from '../../dhcpv6/types.js';
-import { at } from '../bulk-util.js';
+import { at, isActive } from '../bulk-util.js';
 import { sameBytes } from '../../dhcpv6/options/primitives.js';
 import { bulkServedInvalid } from '../lq-common.js';
 
@@ -18,7 +18,7 @@ export const check: RuleModule<Events> = {
       'bulk:reply'(e) {
         const q = e.query;
         if (e.placement !== 'valid' || q.phantom || !q.query) return;
-        if (bulkServedInvalid(q.query.message, e.record.message) !== undefined) return; // LQ-SRV-DISCARD-INVALID's
+        if (bulkServedInvalid(q.query.message, e.record.message, isActive(q)) !== undefined) return; // LQ-SRV-DISCARD-INVALID's
         const r = e.record.message.options;
         const askedId = first(q.query.message.options, 1);
         const missing: string[] = [];

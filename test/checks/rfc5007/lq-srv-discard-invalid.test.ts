@@ -105,4 +105,13 @@ describe(ID, () => {
     const f = judge(ID, c);
     expect(f.map((x) => [x[0], x[1], x[2], x[3], x[4]])).toEqual([[ID, 'violation', 'error', [1, 2], 1], [ID, 'violation', 'error', [6, 7], 3]]);
   });
+
+  it('over TCP, accepts an ACTIVELEASEQUERY without OPTION_LQ_QUERY (RFC 7653 §6.2.1: it asks for every update)', () => {
+    const c = new BulkConversation();
+    c.send(0, 22, 1, [O.clientId()]); c.emptyReply(1); c.data(1);
+    c.send(0, 22, 2, [O.lqQuery(2, undefined, [O.clientId(0x77)])]); c.emptyReply(2);
+    // Still judged: no Client-ID (frames 4, 5), or naming another server (frames 6, 7).
+    c.send(0, 22, 3, [O.clientId(), O.serverId(0x02)]); c.emptyReply(3);
+    expect(judge(ID, c).map((x) => [x[1], x[3], x[4]])).toEqual([['violation', [4, 5], 2], ['violation', [6, 7], 3]]);
+  });
 });

@@ -1,4 +1,5 @@
-// BLQ-MSGTYPES-ALLOWED: only types 14-17 on the connection; a type found right after a resync is inconclusive.
+// BLQ-MSGTYPES-ALLOWED: only types 14-17 on the connection, and RFC 7653's 22 and 23 from the requestor; a type
+// found right after a resync is inconclusive.
 import { describe, expect, it } from 'vitest';
 import { BulkConversation, judge } from '../../kit/rule-harness.js';
 
@@ -15,6 +16,19 @@ describe(ID, () => {
     const c = new BulkConversation();
     c.send(0, 11, 5, []); c.send(1, 7, 5, []);
     expect(judge(ID, c)).toEqual([[ID, 'violation', 'error', [1], 5], [ID, 'violation', 'error', [2], 5]]);
+  });
+
+  it('accepts ACTIVELEASEQUERY and STARTTLS from the requestor (RFC 7653 updates RFC 5460), never from the server', () => {
+    const c = new BulkConversation();
+    c.send(0, 23, 4, []); c.reply(4, []); c.send(0, 22, 5, []); c.reply(5); c.send(1, 22, 6, []); c.send(1, 23, 7, []);
+    expect(judge(ID, c)).toEqual([[ID, 'violation', 'error', [5], 6], [ID, 'violation', 'error', [6], 7]]);
+  });
+
+  it('reports them under the draft-01 profile, which predates RFC 7653', () => {
+    const codes = { 'LEASEQUERY-DONE': 250, 'LEASEQUERY-DATA': 251, OPTION_RELAY_ID: 252, QueryTerminated: 253 };
+    const c = new BulkConversation();
+    c.send(0, 22, 5, []);
+    expect(judge(ID, c, { profile: 'draft-01', config: { codes, rules: { [ID]: { enabled: true } } } })).toEqual([[ID, 'violation', 'error', [1], 5]]);
   });
 
   it('is inconclusive right after a resync', () => {
