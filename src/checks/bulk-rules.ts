@@ -1,4 +1,4 @@
-// Registry of bulk leasequery (RFC 5460) and DECODE-* checks: rule id → module.
+// Registry of bulk leasequery (RFC 5460, RFC 7653) and DECODE-* checks: rule id → module.
 import type { RuleModule } from '../engine/types.js';
 import type { Events } from '../correlate/events.js';
 import { check as blqCompletionState } from './rfc5460/blq-completion-state.js';
@@ -34,7 +34,9 @@ import { check as blqXidData } from './rfc5460/blq-xid-data.js';
 import { check as blqXidDone } from './rfc5460/blq-xid-done.js';
 import { check as blqXidReply } from './rfc5460/blq-xid-reply.js';
 import { check as blqXidUnique } from './rfc5460/blq-xid-unique.js';
+import { check as alqBaseTimeEveryReply } from './rfc7653/alq-base-time-every-reply.js';
 import { check as alqEndTimeForbidden } from './rfc7653/alq-end-time-forbidden.js';
+import { check as alqNotSupported } from './rfc7653/alq-not-supported.js';
 import { check as alqOneActivePerConn } from './rfc7653/alq-one-active-per-conn.js';
 import { check as decodeCapture } from './decoder/decode-capture.js';
 import { check as decodeDhcpv6 } from './decoder/decode-dhcpv6.js';
@@ -44,7 +46,9 @@ import { check as decodeLink } from './decoder/decode-link.js';
 import { check as decodeTcp } from './decoder/decode-tcp.js';
 
 export const bulkRules: Array<[string, RuleModule<Events>]> = [
+  ['ALQ-BASE-TIME-EVERY-REPLY', alqBaseTimeEveryReply],
   ['ALQ-END-TIME-FORBIDDEN', alqEndTimeForbidden],
+  ['ALQ-NOT-SUPPORTED', alqNotSupported],
   ['ALQ-ONE-ACTIVE-PER-CONN', alqOneActivePerConn],
   ['BLQ-COMPLETION-STATE', blqCompletionState],
   ['BLQ-DATA-AFTER-REPLY', blqDataAfterReply],

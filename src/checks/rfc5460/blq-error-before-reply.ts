@@ -7,7 +7,7 @@ import type { RuleModule } from '../../engine/types.js';
 import type { Events } from '../../correlate/events.js';
 import { hasOption } from '../../dhcpv6/helpers.js';
 import { lqDiscardReason } from '../lq-common.js';
-import { LatestAnswered, at } from '../bulk-util.js';
+import { LatestAnswered, at, isActive } from '../bulk-util.js';
 
 export const check: RuleModule<Events> = {
   create(ctx) {
@@ -17,6 +17,7 @@ export const check: RuleModule<Events> = {
       'bulk:query-end'(e) {
         const q = e.query;
         if (e.state !== 'complete-by-close' || q.phantom || !q.query || q.replies + q.data + q.dones > 0) return;
+        if (isActive(q)) return; // an ACTIVELEASEQUERY closed on is ALQ-NOT-SUPPORTED's (RFC 7653 §9.1, §9.2)
         const close = e.close;
         // A requestor that closed first is BLQ-SRV-CLOSE-AFTER-PEER-CLOSE's case.
         if (!close || close.by !== 'server') return;

@@ -18,6 +18,12 @@ describe(ID, () => {
     expect(f).toEqual([[ID, 'violation', 'warning', [3], 1]]);
   });
 
+  it('accepts OPTION_LQ_BASE_TIME (RFC 7653 §8.4, §9.3)', () => {
+    const c = new BulkConversation();
+    c.query(1); c.reply(1); c.done(1, [O.status(11), O.opt(100, [0x2f, 0, 0, 0])]);
+    expect(judge(ID, c)).toEqual([]);
+  });
+
   it('does not judge a misplaced DONE', () => {
     const c = new BulkConversation();
     c.query(1); c.emptyReply(1); c.done(1, [O.serverId()]);

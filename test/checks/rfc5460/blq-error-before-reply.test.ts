@@ -13,6 +13,12 @@ describe(ID, () => {
     expect(runRule(ID, c.events)[0].message).toBe('the server closed the connection without any answer to xid 3: no LEASEQUERY-REPLY with an error status said why (the cause is not in the capture)');
   });
 
+  it('leaves an ACTIVELEASEQUERY closed on to ALQ-NOT-SUPPORTED', () => {
+    const c = new BulkConversation();
+    c.send(0, 22, 3, [O.clientId()]); c.fin(1); c.fin(0); c.close('fin');
+    expect(judge(ID, c)).toEqual([]);
+  });
+
   it('reports a server reset the same way, naming the reset', () => {
     const c = new BulkConversation();
     c.query(3); c.rst(1); c.close('rst');

@@ -1,7 +1,7 @@
 // BLQ-MSGTYPES-ALLOWED: only types 14-17 on the connection, and RFC 7653's 22 and 23 from the requestor; a type
 // found right after a resync is inconclusive.
 import { describe, expect, it } from 'vitest';
-import { BulkConversation, judge } from '../../kit/rule-harness.js';
+import { BulkConversation, O, judge } from '../../kit/rule-harness.js';
 
 const ID = 'BLQ-MSGTYPES-ALLOWED';
 
@@ -9,6 +9,12 @@ describe(ID, () => {
   it('accepts the four bulk message types', () => {
     const c = new BulkConversation();
     c.query(1); c.reply(1); c.data(1); c.done(1);
+    expect(judge(ID, c)).toEqual([]);
+  });
+
+  it('accepts the RFC 7653 ACTIVELEASEQUERY (22)', () => {
+    const c = new BulkConversation();
+    c.send(0, 22, 1, [O.clientId()]); c.reply(1);
     expect(judge(ID, c)).toEqual([]);
   });
 
