@@ -3,7 +3,7 @@
 import type { BulkAnswerEvent, BulkConnection, BulkQuery } from '../correlate/bulk-events.js';
 import type { Dhcpv6Message } from '../dhcpv6/types.js';
 import { OptionCursor } from '../dhcpv6/helpers.js';
-import type { Profile, ReportDescriptor, RuleHandlers, RuleModule } from '../engine/types.js';
+import type { Profile, ReportDescriptor, RuleContext, RuleHandlers, RuleModule } from '../engine/types.js';
 import type { Events } from '../correlate/events.js';
 import type { TcpCloseReason } from '../net/types.js';
 
@@ -162,4 +162,30 @@ export class LatestAnswered {
       'bulk:close': (e) => this.forget(e.conn),
     };
   }
+}
+
+/** What a rule waiting for a close keeps per connection: the event it waits from. */
+export interface CloseWait { frame: number; time: number; xid: number }
+
+/**
+ * The bookkeeping of a rule that, after some message on a connection, waits for one end to close within
+ * a tolerance (BLQ-ERROR-AFTER-REPLY, BLQ-REQ-CLOSE-ON-UNKNOWN-DONE, ALQ-NOT-SUPPORTED): the waits by
+ * connection, and `report`, which ends a wait with its finding (`data` and `frames` say what the rule's
+ * messages name and cite).
+ */
+export function closeWaits<W extends CloseWait>(
+  ctx: RuleContext, data: (w: W) => Record<string, string | number>, frames: (w: W, frame: number) => number[],
+): {
+  pending: Map<BulkConnection, W>;
+  report: (conn: BulkConnection, w: W, messageId: string, frame: number, time: number, inconclusive?: boolean, why?: string) => void;
+} {
+  const pending = new Map<BulkConnection, W>();
+  const report = (conn: BulkConnection, w: W, messageId: string, frame: number, time: number, inconclusive = false, why = ''): void => {
+    pending.delete(conn);
+    ctx.report({
+      messageId, verdict: inconclusive ? 'inconclusive' : 'violation', data: { ...data(w), why },
+      ...at(conn, frames(w, frame), time, w.xid),
+    });
+  };
+  return { pending, report };
 }

@@ -2,23 +2,15 @@
 // (RFC 5460 §5.2.2, §7.2, §7.4).
 import type { RuleModule } from '../../engine/types.js';
 import type { Events } from '../../correlate/events.js';
-import type { BulkConnection } from '../../correlate/bulk-events.js';
 import { topStatusCode } from '../../dhcpv6/helpers.js';
-import { at, unseenEnd } from '../bulk-util.js';
+import { type CloseWait, closeWaits, unseenEnd } from '../bulk-util.js';
 
-interface Pending { frame: number; time: number; xid: number; status: number }
+interface Pending extends CloseWait { status: number }
 
 export const check: RuleModule<Events> = {
   create(ctx) {
     const tolerance = ctx.options.tolerance as number;
-    const pending = new Map<BulkConnection, Pending>();
-    const report = (conn: BulkConnection, p: Pending, messageId: string, frame: number, time: number, inconclusive = false, why = ''): void => {
-      pending.delete(conn);
-      ctx.report({
-        messageId, verdict: inconclusive ? 'inconclusive' : 'violation', data: { xid: p.xid, status: p.status, tolerance, why },
-        ...at(conn, [p.frame, frame], time, p.xid),
-      });
-    };
+    const { pending, report } = closeWaits<Pending>(ctx, (p) => ({ xid: p.xid, status: p.status, tolerance }), (p, frame) => [p.frame, frame]);
     return {
       'bulk:done'(e) {
         if (e.placement !== 'valid') return;

@@ -1,22 +1,14 @@
 // BLQ-REQ-CLOSE-ON-UNKNOWN-DONE: a requestor closes after a DONE whose xid it never asked (RFC 5460 §6.3).
 import type { RuleModule } from '../../engine/types.js';
 import type { Events } from '../../correlate/events.js';
-import type { BulkConnection } from '../../correlate/bulk-events.js';
-import { at, unseenEnd } from '../bulk-util.js';
+import { type CloseWait, closeWaits, unseenEnd } from '../bulk-util.js';
 
-interface Pending { frame: number; time: number; xid: number }
+type Pending = CloseWait;
 
 export const check: RuleModule<Events> = {
   create(ctx) {
     const tolerance = ctx.options.tolerance as number;
-    const pending = new Map<BulkConnection, Pending>();
-    const report = (conn: BulkConnection, p: Pending, messageId: string, frame: number, time: number, inconclusive = false, why = ''): void => {
-      pending.delete(conn);
-      ctx.report({
-        messageId, verdict: inconclusive ? 'inconclusive' : 'violation', data: { xid: p.xid, tolerance, why },
-        ...at(conn, [p.frame, frame], time, p.xid),
-      });
-    };
+    const { pending, report } = closeWaits<Pending>(ctx, (p) => ({ xid: p.xid, tolerance }), (p, frame) => [p.frame, frame]);
     return {
       'bulk:unmatched'(e) {
         if (e.kind === 'done' && e.certain && !pending.has(e.conn)) pending.set(e.conn, { frame: e.frame, time: e.time, xid: e.query.xid });

@@ -3,25 +3,17 @@
 // Judged: the close after a NotSupported REPLY. A close without any REPLY is inconclusive (see traps).
 import type { RuleModule } from '../../engine/types.js';
 import type { Events } from '../../correlate/events.js';
-import type { BulkConnection } from '../../correlate/bulk-events.js';
-import { at, isActive, unseenEnd } from '../bulk-util.js';
+import { type CloseWait, at, closeWaits, isActive, unseenEnd } from '../bulk-util.js';
 
 const NOT_SUPPORTED = 14; // RFC 7653 §11
 
-interface Pending { queryFrame: number; frame: number; time: number; xid: number }
+interface Pending extends CloseWait { queryFrame: number }
 
 export const check: RuleModule<Events> = {
   create(ctx) {
     const tolerance = ctx.options.tolerance as number;
     // Connections waiting for the server's close after a NotSupported REPLY (usually none).
-    const pending = new Map<BulkConnection, Pending>();
-    const report = (conn: BulkConnection, p: Pending, messageId: string, frame: number, time: number, inconclusive = false, why = ''): void => {
-      pending.delete(conn);
-      ctx.report({
-        messageId, verdict: inconclusive ? 'inconclusive' : 'violation', data: { xid: p.xid, tolerance, why },
-        ...at(conn, [p.queryFrame, p.frame, frame], time, p.xid),
-      });
-    };
+    const { pending, report } = closeWaits<Pending>(ctx, (p) => ({ xid: p.xid, tolerance }), (p, frame) => [p.queryFrame, p.frame, frame]);
     return {
       'bulk:reply'(e) {
         const q = e.query;
