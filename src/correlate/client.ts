@@ -184,6 +184,11 @@ function addSighting(t: Transmission, s: Sighting): void {
   if (s.relays.length < t.minDepth) t.minDepth = s.relays.length;
 }
 
+/** Whether `c` is the client a message names: by its Client-ID body when it has one, else by address. */
+function isClient(c: { duid?: string; address?: string }, duid: Dhcpv6Option | undefined, address: string | undefined): boolean {
+  return duid !== undefined ? sameDuid(c.duid, duid) : c.address === address;
+}
+
 /**
  * The latest open transaction of `type` in `list` (one xid's, short) from this client: by DUID (its
  * Client-ID body) when the message has one, else by address.
@@ -192,7 +197,7 @@ function requestOf(list: readonly OpenTx[] | undefined, type: number, duid: Dhcp
   if (!list) return undefined;
   for (let i = list.length - 1; i >= 0; i--) {
     const t = list[i].tx;
-    if (t.msgType === type && (duid !== undefined ? sameDuid(t.client.duid, duid) : t.client.address === address)) return list[i];
+    if (t.msgType === type && isClient(t.client, duid, address)) return list[i];
   }
   return undefined;
 }
@@ -202,7 +207,7 @@ function answeredBy(list: readonly OpenTx[] | undefined, type: number, duid: Dhc
   if (!list) return undefined;
   for (let i = list.length - 1; i >= 0; i--) {
     const t = list[i].tx;
-    if ((duid !== undefined ? sameDuid(t.client.duid, duid) : t.client.address === address) && answers(t.msgType, type)) return list[i];
+    if (isClient(t.client, duid, address) && answers(t.msgType, type)) return list[i];
   }
   return undefined;
 }
@@ -305,6 +310,25 @@ function addAltered(t: Transmission, msg: Transmission['message'], s: Sighting, 
   const copy: Sighting = { frame: s.frame, time: s.time, frames: s.frames, relays: s.relays, relayPeer: s.relayPeer, upstream: s.upstream, to: s.to, altered: change };
   if (record.truncated === true) copy.truncated = true;
   addSighting(t, copy);
+}
+
+/**
+ * A sighting that is a copy of the request transmission `t`: its destinations add up, and a whole, clean
+ * copy shows all of a transmission that was damaged where it was seen first.
+ */
+function addRequestCopy(t: Transmission, s: Sighting, dest: number, record: MessageRecord): void {
+  addSighting(t, s);
+  t.dest |= dest;
+  if (t.damage !== undefined) t.damage = damageOf(record);
+}
+
+/** Removes `item` from the list `map` holds under `key`, and the list once it is empty. */
+function removeListed<K, V>(map: Map<K, V[]>, key: K, item: V): void {
+  const l = map.get(key);
+  if (!l) return;
+  const i = l.indexOf(item);
+  if (i >= 0) l.splice(i, 1);
+  if (l.length === 0) map.delete(key);
 }
 
 /** One client by two descriptions: the same DUID when both have one, else the same address. */
@@ -532,9 +556,7 @@ export class ClientCorrelator {
       const copy = copyOf(existing.tx.requests, msg, s, this.copyWindow, true, undefined);
       const altered = copy ? undefined : alteredOf(existing.tx.requests, msg, s, this.copyWindow, true, undefined);
       if (copy) {
-        addSighting(copy, s);
-        copy.dest |= dest;
-        if (copy.damage !== undefined) copy.damage = damageOf(record); // a whole, clean copy shows it all
+        addRequestCopy(copy, s, dest, record);
       } else if (altered) {
         addAltered(altered, msg, s, true, record);
         altered.dest |= dest;
@@ -741,14 +763,11 @@ export class ClientCorrelator {
     if (list) {
       for (let i = list.length - 1; i >= 0; i--) {
         const u = list[i];
-        const c = u.x.client;
-        if (u.x.msgType !== type || !(duidBody !== undefined ? sameDuid(c.duid, duidBody) : c.address === address)) continue;
+        if (u.x.msgType !== type || !isClient(u.x.client, duidBody, address)) continue;
         u.last = record.time;
         const copy = copyOf(u.x.requests, msg, s, this.copyWindow, true, undefined);
         if (copy) {
-          addSighting(copy, s);
-          copy.dest |= dest;
-          if (copy.damage !== undefined) copy.damage = damageOf(record);
+          addRequestCopy(copy, s, dest, record);
         } else {
           u.x.requests = keptAppended(u.x.requests, this.transmission(msg, s, record, dest));
         }
@@ -803,7 +822,7 @@ export class ClientCorrelator {
     for (let i = list.length - 1; i >= 0; i--) {
       const u = list[i];
       if (time - u.last > this.unknownWindow) continue;
-      if (clientBody !== undefined ? sameDuid(u.x.client.duid, clientBody) : u.x.client.address === clientAddress) return u;
+      if (isClient(u.x.client, clientBody, clientAddress)) return u;
     }
     return undefined;
   }
@@ -817,12 +836,7 @@ export class ClientCorrelator {
 
   private closeUnknown(u: OpenUnknown, reason: EndReason, frame: number, time: number): void {
     if (!this.unknownOpen.delete(u.x.id)) return;
-    const l = this.unknownByXid.get(u.x.xid);
-    if (l) {
-      const i = l.indexOf(u);
-      if (i >= 0) l.splice(i, 1);
-      if (l.length === 0) this.unknownByXid.delete(u.x.xid);
-    }
+    removeListed(this.unknownByXid, u.x.xid, u);
     u.x.end = reason;
     u.x.endFrame = frame;
     u.x.endTime = time;
@@ -862,12 +876,7 @@ export class ClientCorrelator {
     if (!this.open.delete(o.tx.id)) return;
     if (o.list !== undefined) o.list.remove(o);
     const xid = o.tx.xid;
-    const l = this.byXid.get(xid);
-    if (l) {
-      const i = l.indexOf(o);
-      if (i >= 0) l.splice(i, 1);
-      if (l.length === 0) this.byXid.delete(xid);
-    }
+    removeListed(this.byXid, xid, o);
     o.tx.end = reason;
     o.tx.endFrame = frame;
     o.tx.endTime = time;
