@@ -276,21 +276,29 @@ export class DecodedMessage implements Dhcpv6Message {
     }
     const asked = this.#asked;
     if (asked !== undefined && asked.code === code) return asked;
+    const o = this.#offsetOf(code);
+    if (o < 0) return undefined;
+    const b = this.#bytes;
+    const len = (b[o + 2] << 8) | b[o + 3];
+    const opt = newOption(code, len, b, o + 4, o + 4 + len);
+    const sh = this.#ctx.rules.shape[code];
+    if ((sh & (SH_OPTIONS | SH_MESSAGE)) !== 0) fillClean(this.#ctx, opt, sh, b, o + 4, o + 4 + len, this.#depth);
+    if (remember) this.#asked = opt;
+    return opt;
+  }
+
+  /**
+   * Where the header of the first top-level option with this code starts in the octets, or -1: a walk
+   * of the clean octets (every header whole, every option inside its container), for a message whose
+   * tree is not built.
+   */
+  #offsetOf(code: number): number {
     const b = this.#bytes;
     const end = this.#start + this.length;
-    // clean octets: every header is whole and every option inside its container
-    for (let o = this.#start + headerLength(this.msgType); o < end;) {
-      const len = (b[o + 2] << 8) | b[o + 3];
-      if (((b[o] << 8) | b[o + 1]) === code) {
-        const opt = newOption(code, len, b, o + 4, o + 4 + len);
-        const sh = this.#ctx.rules.shape[code];
-        if ((sh & (SH_OPTIONS | SH_MESSAGE)) !== 0) fillClean(this.#ctx, opt, sh, b, o + 4, o + 4 + len, this.#depth);
-        if (remember) this.#asked = opt;
-        return opt;
-      }
-      o += 4 + len;
+    for (let o = this.#start + headerLength(this.msgType); o < end; o += 4 + ((b[o + 2] << 8) | b[o + 3])) {
+      if (((b[o] << 8) | b[o + 1]) === code) return o;
     }
-    return undefined;
+    return -1;
   }
 
   /**
@@ -299,23 +307,15 @@ export class DecodedMessage implements Dhcpv6Message {
    * nor a message. The answer is good until `into` is reset again (see helpers.ts transientOption).
    */
   topOptionInto(code: number, into: WireOption): Dhcpv6Option | undefined {
-    const built = this.#options;
-    if (built !== undefined) {
-      for (let i = 0; i < built.length; i++) if (built[i].code === code) return built[i];
-      return undefined;
+    // A built tree, the option already remembered, or one that holds options or a message: as topOption.
+    if (this.#options !== undefined || this.#asked?.code === code || (this.#ctx.rules.shape[code] & (SH_OPTIONS | SH_MESSAGE)) !== 0) {
+      return this.topOption(code, false);
     }
-    const asked = this.#asked;
-    if (asked !== undefined && asked.code === code) return asked;
-    if ((this.#ctx.rules.shape[code] & (SH_OPTIONS | SH_MESSAGE)) !== 0) return this.topOption(code, false);
+    const o = this.#offsetOf(code);
+    if (o < 0) return undefined;
     const b = this.#bytes;
-    const end = this.#start + this.length;
-    // clean octets: every header is whole and every option inside its container
-    for (let o = this.#start + headerLength(this.msgType); o < end;) {
-      const len = (b[o + 2] << 8) | b[o + 3];
-      if (((b[o] << 8) | b[o + 1]) === code) return into.reset(code, len, b, o + 4, o + 4 + len);
-      o += 4 + len;
-    }
-    return undefined;
+    const len = (b[o + 2] << 8) | b[o + 3];
+    return into.reset(code, len, b, o + 4, o + 4 + len);
   }
 
   /** Whether there is a top-level option with this code (builds nothing). */
@@ -325,12 +325,7 @@ export class DecodedMessage implements Dhcpv6Message {
       for (let i = 0; i < built.length; i++) if (built[i].code === code) return true;
       return false;
     }
-    const b = this.#bytes;
-    const end = this.#start + this.length;
-    for (let o = this.#start + headerLength(this.msgType); o < end; o += 4 + ((b[o + 2] << 8) | b[o + 3])) {
-      if (((b[o] << 8) | b[o + 1]) === code) return true;
-    }
-    return false;
+    return this.#offsetOf(code) >= 0;
   }
 
   /**
