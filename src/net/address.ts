@@ -153,6 +153,16 @@ export function isHexOf(hex: string, bytes: Uint8Array, offset = 0, length = byt
   return true;
 }
 
+/**
+ * Whether an IPv6 address in RFC 5952 text is link-local (fe80::/10): a first group of four digits,
+ * fe8x, fe9x, feax or febx. ("fe8::1" is 0fe8::1, not link-local.)
+ */
+export function isLinkLocalText(a: string): boolean {
+  if (a.length < 6 || a.charCodeAt(0) !== 0x66 || a.charCodeAt(1) !== 0x65 || a.charCodeAt(3) === 0x3a || a.charCodeAt(4) !== 0x3a) return false;
+  const c = a.charCodeAt(2);
+  return c === 0x38 || c === 0x39 || c === 0x61 || c === 0x62; // 8 9 a b
+}
+
 /** Lowercase hex of a byte range, no separators. */
 export function toHex(bytes: Uint8Array, offset = 0, length = bytes.length - offset): string {
   if (length > HEX_MEMO_MAX || length <= 0) {

@@ -7,6 +7,7 @@
 // and, when the relay's Relay-ID is the one it sent before, an in-place comparison (nothing allocated).
 import type { Events } from '../../correlate/events.js';
 import { unwrap } from '../../correlate/udp-message.js';
+import { isLinkLocalText } from '../../net/address.js';
 import type { Dhcpv6Message, Dhcpv6Option, MessageRecord } from '../../dhcpv6/types.js';
 import { bodyHex, optionBodyLength, optionOf, optionU16, sameBodyHex, scratchOption, transientOption } from '../../dhcpv6/helpers.js';
 import type { RuleModule } from '../../engine/types.js';
@@ -80,14 +81,6 @@ function linkLayerOf(hex: string): string | undefined {
   return undefined;
 }
 
-/** Whether a textual IPv6 address is link-local (fe80::/10). */
-function isLinkLocal(a: string): boolean {
-  const c = a.charCodeAt(0) | 0x20;
-  const d = a.charCodeAt(1) | 0x20;
-  const e = a.charCodeAt(2) | 0x20;
-  return c === 0x66 && d === 0x65 && (e === 0x38 || e === 0x39 || e === 0x61 || e === 0x62); // fe8-feb
-}
-
 /**
  * Who sent the Relay-forward level `depth` of `r` (0 = outermost): the datagram's source for the
  * outermost level; for an inner one, the peer-address of the level around it, which the relay that
@@ -96,12 +89,12 @@ function isLinkLocal(a: string): boolean {
  * link-address or Interface-Id (same section): the key carries them, and the outer relay's key.
  */
 function relayIdentity(r: MessageRecord, depth: number): { key: string; name: string; weak: boolean } {
-  if (depth === 0) return { key: r.src, name: r.src, weak: isLinkLocal(r.src) };
+  if (depth === 0) return { key: r.src, name: r.src, weak: isLinkLocalText(r.src) };
   const hops = unwrap(r.message).relays; // outermost first; shared with the correlator
   const outer = relayIdentity(r, depth - 1);
   const hop = hops[depth - 1];
   const peer = hop.peerAddress;
-  if (!isLinkLocal(peer)) return { key: peer, name: peer, weak: false };
+  if (!isLinkLocalText(peer)) return { key: peer, name: peer, weak: false };
   const link = hop.linkAddress !== '::' ? hop.linkAddress : hop.interfaceId !== undefined ? `Interface-Id ${hop.interfaceId}` : '';
   return {
     key: `${peer}%${outer.key}|${hop.linkAddress}|${hop.interfaceId ?? ''}`,

@@ -14,25 +14,19 @@
 import type { Events } from '../../correlate/events.js';
 import type { RelayHop } from '../../correlate/client-events.js';
 import { unwrap } from '../../correlate/udp-message.js';
+import { isLinkLocalText } from '../../net/address.js';
 import type { Dhcpv6Message, MessageRecord } from '../../dhcpv6/types.js';
 import { bodyHex, optionOf } from '../../dhcpv6/helpers.js';
 import type { ReportDescriptor, RuleModule } from '../../engine/types.js';
 
 const RELAY_FORW = 12;
 
-/** fe80::/10 in RFC 5952 text: "fe8x:", "fe9x:", "feax:", "febx:" (a first group of four digits). */
-function isLinkLocal(a: string): boolean {
-  if (a.length < 6 || a.charCodeAt(0) !== 0x66 || a.charCodeAt(1) !== 0x65 || a.charCodeAt(3) === 0x3a || a.charCodeAt(4) !== 0x3a) return false;
-  const c = a.charCodeAt(2);
-  return c === 0x38 || c === 0x39 || c === 0x61 || c === 0x62; // 8 9 a b
-}
-
 /**
  * A globally scoped unicast address (GUA or ULA, RFC 8415 §19.1.2's words) as far as text tells: not ::,
  * not loopback, not link-local, not multicast. (fec0::/10, long deprecated, counts as global: no finding.)
  */
 function isGlobal(a: string): boolean {
-  if (a === '::' || a === '::1' || isLinkLocal(a)) return false;
+  if (a === '::' || a === '::1' || isLinkLocalText(a)) return false;
   return !(a.charCodeAt(0) === 0x66 && a.charCodeAt(1) === 0x66 && a.charCodeAt(2) !== 0x3a); // ff00::/8
 }
 
@@ -119,7 +113,7 @@ export const v6RelayLinkaddrIfid: RuleModule<Events> = {
         once(key, finding(r, inner, relays, messageId, data, relay)); // RFC 8415 §19.1.1 (§19.1.2 over an LDRA)
         return;
       }
-      if (isLinkLocal(link)) { // RFC 8415 §19.1.1: a link-local link-address is a last resort, not recommended
+      if (isLinkLocalText(link)) { // RFC 8415 §19.1.1: a link-local link-address is a last resort, not recommended
         once(`link-local|${relay}|${link}`, finding(r, inner, relays, 'link-local', { relay, link }, relay));
       }
     };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatIpv6, parseIpv6, formatIpv4, toHex, formatMac } from '../../../src/net/address.js';
+import { formatIpv6, parseIpv6, formatIpv4, toHex, formatMac, isLinkLocalText } from '../../../src/net/address.js';
 
 describe('RFC 5952 formatting', () => {
   const cases: Array<[string, string]> = [
@@ -104,5 +104,20 @@ describe('toHex memo', () => {
         expect(toHex(buf, 10, 4)).toBe(plain(buf, 10, 4));
       }
     }
+  });
+});
+
+describe('isLinkLocalText', () => {
+  it('is true for fe80::/10 in RFC 5952 text and false elsewhere', () => {
+    for (const a of ['fe80::1', 'fe80::a:b', 'fe9f:1::', 'feab::2', 'febf:ffff::1']) expect(isLinkLocalText(a), a).toBe(true);
+    for (const a of ['fec0::1', 'fe8::1', 'ff02::1:2', '2001:db8::1', '::', '::1', '192.0.2.1', 'fe80']) expect(isLinkLocalText(a), a).toBe(false);
+  });
+
+  it('agrees with the address bits for every formatted address', () => {
+    fc.assert(fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.boolean(), (bytes, ll) => {
+      if (ll) { bytes[0] = 0xfe; bytes[1] = 0x80 | (bytes[1] & 0x3f); }
+      const linkLocal = bytes[0] === 0xfe && (bytes[1] & 0xc0) === 0x80;
+      expect(isLinkLocalText(formatIpv6(bytes))).toBe(linkLocal);
+    }));
   });
 });
