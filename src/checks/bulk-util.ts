@@ -59,6 +59,14 @@ export function isActive(q: BulkQuery): boolean {
   return q.requestType === 22;
 }
 
+/** RFC 7653 §11: the status a server that does not do active leasequery answers one with (§9.2). */
+const NOT_SUPPORTED = 14;
+
+/** An active query whose first REPLY said NotSupported: refused by a bulk-only server (RFC 7653 §9.2). */
+export function refusedActive(q: BulkQuery): boolean {
+  return isActive(q) && q.status === NOT_SUPPORTED;
+}
+
 /** The link-address as text (compact hex groups, enough for messages). */
 export function linkText(b: Uint8Array): string {
   const g: string[] = [];

@@ -642,16 +642,17 @@ export function serverKey(r: ServerResponse): string {
 
 /**
  * The answer to judge from each server of a transaction, in the order the servers first answered: its
- * first answer that `decides` (e.g. one the snaplen did not cut), else its first. A server's later
- * answers repeat its first (retransmissions: the same defect), so one answer a server is judged on.
+ * first answer that `decides` (e.g. one the snaplen did not cut), else (and without `decides`) its
+ * first. A server's later answers repeat its first (retransmissions: the same defect), so one answer a
+ * server is judged on.
  */
-export function answerPerServer(responses: readonly ServerResponse[], decides: (r: ServerResponse) => boolean): ServerResponse[] {
+export function answerPerServer(responses: readonly ServerResponse[], decides?: (r: ServerResponse) => boolean): ServerResponse[] {
   const keys: string[] = [];
   const out: ServerResponse[] = [];
   for (const r of responses) {
     const key = serverKey(r);
     const i = keys.indexOf(key);
-    if (i < 0) { keys.push(key); out.push(r); } else if (!decides(out[i]) && decides(r)) out[i] = r;
+    if (i < 0) { keys.push(key); out.push(r); } else if (decides !== undefined && !decides(out[i]) && decides(r)) out[i] = r;
   }
   return out;
 }

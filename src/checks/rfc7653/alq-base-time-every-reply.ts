@@ -5,12 +5,11 @@ import type { Events } from '../../correlate/events.js';
 import type { BulkAnswerEvent, BulkConnection, BulkQuery } from '../../correlate/bulk-events.js';
 import type { Dhcpv6Message, MessageRecord } from '../../dhcpv6/types.js';
 import { OptionCursor, hasOption } from '../../dhcpv6/helpers.js';
-import { at, isActive } from '../bulk-util.js';
+import { at, isActive, refusedActive } from '../bulk-util.js';
 
 const OPTION_ORO = 6;
 const OPTION_LQ_QUERY = 44;
 const OPTION_LQ_BASE_TIME = 100; // RFC 7653 §6.3.1, §11
-const NOT_SUPPORTED = 14; // RFC 7653 §11
 
 const top = new OptionCursor();
 const sub = new OptionCursor();
@@ -78,7 +77,7 @@ export const check: RuleModule<Events> = {
       'bulk:reply'(e) {
         if (watched.size === 0) return;
         const w = watched.get(e.query);
-        if (w !== undefined && e.placement === 'valid' && isActive(e.query) && e.query.status === NOT_SUPPORTED) w.notSupported = true;
+        if (w !== undefined && e.placement === 'valid' && refusedActive(e.query)) w.notSupported = true;
         answer(e);
       },
       'bulk:data': answer,

@@ -3,9 +3,7 @@
 // Judged: the close after a NotSupported REPLY. A close without any REPLY is inconclusive (see traps).
 import type { RuleModule } from '../../engine/types.js';
 import type { Events } from '../../correlate/events.js';
-import { type CloseWait, at, closeWaits, isActive, unseenEnd } from '../bulk-util.js';
-
-const NOT_SUPPORTED = 14; // RFC 7653 §11
+import { type CloseWait, at, closeWaits, isActive, refusedActive, unseenEnd } from '../bulk-util.js';
 
 interface Pending extends CloseWait { queryFrame: number }
 
@@ -17,7 +15,7 @@ export const check: RuleModule<Events> = {
     return {
       'bulk:reply'(e) {
         const q = e.query;
-        if (e.placement !== 'valid' || q.phantom || !isActive(q) || q.status !== NOT_SUPPORTED || pending.has(e.conn)) return;
+        if (e.placement !== 'valid' || q.phantom || !refusedActive(q) || pending.has(e.conn)) return;
         pending.set(e.conn, { queryFrame: q.query?.frame ?? 0, frame: e.frame, time: e.time, xid: q.xid });
       },
       'bulk:message'(e) {

@@ -7,7 +7,7 @@ import type { ServerResponse, Transmission, UnknownTypeExchange } from '../../co
 import type { Events } from '../../correlate/events.js';
 import { MESSAGE_NAMES } from '../../dhcpv6/names.js';
 import type { RuleModule } from '../../engine/types.js';
-import { framesOf, partyOf, serverKey, statusOnlyAsSeen } from '../client-common.js';
+import { answerPerServer, framesOf, partyOf, statusOnlyAsSeen } from '../client-common.js';
 
 /** A message type as the findings name it. */
 function nameOf(type: number): string {
@@ -48,11 +48,8 @@ export const v6ValUnknownMsgtype: RuleModule<Events> = {
           });
           return;
         }
-        const servers: string[] = []; // each server's first answer only: its further answers are the same defect
-        for (const r of x.answers) {
-          const key = serverKey(r);
-          if (servers.includes(key)) continue;
-          servers.push(key);
+        // Each server's first answer only: its further answers are the same defect.
+        for (const r of answerPerServer(x.answers)) {
           // RFC 8415 §16: UnspecFail alone is the answer a server may give a message it finds invalid; an
           // answer the snaplen cut may have been that one, unless its captured part rules it out (trap TRUNC).
           const only = statusOnlyAsSeen(r, 1);
