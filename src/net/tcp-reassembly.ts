@@ -103,6 +103,10 @@ interface Conn {
   firstTime: number;
   lastFrame: number;
   lastTime: number;
+  /** As TcpConnection's fields of the same names (kept here too while the connection is not yet followed). */
+  synAckFrame: number;
+  lastSynFrame: number;
+  lastSynTime: number;
   dirs: [Dir, Dir];
   conn: TcpConnection | null;
   pending: number[] | null;
@@ -295,7 +299,8 @@ export class TcpReassembler {
       clientAddr: srcIsClient ? src : dst, clientPort: srcIsClient ? t.srcPort : t.dstPort,
       serverAddr: srcIsClient ? dst : src, serverPort: srcIsClient ? t.dstPort : t.srcPort,
       ipv6: s.addrLength === 16, synSeen: syn, midStream: !syn, firstFrame: s.frame, firstTime: s.time,
-      lastFrame: s.frame, lastTime: s.time, dirs: [newDir(), newDir()], conn: null, pending: null,
+      lastFrame: s.frame, lastTime: s.time, synAckFrame: 0, lastSynFrame: 0, lastSynTime: 0,
+      dirs: [newDir(), newDir()], conn: null, pending: null,
     };
     if (followNow) {
       if (!this.admit(c, s)) return undefined;
@@ -366,6 +371,7 @@ export class TcpReassembler {
       id: this.nextId++, label: this.labelOf(c),
       client: { address: c.clientAddr, port: c.clientPort }, server: { address: c.serverAddr, port: c.serverPort },
       synSeen: c.synSeen, midStream: c.midStream, detectedBy, firstFrame: c.firstFrame, firstTime: c.firstTime,
+      synAckFrame: c.synAckFrame, lastSynFrame: c.lastSynFrame, lastSynTime: c.lastSynTime,
     };
     this.ev.sink.open(c.conn, frame, time);
   }
@@ -381,18 +387,37 @@ export class TcpReassembler {
   }
 
   /** Sequence bookkeeping shared by light and followed connections (SYN and SYN-ACK). */
-  private trackSyn(c: Conn, dir: TcpDirection, t: TcpHeader): void {
+  private trackSyn(c: Conn, dir: TcpDirection, t: TcpHeader, frame: number, time: number): void {
     if ((t.flags & TCP_SYN) === 0) return;
+    this.noteSyn(c, dir, (t.flags & TCP_ACK) !== 0, frame, time);
     const d = c.dirs[dir];
     if (!d.started) start(d, (t.seq + 1) >>> 0);
     const o = c.dirs[1 - dir];
     if ((t.flags & TCP_ACK) !== 0 && !o.started) start(o, t.ack);
   }
 
+  /** The client's SYN (each retransmission moves the latest) and the server's first SYN-ACK, for the rules. */
+  private noteSyn(c: Conn, dir: TcpDirection, ack: boolean, frame: number, time: number): void {
+    if (dir === 0 && !ack) {
+      c.lastSynFrame = frame;
+      c.lastSynTime = time;
+    } else if (dir === 1 && ack && c.synAckFrame === 0) {
+      c.synAckFrame = frame;
+    } else {
+      return;
+    }
+    const conn = c.conn;
+    if (conn !== null) {
+      conn.synAckFrame = c.synAckFrame;
+      conn.lastSynFrame = c.lastSynFrame;
+      conn.lastSynTime = c.lastSynTime;
+    }
+  }
+
   /** Detection pending: hold the frames until the first payload is probed. */
   private light(c: Conn, dir: TcpDirection, s: SegmentInput): void {
     const t = s.tcp;
-    this.trackSyn(c, dir, t);
+    this.trackSyn(c, dir, t, s.frame, s.time);
     const len = t.payloadEnd - t.payloadStart;
     if (len > 0 && (t.flags & TCP_RST) === 0) {
       const bytes = s.buf.subarray(t.payloadStart, t.payloadEnd);
@@ -436,7 +461,7 @@ export class TcpReassembler {
       this.settle(s, 'dhcpv6');
       return;
     }
-    this.trackSyn(c, dir, t);
+    this.trackSyn(c, dir, t, s.frame, s.time);
     const d = c.dirs[dir];
     let seq = (t.flags & TCP_SYN) !== 0 ? (t.seq + 1) >>> 0 : t.seq;
     if (!d.started) start(d, seq); // mid-stream: start where we came in

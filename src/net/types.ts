@@ -58,6 +58,11 @@ export interface TcpConnection {
   /** Frame and time of the first packet seen. */
   firstFrame: number;
   firstTime: number;
+  /** Frame of the server's first SYN-ACK (0: none captured yet); updated while the connection is followed. */
+  synAckFrame: number;
+  /** Frame and time of the client's latest SYN (a retransmitted SYN moves them; 0: no SYN captured). */
+  lastSynFrame: number;
+  lastSynTime: number;
 }
 
 export type TcpDirection = 0 | 1;

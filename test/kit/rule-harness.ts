@@ -137,6 +137,7 @@ export class BulkConversation {
       id, label: `[2001:db8::9]:${port} > [2001:db8::1]:${serverPort}`,
       client: { address: '2001:db8::9', port }, server: { address: '2001:db8::1', port: serverPort },
       synSeen: syn, midStream: !syn, detectedBy: 'port', firstFrame: first, firstTime: this.time,
+      synAckFrame: syn ? first : 0, lastSynFrame: syn ? first : 0, lastSynTime: syn ? this.time : 0,
     };
     this.bulk = new BulkCorrelator((name, ev) => { this.events.push([name, ev] as EventTuple); }, limits);
     this.bulk.open(this.conn, first, this.time);

@@ -26,6 +26,7 @@ function conn(midStream = false): TcpConnection {
   return {
     id: 1, label: '[2001:db8::9]:40123 > [2001:db8::1]:547', client: { address: '2001:db8::9', port: 40123 },
     server: { address: '2001:db8::1', port: 547 }, synSeen: !midStream, midStream, detectedBy: 'port', firstFrame: 1, firstTime: 0,
+    synAckFrame: midStream ? 0 : 2, lastSynFrame: midStream ? 0 : 1, lastSynTime: 0,
   };
 }
 

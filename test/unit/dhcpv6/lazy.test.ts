@@ -434,7 +434,7 @@ describe('lazy message = eager oracle', () => {
         const dec = new BulkStreamDecoder(defaultCodec, listener, 0);
         const c: TcpConnection = {
           id: 1, label: 'c', client: { address: '2001:db8::9', port: 40123 }, server: { address: '2001:db8::1', port: 547 },
-          synSeen: true, midStream: false, detectedBy: 'port', firstFrame: 1, firstTime: 0,
+          synSeen: true, midStream: false, detectedBy: 'port', firstFrame: 1, firstTime: 0, synAckFrame: 2, lastSynFrame: 1, lastSynTime: 0,
         };
         dec.open(c, 1, 0);
         for (let o = 0, i = 0; o < stream.length; i++) {

@@ -46,6 +46,39 @@ describe('TCP detection', () => {
   });
 });
 
+describe('TCP connection attempts', () => {
+  it('records the server\'s SYN-ACK and the client\'s latest SYN (a retransmitted SYN moves it)', () => {
+    const c = conv().handshake().send('client', MSG);
+    c.retransmit(0, { delay: 1 }); // the SYN again, 1 s later (as a kernel's SYN retransmission)
+    const packets = c.packets();
+    const r = run(packets);
+    // Frames: 1 SYN, 2 SYN-ACK, 3 ACK, 4 data, 5 ACK, 6 the SYN again.
+    const at = (i: number): number => packets[i].tsSec + packets[i].tsNsec / 1e9;
+    expect(at(5) - at(4)).toBeCloseTo(1.001, 6);
+    expect(r.conns[0]).toMatchObject({ synSeen: true, firstFrame: 1, synAckFrame: 2, lastSynFrame: 6 });
+    expect(r.conns[0].lastSynTime).toBeCloseTo(at(5), 6);
+  });
+
+  it('leaves synAckFrame 0 when the server only resets the SYN, and knows the SYN of a port-followed attempt', () => {
+    const c = conv().handshake();
+    c.drop(2).drop(1).rst('server');
+    const r = run(c.packets());
+    expect(shape(r)).toEqual(['open#1@1', 'rst#1.1@2', 'close#1@2:rst']);
+    expect(r.conns[0]).toMatchObject({ synSeen: true, synAckFrame: 0, lastSynFrame: 1, lastSynTime: 1_700_000_000 });
+  });
+
+  it('keeps what a heuristic connection\'s handshake showed before it was followed', () => {
+    const c = conv(8547).handshake().send('client', MSG);
+    const r = run(c.packets(), { probe: () => true });
+    expect(r.conns[0]).toMatchObject({ detectedBy: 'heuristic', synAckFrame: 2, lastSynFrame: 1 });
+  });
+
+  it('has no SYN to show for a connection the capture joined mid-stream', () => {
+    const c = conv().handshake().send('client', MSG).startMidConnection(3);
+    expect(run(c.packets()).conns[0]).toMatchObject({ synSeen: false, synAckFrame: 0, lastSynFrame: 0, lastSynTime: 0 });
+  });
+});
+
 describe('TCP endings', () => {
   it('RST: flushes, reports rst from the sender and closes', () => {
     const c = conv().handshake().send('client', MSG, { ack: false }).rst('server');
