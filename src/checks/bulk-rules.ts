@@ -28,6 +28,7 @@ import { check as blqReplyFirstBinding } from './rfc5460/blq-reply-first-binding
 import { check as blqReplyIds } from './rfc5460/blq-reply-ids.js';
 import { check as blqReqCloseOnUnknownDone } from './rfc5460/blq-req-close-on-unknown-done.js';
 import { check as blqSrvCloseAfterPeerClose } from './rfc5460/blq-srv-close-after-peer-close.js';
+import { check as blqReqRetryBackoff } from './rfc5460/blq-req-retry-backoff.js';
 import { check as blqSrvMaxConns } from './rfc5460/blq-srv-max-conns.js';
 import { check as blqSingleReply } from './rfc5460/blq-single-reply.js';
 import { check as blqXidData } from './rfc5460/blq-xid-data.js';
@@ -76,6 +77,7 @@ export const bulkRules: Array<[string, RuleModule<Events>]> = [
   ['BLQ-REPLY-FIRST-BINDING', blqReplyFirstBinding],
   ['BLQ-REPLY-IDS', blqReplyIds],
   ['BLQ-REQ-CLOSE-ON-UNKNOWN-DONE', blqReqCloseOnUnknownDone],
+  ['BLQ-REQ-RETRY-BACKOFF', blqReqRetryBackoff],
   ['BLQ-SINGLE-REPLY', blqSingleReply],
   ['BLQ-SRV-CLOSE-AFTER-PEER-CLOSE', blqSrvCloseAfterPeerClose],
   ['BLQ-SRV-MAX-CONNS', blqSrvMaxConns],

@@ -302,6 +302,8 @@ export class TcpReassembler {
       lastFrame: s.frame, lastTime: s.time, synAckFrame: 0, lastSynFrame: 0, lastSynTime: 0,
       dirs: [newDir(), newDir()], conn: null, pending: null,
     };
+    // Known before the connection is opened to the sink (its SYN is handled after that).
+    if (syn) this.noteSyn(c, srcIsClient ? 0 : 1, (t.flags & TCP_ACK) !== 0, s.frame, s.time);
     if (followNow) {
       if (!this.admit(c, s)) return undefined;
       this.active.set(key, c);
