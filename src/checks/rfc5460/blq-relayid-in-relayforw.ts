@@ -1,8 +1,9 @@
 // BLQ-RELAYID-IN-RELAYFORW: a relay may put its DUID in an OPTION_RELAY_ID in the Relay-forwards it
 // sends, and should keep that DUID in stable storage (configurable, so a replacement relay can take it
 // over) so that servers can answer QUERY_BY_RELAY_ID for it (RFC 5460 §5.4.1; DUID layouts RFC 8415 §11).
-// Per relay: a Relay-ID whose layout is not a DUID's (warning, at once); a Relay-ID that changed
-// (warning, judged at the end of the input: a value that comes back means several relays share an address).
+// Per relay: a Relay-ID whose layout is not a DUID's (warning, at once); a Relay-ID replaced by one built
+// from the same link-layer address (warning: one device made a second DUID); any other change is
+// inconclusive, as several relays may share an address (judged at the end of the input).
 // Hot path (every UDP message): the message type first; a Relay-forward costs an option scan per level
 // and, when the relay's Relay-ID is the one it sent before, an in-place comparison (nothing allocated).
 import type { Events } from '../../correlate/events.js';
@@ -173,6 +174,16 @@ export const blqRelayidInRelayforw: RuleModule<Events> = {
       const c = s.change;
       if (c === undefined) return;
       const scopeKey = `relay ${s.name}`;
+      const d = s.sameDevice;
+      if (d !== undefined) {
+        // Both DUIDs were built from one link-layer address: one device made a second DUID. Nothing
+        // later undoes that, not even the old DUID coming back.
+        ctx.report({
+          messageId: 'same-device', scopeKey, data: { relay: s.name, old: d.old, new: d.new, changes: s.changes },
+          frames: [d.oldFrame, d.newFrame], time: d.newTime,
+        });
+        return;
+      }
       if (s.back !== undefined) {
         // A replaced DUID came back: several relays answer from this address (anycast, VRRP, load sharing).
         ctx.report({
@@ -182,20 +193,13 @@ export const blqRelayidInRelayforw: RuleModule<Events> = {
         });
         return;
       }
-      const d = s.sameDevice;
-      if (d !== undefined) {
-        // Both DUIDs were built from one link-layer address: one device made a second DUID.
-        ctx.report({
-          messageId: 'same-device', scopeKey, data: { relay: s.name, old: d.old, new: d.new, changes: s.changes },
-          frames: [d.oldFrame, d.newFrame], time: d.newTime,
-        });
-        return;
-      }
+      // Otherwise one relay that made new DUIDs and several relays taking over one address (a VRRP or
+      // anycast failover, the old one never coming back in this capture) look the same: inconclusive.
       const frames = s.changes > 1 ? [c.oldFrame, c.newFrame, s.lastChangeFrame] : [c.oldFrame, c.newFrame];
       const time = s.changes > 1 ? s.lastChangeTime : c.newTime;
       const data = { relay: s.name, old: c.old, new: c.new, last: s.cur, changes: s.changes };
-      if (s.weak) ctx.report({ messageId: 'link-local', verdict: 'inconclusive', scopeKey, data, frames, time });
-      else ctx.report({ messageId: s.changes > 1 ? 'changed-often' : 'changed', scopeKey, data, frames, time });
+      const messageId = s.weak ? 'link-local' : s.changes > 1 ? 'changed-often' : 'changed';
+      ctx.report({ messageId, verdict: 'inconclusive', scopeKey, data, frames, time });
     };
 
     /** Walks the Relay-forward levels of a datagram, outermost first. */
