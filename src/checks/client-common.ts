@@ -148,8 +148,18 @@ export interface SessionView {
    * verdict is inconclusive.
    */
   late: ServerResponse[];
-  /** A valid Rapid Commit Reply received before the Request. */
+  /**
+   * A valid Rapid Commit Reply the client held when it sent the Request: arrived on its link by then
+   * (arrivalOf's rule, a relay's delivery rather than the Relay-reply upstream), or never seen there but
+   * seen upstream by then.
+   */
   rapidReply?: ServerResponse;
+  /**
+   * A valid Rapid Commit Reply seen upstream before the Request but on the client's link only after it
+   * (a relay's late delivery), when none was held: like SessionView.late, it may have come by a path the
+   * capture missed, so it spares the client a verdict but never proves one.
+   */
+  lateRapid?: ServerResponse;
 }
 
 /** The latest session's view: the preference rules all judge the same session:end, one after the other. */
@@ -170,13 +180,21 @@ function buildView(session: ClientSession): SessionView {
   const req = session.request?.requests[0];
   const treq = req ? req.time : Infinity;
   const advertises: ServerResponse[] = [];
-  let rapidReply: ServerResponse | undefined;
+  let replies: ServerResponse[] | undefined;
   for (const r of solicit.responses) {
     const type = r.message.msgType;
-    if (type === 2) {
-      advertises.push(r);
-    } else if (type === 7 && rapidReply === undefined && r.rapidCommit && r.valid && r.time <= treq) {
-      rapidReply = r;
+    if (type === 2) advertises.push(r);
+    else if (type === 7 && r.rapidCommit) (replies ??= []).push(r);
+  }
+  // RFC 8415 §18.2.1: a Rapid Commit Reply ends the wait once it reaches the client. Timed, as an
+  // Advertise is, from its arrival on the client's link (a relay's delivery), not the Relay-reply upstream.
+  let rapidReply: ServerResponse | undefined;
+  let lateRapid: ServerResponse | undefined;
+  if (replies) {
+    for (const r of replies) {
+      if (!r.valid || r.time > treq) continue;
+      if (arrive(replies, r).time <= treq) { rapidReply = r; break; }
+      lateRapid ??= r;
     }
   }
   let clientLinkSeen = false;
@@ -203,6 +221,7 @@ function buildView(session: ClientSession): SessionView {
     if (c !== undefined) v.chosen = c;
   }
   if (rapidReply) v.rapidReply = rapidReply;
+  else if (lateRapid) v.lateRapid = lateRapid;
   return v;
 }
 
@@ -229,10 +248,11 @@ export function arrivalOf(v: SessionView, a: ServerResponse): Arrival {
   return v.arrivals.get(a) ?? arrive(v.advertises, a);
 }
 
-function arrive(advertises: readonly ServerResponse[], a: ServerResponse): Arrival {
+/** arrivalOf for `a` among `same`, the responses of its kind to the Solicit (Advertises, Rapid Commit Replies). */
+function arrive(same: readonly ServerResponse[], a: ServerResponse): Arrival {
   const own = linkTime(a);
   if (own !== undefined) return { time: own, seen: true };
-  for (const b of advertises) {
+  for (const b of same) {
     if (b === a || b.time < a.time || b.server.duid !== a.server.duid) continue;
     const t = linkTime(b);
     if (t !== undefined && sameMessage(a.message, b.message)) return { time: t, seen: true, via: b };
@@ -359,7 +379,18 @@ export function judgeCollect(v: SessionView, tol: number, relayTol = tol): Judge
   const frames = framesOf(v.solicit.requests[0], ...withVia(v, before), ...withVia(v, late255), v.req);
   if (v.firstMissed) return { messageId: 'first-missed', verdict: 'inconclusive', frames, time: v.treq, data };
   if (late255.length !== 0) return { messageId: 'late-255', verdict: 'inconclusive', frames, time: v.treq, data, server: party(late255[0]) };
+  if (v.lateRapid) {
+    // Likewise a Rapid Commit Reply that reached the client's link only after the Request (RFC 8415 §18.2.1).
+    const rapid = framesOf(v.solicit.requests[0], ...withVia(v, before), v.lateRapid, rapidVia(v), v.req);
+    return { messageId: 'late-rapid', verdict: 'inconclusive', frames: rapid, time: v.treq, data, server: party(v.lateRapid) };
+  }
   return { messageId: 'early', verdict: 'violation', frames, time: v.treq, data };
+}
+
+/** The later Reply that showed the late Rapid Commit Reply's delivery on the client's link, if another. */
+function rapidVia(v: SessionView): ServerResponse | undefined {
+  if (!v.lateRapid) return undefined;
+  return arrive(v.solicit.responses.filter((r) => r.message.msgType === 7 && r.rapidCommit), v.lateRapid).via;
 }
 
 /** Advertises with the later responses that showed their delivery on the client's link (arrivalOf). */
