@@ -106,6 +106,11 @@ interface Pending {
   xid: number;
   /** The request it answered was not captured (an orphan response). */
   orphan: boolean;
+  /**
+   * The orphan answers a captured client message of an unassigned type (OrphanResponse.unknownType): its
+   * type and first frame. Such a message is no request that sets timers, and a server discards it (RFC 8415 §16).
+   */
+  unknownType?: { msgType: number; frame: number };
   timers: ZeroTimers;
   /** A Reconfigure to the client came after it (RFC 8415 §18.2.11). */
   reconfigured: boolean;
@@ -197,7 +202,10 @@ export const v6RtxT1t2Zero: RuleModule<Events> = {
       });
     };
 
-    const reply = (r: ServerResponse, duid: string | undefined, address: string | undefined, xid: number, orphan: boolean): void => {
+    const reply = (
+      r: ServerResponse, duid: string | undefined, address: string | undefined, xid: number, orphan: boolean,
+      unknownType?: { msgType: number; frame: number },
+    ): void => {
       forget(r.time);
       const client = duid ?? address ?? '';
       const server = r.server.duid;
@@ -206,7 +214,9 @@ export const v6RtxT1t2Zero: RuleModule<Events> = {
       if (l) for (let i = l.length - 1; i >= 0; i--) if (l[i].server === server) replies.drop(l[i]);
       const timers = zeroTimers(r.message, 2 * window);
       if (timers === undefined) return;
-      replies.add({ time: r.time, client, duid, address, server, response: r, xid, orphan, timers, reconfigured: false, dropped: false });
+      const p: Pending = { time: r.time, client, duid, address, server, response: r, xid, orphan, timers, reconfigured: false, dropped: false };
+      if (unknownType) p.unknownType = unknownType;
+      replies.add(p);
       if (replies.size > maxPending) {
         const old = replies.oldest()!;
         replies.drop(old);
@@ -220,11 +230,12 @@ export const v6RtxT1t2Zero: RuleModule<Events> = {
         if (tx.msgType === 1 && !r.rapidCommit) return; // only a Rapid Commit Reply answers a Solicit (§18.3.1)
         reply(r, tx.client.duid, tx.client.address, tx.xid, false);
       },
-      // A Reply whose request was not captured: held all the same, judged at most inconclusive.
+      // A Reply whose request was not captured, or that answers a message of an unassigned type: held
+      // all the same, judged at most inconclusive.
       'udp:orphan-response': (o) => {
         const r = o.response;
         if (r.message.msgType !== 7 || !r.hasServerId || o.clientDuid === undefined) return;
-        reply(r, o.clientDuid, o.clientAddress, o.xid, true);
+        reply(r, o.clientDuid, o.clientAddress, o.xid, true, o.unknownType);
       },
       'message:udp': (record) => {
         if (replies.size === 0) return;
@@ -274,7 +285,11 @@ export const v6RtxT1t2Zero: RuleModule<Events> = {
           gap: Math.round(gap * 1000), window,
         };
         let messageId = 'at-once';
-        if (p.orphan) messageId = 'orphan';
+        if (p.unknownType) {
+          messageId = 'unknown-type';
+          data.msgType = p.unknownType.msgType;
+          data.frame = p.unknownType.frame;
+        } else if (p.orphan) messageId = 'orphan';
         else if (p.response.damage !== undefined) messageId = 'reply-cut';
         else if (h.ia < 0) messageId = 'renew-cut';
         else if (p.address !== undefined && tx.client.address !== undefined && p.address !== tx.client.address) {

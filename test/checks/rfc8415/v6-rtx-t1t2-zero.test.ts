@@ -134,6 +134,19 @@ describe(ID, () => {
     expect(run(sc)).toEqual([[ID, 'inconclusive', 'error', [1, 2], 0x41, 'orphan']]);
   });
 
+  it('says so when the Reply answered a message of an unassigned type, a request that was captured', () => {
+    // Frame 1: the client's message of type 40 (none assigned, RFC 8415 §16); frame 2: A's Reply under its
+    // xid leaving IA_NA 1's T1 to the client; frame 3: a Renew right after.
+    const sc = new UdpScenario();
+    fromClient(sc, 0, m(40, 0x40, opt.clientId(CLIENT), opt.elapsed(0), na(1, 0, 0)));
+    fromServer(sc, 0.01, SRV_A, reply(0x40, SRV_A, na(1, 0, 0, addr())));
+    fromClient(sc, 0.2, renew(0x41));
+    const f = runRule(ID, scenarioEvents(sc));
+    expect(f.map((x) => [x.ruleId, x.verdict, x.severity, x.frames, x.xid, messageIdOf(ID, x)])).toEqual([[ID, 'inconclusive', 'error', [2, 3], 0x41, 'unknown-type']]);
+    expect(f[0].message).toContain('answered the client\'s message of unassigned type 40 (frame 1)');
+    expect(f[0].message).not.toContain('not in the capture');
+  });
+
   it('is inconclusive when the Reply was cut by the snaplen after the IA', () => {
     const sc = new UdpScenario();
     fromClient(sc, 0, request(0x40));
