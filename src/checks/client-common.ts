@@ -34,7 +34,7 @@ export function partyOf(p: Party | undefined): Party | undefined {
  * DUID, and one machine's several interfaces, differ in address or link.
  * Written to `out` as the fingerprint of those three texts joined (no key text is built per transmission).
  */
-export function interfaceKey(tx: UdpTransaction, t: Transmission, out: Int32Array): void {
+export function interfaceKey(tx: { readonly client: Party }, t: Transmission, out: Int32Array): void {
   const relays = t.sightings[0].relays;
   const link = relays.length !== 0 ? relays[relays.length - 1].linkAddress : '';
   fingerprintJoined(tx.client.duid ?? '', tx.client.address ?? '', link, out);
