@@ -536,21 +536,42 @@ function judgeChoiceOnce(v: SessionView, tol: number, relayTol: number): ChoiceJ
   return { rule, messageId, verdict: 'violation', frames, time: v.treq, data, server: party(chosenAdv) };
 }
 
-/** RED-CLIENT-PREFERENCE: only when none of the V6-PREF-* judgements above has anything to say. */
+/**
+ * RED-CLIENT-PREFERENCE: only when none of the V6-PREF-* judgements above has anything to say, about a
+ * Request to a server the client held no valid Advertise from (RFC 6853 §5.3; RFC 8415 §18.2.1,
+ * §18.2.9): one that never advertised; one whose Advertises all came after the Request; one whose
+ * Advertises before it were all invalid for the client, which discards them (RFC 8415 §16.3). A valid
+ * Advertise from the chosen server seen by the Request makes the choice judgeChoice's (or a late
+ * delivery's, undecidable): then this rule stands aside.
+ */
 export function judgeRedClient(v: SessionView, tol: number, prompt: number, relayTol = tol): Judgement | undefined {
   if (judge255(v, tol, prompt) || judgeCollect(v, tol, relayTol) || judgeAfterFirstRt(v, tol, prompt) || judgeChoice(v, tol, relayTol)) return undefined;
   if (!v.req || v.chosen === undefined) return undefined;
-  if (v.advertises.some((a) => a.server.duid === v.chosen)) return undefined;
+  const fromChosen = v.advertises.filter((a) => a.server.duid === v.chosen);
+  const before = fromChosen.filter((a) => a.time <= v.treq);
+  if (before.some((a) => a.valid)) return undefined;
   const servers = new Map<string, ServerResponse>();
   for (const a of v.usable) if (a.server.duid !== undefined && !servers.has(a.server.duid)) servers.set(a.server.duid, a);
   if (servers.size < 2 || new Set([...servers.values()].map((a) => a.preference)).size < 2) return undefined;
-  const frames = framesOf(v.solicit.requests[0], ...servers.values(), v.req);
   const best = Math.max(...[...servers.values()].map((a) => a.preference));
-  const data = { servers: servers.size, best };
-  if (!v.clientLinkSeen || [...servers.values()].some((a) => a.minDepth > 0)) {
-    return { messageId: 'unadvertised-unsure', verdict: 'inconclusive', frames, time: v.treq, data };
+  const data: Record<string, string | number> = { servers: servers.size, best };
+  // The chosen server's Advertises that make the case: the invalid ones before the Request, else the
+  // first one after it.
+  const shown = before.length !== 0 ? before : fromChosen.slice(0, 1);
+  const frames = framesOf(v.solicit.requests[0], ...servers.values(), ...shown, v.req);
+  // Trap SIDE / LOSS: every Advertise that ranks must have been seen on the client's link, and so must
+  // the chosen server's (its time there, on the Request's clock; its octets as the client got them).
+  // Trap TRUNC: an Advertise without a Client-ID that the snaplen cut (or that was malformed) may have
+  // carried one in the octets lost; a Client-ID captured and naming another client decides.
+  const unsure = !v.clientLinkSeen || [...servers.values()].some((a) => a.minDepth > 0)
+    || shown.some((a) => a.minDepth > 0 || (before.length !== 0 && a.damage !== undefined && a.clientId !== 'mismatch'));
+  if (fromChosen.length === 0) {
+    return { messageId: unsure ? 'unadvertised-unsure' : 'unadvertised', verdict: unsure ? 'inconclusive' : 'violation', frames, time: v.treq, data };
   }
-  return { messageId: 'unadvertised', verdict: 'violation', frames, time: v.treq, data };
+  if (before.length === 0) data.after = Math.round((shown[0].time - v.treq) * 1000);
+  const messageId = before.length !== 0 ? 'invalid-advertise' : 'advertised-after';
+  if (unsure) return { messageId: 'chosen-unsure', verdict: 'inconclusive', frames, time: v.treq, data, server: party(shown[0]) };
+  return { messageId, verdict: 'violation', frames, time: v.treq, data, server: party(shown[0]) };
 }
 
 /** Tolerance (s) from a rule's options. */
