@@ -3,7 +3,7 @@
 // §18.2.5 refer to it). Judged in capture order: each valid Reply that sets timers (§18.2.10.1) and
 // leaves one to the client is held for `window` seconds; the client's first Renew (Rebind) of such an IA
 // within that time is judged when its transaction closes (its copies and the Reply's are in by then).
-import type { ServerResponse, UdpTransaction } from '../../correlate/client-events.js';
+import type { ServerResponse, Transmission, UdpTransaction } from '../../correlate/client-events.js';
 import type { Events } from '../../correlate/events.js';
 import { unwrap } from '../../correlate/udp-message.js';
 import { bodyHex, IaLeases, OptionCursor, optionOf, sameBodyHex, statusCodeHere } from '../../dhcpv6/helpers.js';
@@ -176,6 +176,26 @@ interface Judged {
 
 const NAMES: Record<number, string> = { 3: 'IA_NA', 25: 'IA_PD' };
 
+/** The latest sighting of the held Reply. */
+function lastSeen(p: Pending): number {
+  const ss = p.response.sightings;
+  let t = p.time;
+  for (let i = 0; i < ss.length; i++) if (ss[i].time > t) t = ss[i].time;
+  return t;
+}
+
+/**
+ * When the client got the held Reply, as far as the client message `n` can be compared with it: for a
+ * message seen on the client's link, the Reply's earliest sighting there (a relay's delivery, perhaps
+ * later than the Relay-reply upstream, RFC 8415 §19.2), else its first sighting.
+ */
+function receivedAt(p: Pending, n: Transmission): number {
+  if (n.minDepth !== 0 || p.response.minDepth !== 0) return p.time;
+  let t = Infinity;
+  for (const s of p.response.sightings) if (s.relays.length === 0 && s.time < t) t = s.time;
+  return t;
+}
+
 export const v6RtxT1t2Zero: RuleModule<Events> = {
   create(ctx) {
     const window = ctx.options.window as number;
@@ -190,7 +210,8 @@ export const v6RtxT1t2Zero: RuleModule<Events> = {
     /** Forgets Replies that no later message can be judged against (older than `window`; events come in capture order). */
     const forget = (time: number): void => {
       if (time > now) now = time;
-      for (let p = replies.oldest(); p !== undefined && now - p.time >= window; p = replies.oldest()) replies.drop(p);
+      // Held from its latest sighting: a relay's delivery on the client's link (a copy merged into it) counts.
+      for (let p = replies.oldest(); p !== undefined && now - lastSeen(p) >= window; p = replies.oldest()) replies.drop(p);
     };
 
     const limit = (p: Pending): void => {
@@ -259,9 +280,10 @@ export const v6RtxT1t2Zero: RuleModule<Events> = {
         const named = rebind ? undefined : optionOf(n.message, 2);
         for (let i = l.length - 1; i >= 0; i--) {
           const p = l[i];
-          if (p.time > n.time) continue;
+          const at = receivedAt(p, n);
+          if (at > n.time) continue;
           if (named !== undefined && (p.server === undefined || !sameBodyHex(named, p.server))) continue;
-          if (n.time - p.time >= window) return;
+          if (n.time - at >= window) return;
           const ia = sharedIa(n.message, rebind ? p.timers.rebind : p.timers.renew);
           if (ia < 0 && n.damage === undefined) return; // another IA, due on timers of its own
           replies.drop(p); // one Reply, one judgement
@@ -278,7 +300,7 @@ export const v6RtxT1t2Zero: RuleModule<Events> = {
         if (p.reconfigured) return; // the server asked for it
         const n = tx.requests[0];
         const rebind = tx.msgType === 6;
-        const gap = n.time - p.time;
+        const gap = n.time - receivedAt(p, n); // from the Reply's delivery on the client's link where both were seen there
         const ia = h.ia >= 0 ? h.ia : (rebind ? p.timers.rebind : p.timers.renew)[0];
         const data: Record<string, string | number> = {
           type: rebind ? 'Rebind' : 'Renew', timer: rebind ? 'T2' : 'T1', ia: NAMES[Math.floor(ia / IA_SPAN)], iaid: ia % IA_SPAN,

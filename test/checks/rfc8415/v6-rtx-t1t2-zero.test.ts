@@ -127,6 +127,25 @@ describe(ID, () => {
     expect(run(sc)).toEqual([[ID, 'violation', 'error', [3, 4, 5, 6], 0x41, 'at-once']]);
   });
 
+  it('times the Reply from its delivery on the client\'s link, not from the Relay-reply upstream', () => {
+    // A's Rapid Commit Reply reaches the relay at 0.01 s (frame 2) and the client's link only at 0.4 s
+    // (frame 3, one response with it); the Renew at 1.3 s (frame 4) is 0.9 s after the client got the
+    // Reply, within the window, though 1.29 s after the Relay-reply.
+    const rapid = (renewAt: number) => {
+      const sc = new UdpScenario();
+      const rc: OptionInput = { code: 14, hex: '' };
+      fromClient(sc, 0, m(1, 0x40, opt.clientId(CLIENT), opt.elapsed(0), opt.oro(82), rc, na(1, 0, 0)));
+      const rep = reply(0x40, SRV_A, rc, na(1, 0, 0, addr()));
+      sc.answer(0.01, '2001:db8:ffff::a', '2001:db8:1::1', relay(13, 0, '2001:db8:1::1', CLIENT_ADDR, rep), { dstPort: 547 });
+      sc.answer(0.4, 'fe80::1:1', CLIENT_ADDR, rep);
+      fromClient(sc, renewAt, renew(0x41));
+      return run(sc);
+    };
+    expect(rapid(1.3)).toEqual([[ID, 'violation', 'error', [2, 3, 4], 0x41, 'at-once']]);
+    // A second after the delivery: not at once.
+    expect(rapid(1.4)).toEqual([]);
+  });
+
   it('is inconclusive when the request the Reply answered was not captured', () => {
     const sc = new UdpScenario();
     fromServer(sc, 0, SRV_A, reply(0x40, SRV_A, na(1, 0, 0, addr())));
