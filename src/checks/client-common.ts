@@ -559,19 +559,22 @@ export function judgeRedClient(v: SessionView, tol: number, prompt: number, rela
   // first one after it.
   const shown = before.length !== 0 ? before : fromChosen.slice(0, 1);
   const frames = framesOf(v.solicit.requests[0], ...servers.values(), ...shown, v.req);
-  // Trap SIDE / LOSS: every Advertise that ranks must have been seen on the client's link, and so must
-  // the chosen server's (its time there, on the Request's clock; its octets as the client got them).
-  // Trap TRUNC: an Advertise without a Client-ID that the snaplen cut (or that was malformed) may have
-  // carried one in the octets lost; a Client-ID captured and naming another client decides.
+  // Trap SIDE / LOSS: every Advertise that ranks must have been seen on the client's link. So must an
+  // invalid one of the chosen server (its octets as the client got them); one first seen anywhere only
+  // after the Request reached the client later still, wherever it was seen. Trap TRUNC: an Advertise
+  // without a Client-ID that the snaplen cut (or that was malformed) may have carried one in the octets
+  // lost; a Client-ID captured and naming another client decides.
   const unsure = !v.clientLinkSeen || [...servers.values()].some((a) => a.minDepth > 0)
-    || shown.some((a) => a.minDepth > 0 || (before.length !== 0 && a.damage !== undefined && a.clientId !== 'mismatch'));
+    || (before.length !== 0 && before.some((a) => a.minDepth > 0 || (a.damage !== undefined && a.clientId !== 'mismatch')));
+  // No `server` on these findings: what the Request did is judged the same whether or not the capture
+  // goes on to show the chosen server advertising after it (a prefix of the capture decides as much).
   if (fromChosen.length === 0) {
     return { messageId: unsure ? 'unadvertised-unsure' : 'unadvertised', verdict: unsure ? 'inconclusive' : 'violation', frames, time: v.treq, data };
   }
   if (before.length === 0) data.after = Math.round((shown[0].time - v.treq) * 1000);
   const messageId = before.length !== 0 ? 'invalid-advertise' : 'advertised-after';
-  if (unsure) return { messageId: 'chosen-unsure', verdict: 'inconclusive', frames, time: v.treq, data, server: party(shown[0]) };
-  return { messageId, verdict: 'violation', frames, time: v.treq, data, server: party(shown[0]) };
+  if (unsure) return { messageId: before.length !== 0 ? 'chosen-unsure' : 'unadvertised-unsure', verdict: 'inconclusive', frames, time: v.treq, data };
+  return { messageId, verdict: 'violation', frames, time: v.treq, data };
 }
 
 /** Tolerance (s) from a rule's options. */

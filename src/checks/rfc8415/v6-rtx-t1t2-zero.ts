@@ -172,6 +172,8 @@ interface Judged {
   pending: Pending;
   /** The IA it shares with the Reply's zero-timer IAs, or -1 (none seen). */
   ia: number;
+  /** When the client got the Reply (receivedAt), as the capture showed it when the Renew came. */
+  at: number;
 }
 
 const NAMES: Record<number, string> = { 3: 'IA_NA', 25: 'IA_PD' };
@@ -288,7 +290,7 @@ export const v6RtxT1t2Zero: RuleModule<Events> = {
           if (ia < 0 && n.damage === undefined) return; // another IA, due on timers of its own
           replies.drop(p); // one Reply, one judgement
           if (judged.size >= maxPending) limit(p);
-          else judged.set(tx, { pending: p, ia });
+          else judged.set(tx, { pending: p, ia, at });
           return;
         }
       },
@@ -300,7 +302,7 @@ export const v6RtxT1t2Zero: RuleModule<Events> = {
         if (p.reconfigured) return; // the server asked for it
         const n = tx.requests[0];
         const rebind = tx.msgType === 6;
-        const gap = n.time - receivedAt(p, n); // from the Reply's delivery on the client's link where both were seen there
+        const gap = n.time - h.at; // from the Reply's delivery on the client's link where both were seen there
         const ia = h.ia >= 0 ? h.ia : (rebind ? p.timers.rebind : p.timers.renew)[0];
         const data: Record<string, string | number> = {
           type: rebind ? 'Rebind' : 'Renew', timer: rebind ? 'T2' : 'T1', ia: NAMES[Math.floor(ia / IA_SPAN)], iaid: ia % IA_SPAN,
