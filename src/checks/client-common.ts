@@ -34,7 +34,7 @@ export function partyOf(p: Party | undefined): Party | undefined {
  * DUID, and one machine's several interfaces, differ in address or link.
  * Written to `out` as the fingerprint of those three texts joined (no key text is built per transmission).
  */
-export function interfaceKey(tx: UdpTransaction, t: Transmission, out: Int32Array): void {
+export function interfaceKey(tx: { readonly client: Party }, t: Transmission, out: Int32Array): void {
   const relays = t.sightings[0].relays;
   const link = relays.length !== 0 ? relays[relays.length - 1].linkAddress : '';
   fingerprintJoined(tx.client.duid ?? '', tx.client.address ?? '', link, out);
@@ -148,8 +148,18 @@ export interface SessionView {
    * verdict is inconclusive.
    */
   late: ServerResponse[];
-  /** A valid Rapid Commit Reply received before the Request. */
+  /**
+   * A valid Rapid Commit Reply the client held when it sent the Request: arrived on its link by then
+   * (arrivalOf's rule, a relay's delivery rather than the Relay-reply upstream), or never seen there but
+   * seen upstream by then.
+   */
   rapidReply?: ServerResponse;
+  /**
+   * A valid Rapid Commit Reply seen upstream before the Request but on the client's link only after it
+   * (a relay's late delivery), when none was held: like SessionView.late, it may have come by a path the
+   * capture missed, so it spares the client a verdict but never proves one.
+   */
+  lateRapid?: ServerResponse;
 }
 
 /** The latest session's view: the preference rules all judge the same session:end, one after the other. */
@@ -170,13 +180,21 @@ function buildView(session: ClientSession): SessionView {
   const req = session.request?.requests[0];
   const treq = req ? req.time : Infinity;
   const advertises: ServerResponse[] = [];
-  let rapidReply: ServerResponse | undefined;
+  let replies: ServerResponse[] | undefined;
   for (const r of solicit.responses) {
     const type = r.message.msgType;
-    if (type === 2) {
-      advertises.push(r);
-    } else if (type === 7 && rapidReply === undefined && r.rapidCommit && r.valid && r.time <= treq) {
-      rapidReply = r;
+    if (type === 2) advertises.push(r);
+    else if (type === 7 && r.rapidCommit) (replies ??= []).push(r);
+  }
+  // RFC 8415 §18.2.1: a Rapid Commit Reply ends the wait once it reaches the client. Timed, as an
+  // Advertise is, from its arrival on the client's link (a relay's delivery), not the Relay-reply upstream.
+  let rapidReply: ServerResponse | undefined;
+  let lateRapid: ServerResponse | undefined;
+  if (replies) {
+    for (const r of replies) {
+      if (!r.valid || r.time > treq) continue;
+      if (arrive(replies, r).time <= treq) { rapidReply = r; break; }
+      lateRapid ??= r;
     }
   }
   let clientLinkSeen = false;
@@ -203,6 +221,7 @@ function buildView(session: ClientSession): SessionView {
     if (c !== undefined) v.chosen = c;
   }
   if (rapidReply) v.rapidReply = rapidReply;
+  else if (lateRapid) v.lateRapid = lateRapid;
   return v;
 }
 
@@ -229,10 +248,11 @@ export function arrivalOf(v: SessionView, a: ServerResponse): Arrival {
   return v.arrivals.get(a) ?? arrive(v.advertises, a);
 }
 
-function arrive(advertises: readonly ServerResponse[], a: ServerResponse): Arrival {
+/** arrivalOf for `a` among `same`, the responses of its kind to the Solicit (Advertises, Rapid Commit Replies). */
+function arrive(same: readonly ServerResponse[], a: ServerResponse): Arrival {
   const own = linkTime(a);
   if (own !== undefined) return { time: own, seen: true };
-  for (const b of advertises) {
+  for (const b of same) {
     if (b === a || b.time < a.time || b.server.duid !== a.server.duid) continue;
     const t = linkTime(b);
     if (t !== undefined && sameMessage(a.message, b.message)) return { time: t, seen: true, via: b };
@@ -359,7 +379,18 @@ export function judgeCollect(v: SessionView, tol: number, relayTol = tol): Judge
   const frames = framesOf(v.solicit.requests[0], ...withVia(v, before), ...withVia(v, late255), v.req);
   if (v.firstMissed) return { messageId: 'first-missed', verdict: 'inconclusive', frames, time: v.treq, data };
   if (late255.length !== 0) return { messageId: 'late-255', verdict: 'inconclusive', frames, time: v.treq, data, server: party(late255[0]) };
+  if (v.lateRapid) {
+    // Likewise a Rapid Commit Reply that reached the client's link only after the Request (RFC 8415 §18.2.1).
+    const rapid = framesOf(v.solicit.requests[0], ...withVia(v, before), v.lateRapid, rapidVia(v), v.req);
+    return { messageId: 'late-rapid', verdict: 'inconclusive', frames: rapid, time: v.treq, data, server: party(v.lateRapid) };
+  }
   return { messageId: 'early', verdict: 'violation', frames, time: v.treq, data };
+}
+
+/** The later Reply that showed the late Rapid Commit Reply's delivery on the client's link, if another. */
+function rapidVia(v: SessionView): ServerResponse | undefined {
+  if (!v.lateRapid) return undefined;
+  return arrive(v.solicit.responses.filter((r) => r.message.msgType === 7 && r.rapidCommit), v.lateRapid).via;
 }
 
 /** Advertises with the later responses that showed their delivery on the client's link (arrivalOf). */
@@ -505,21 +536,45 @@ function judgeChoiceOnce(v: SessionView, tol: number, relayTol: number): ChoiceJ
   return { rule, messageId, verdict: 'violation', frames, time: v.treq, data, server: party(chosenAdv) };
 }
 
-/** RED-CLIENT-PREFERENCE: only when none of the V6-PREF-* judgements above has anything to say. */
+/**
+ * RED-CLIENT-PREFERENCE: only when none of the V6-PREF-* judgements above has anything to say, about a
+ * Request to a server the client held no valid Advertise from (RFC 6853 §5.3; RFC 8415 §18.2.1,
+ * §18.2.9): one that never advertised; one whose Advertises all came after the Request; one whose
+ * Advertises before it were all invalid for the client, which discards them (RFC 8415 §16.3). A valid
+ * Advertise from the chosen server seen by the Request makes the choice judgeChoice's (or a late
+ * delivery's, undecidable): then this rule stands aside.
+ */
 export function judgeRedClient(v: SessionView, tol: number, prompt: number, relayTol = tol): Judgement | undefined {
   if (judge255(v, tol, prompt) || judgeCollect(v, tol, relayTol) || judgeAfterFirstRt(v, tol, prompt) || judgeChoice(v, tol, relayTol)) return undefined;
   if (!v.req || v.chosen === undefined) return undefined;
-  if (v.advertises.some((a) => a.server.duid === v.chosen)) return undefined;
+  const fromChosen = v.advertises.filter((a) => a.server.duid === v.chosen);
+  const before = fromChosen.filter((a) => a.time <= v.treq);
+  if (before.some((a) => a.valid)) return undefined;
   const servers = new Map<string, ServerResponse>();
   for (const a of v.usable) if (a.server.duid !== undefined && !servers.has(a.server.duid)) servers.set(a.server.duid, a);
   if (servers.size < 2 || new Set([...servers.values()].map((a) => a.preference)).size < 2) return undefined;
-  const frames = framesOf(v.solicit.requests[0], ...servers.values(), v.req);
   const best = Math.max(...[...servers.values()].map((a) => a.preference));
-  const data = { servers: servers.size, best };
-  if (!v.clientLinkSeen || [...servers.values()].some((a) => a.minDepth > 0)) {
-    return { messageId: 'unadvertised-unsure', verdict: 'inconclusive', frames, time: v.treq, data };
+  const data: Record<string, string | number> = { servers: servers.size, best };
+  // The chosen server's Advertises that make the case: the invalid ones before the Request, else the
+  // first one after it.
+  const shown = before.length !== 0 ? before : fromChosen.slice(0, 1);
+  const frames = framesOf(v.solicit.requests[0], ...servers.values(), ...shown, v.req);
+  // Trap SIDE / LOSS: every Advertise that ranks must have been seen on the client's link. So must an
+  // invalid one of the chosen server (its octets as the client got them); one first seen anywhere only
+  // after the Request reached the client later still, wherever it was seen. Trap TRUNC: an Advertise
+  // without a Client-ID that the snaplen cut (or that was malformed) may have carried one in the octets
+  // lost; a Client-ID captured and naming another client decides.
+  const unsure = !v.clientLinkSeen || [...servers.values()].some((a) => a.minDepth > 0)
+    || (before.length !== 0 && before.some((a) => a.minDepth > 0 || (a.damage !== undefined && a.clientId !== 'mismatch')));
+  // No `server` on these findings: what the Request did is judged the same whether or not the capture
+  // goes on to show the chosen server advertising after it (a prefix of the capture decides as much).
+  if (fromChosen.length === 0) {
+    return { messageId: unsure ? 'unadvertised-unsure' : 'unadvertised', verdict: unsure ? 'inconclusive' : 'violation', frames, time: v.treq, data };
   }
-  return { messageId: 'unadvertised', verdict: 'violation', frames, time: v.treq, data };
+  if (before.length === 0) data.after = Math.round((shown[0].time - v.treq) * 1000);
+  const messageId = before.length !== 0 ? 'invalid-advertise' : 'advertised-after';
+  if (unsure) return { messageId: before.length !== 0 ? 'chosen-unsure' : 'unadvertised-unsure', verdict: 'inconclusive', frames, time: v.treq, data };
+  return { messageId, verdict: 'violation', frames, time: v.treq, data };
 }
 
 /** Tolerance (s) from a rule's options. */

@@ -266,6 +266,18 @@ export interface RequestSeen {
   index: number;
 }
 
+/**
+ * A transmission of a client message of an unassigned type the correlator has just added (see
+ * RequestSeen): x.requests[index]. A client's messages count against its rate limit whatever their type
+ * (RFC 8415 §14.1).
+ */
+export interface UnknownRequestSeen {
+  x: UnknownTypeExchange;
+  request: Transmission;
+  /** 0 for the first transmission captured. */
+  index: number;
+}
+
 /** A response the correlator has just added to an open transaction (see RequestSeen). */
 export interface ResponseSeen {
   tx: UdpTransaction;
@@ -295,6 +307,11 @@ export interface ClientEvents {
   'session:end': ClientSession;
   /** An Advertise, Reply or LEASEQUERY-REPLY that matched no captured request. */
   'udp:orphan-response': OrphanResponse;
+  /**
+   * A new transmission of a client message of an unassigned type, when first seen (copies raise none, as
+   * for `udp:request`; V6-RTX-RATE-LIMIT).
+   */
+  'udp:unknown-request': UnknownRequestSeen;
   /** A client message of an unassigned type stopped being followed (RFC 8415 §16; V6-VAL-UNKNOWN-MSGTYPE). */
   'udp:unknown-type-end': UnknownTypeExchange;
 }

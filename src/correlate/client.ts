@@ -769,7 +769,9 @@ export class ClientCorrelator {
         if (copy) {
           addRequestCopy(copy, s, dest, record);
         } else {
-          u.x.requests = keptAppended(u.x.requests, this.transmission(msg, s, record, dest));
+          const t = this.transmission(msg, s, record, dest);
+          u.x.requests = keptAppended(u.x.requests, t);
+          this.emit('udp:unknown-request', { x: u.x, request: t, index: u.x.requests.length - 1 });
         }
         return;
       }
@@ -789,6 +791,7 @@ export class ClientCorrelator {
     const u: OpenUnknown = { x, last: record.time };
     if (list) list.push(u); else this.unknownByXid.set(xid, [u]);
     this.unknownOpen.set(x.id, u);
+    this.emit('udp:unknown-request', { x, request: x.requests[0], index: 0 });
     if (this.unknownOpen.size > this.maxUnknown) {
       const oldest = this.unknownOpen.values().next().value as OpenUnknown;
       if (!this.unknownLimitReported) {

@@ -1,8 +1,11 @@
 // V6-RTX-RATE-LIMIT: a client limits the rate of the DHCP messages it transmits or retransmits, per
 // interface (RFC 8415 §14.1; "20 packets in 20 seconds" is the RFC's example default). Counted in capture
-// order on the correlator's udp:request event (one per transmission, copies already merged): more than
-// `max-messages` from one client interface within `window` seconds is one finding per burst.
+// order on the correlator's udp:request and udp:unknown-request events (one per transmission, copies
+// already merged): more than `max-messages` from one client interface within `window` seconds is one
+// finding per burst. Messages of unassigned types count too: §14.1 limits every DHCP message a client
+// transmits, and a client looping on a type no server knows floods the link as much as any other.
 import type { Transmission } from '../../correlate/client-events.js';
+import type { Party } from '../../engine/types.js';
 import type { Events } from '../../correlate/events.js';
 import { grown, KeySlots } from '../../correlate/seen.js';
 import type { RuleModule } from '../../engine/types.js';
@@ -170,35 +173,38 @@ export const v6RtxRateLimit: RuleModule<Events> = {
     const key = new Int32Array(2);
     let now = -Infinity;
     let limitReported = false;
+    /** One transmission `t` of the client `tx` (a transaction, or a message of an unassigned type) under `xid`. */
+    const count = (tx: { readonly client: Party }, t: Transmission, xid: number): void => {
+      if (t.time > now) now = t.time;
+      while (w.size !== 0 && now - w.oldestTime() >= window) w.shift();
+      if (w.full()) {
+        w.shift();
+        if (!limitReported) {
+          limitReported = true;
+          ctx.report({ messageId: 'limit', verdict: 'inconclusive', data: { max: cap, window }, frames: [t.frame], time: t.time, client: partyOf(tx.client) });
+        }
+      }
+      interfaceKey(tx, t, key);
+      const s = w.slotOf(key);
+      const sig = signature(t);
+      // A copy the correlator kept apart (another capture point, clocks skewed beyond its copy window).
+      if (t.elapsed !== undefined && w.holds(s, xid, sig, max + 1)) return;
+      w.push(s, t.time, t.frame, xid, sig);
+      if (w.count[s] <= max) {
+        w.burst[s] = 0;
+        return;
+      }
+      if (w.burst[s] !== 0) return;
+      w.burst[s] = 1;
+      const r = w.recent(s, max + 1);
+      ctx.report({
+        messageId: 'burst', frames: r.frames, time: t.time, client: partyOf(tx.client),
+        data: { count: r.frames.length, span: Math.round((r.lastTime - r.firstTime) * 10) / 10, max, window, first: r.first },
+      }); // RFC 8415 §14.1
+    };
     return {
-      'udp:request': ({ tx, request: t }) => {
-        if (t.time > now) now = t.time;
-        while (w.size !== 0 && now - w.oldestTime() >= window) w.shift();
-        if (w.full()) {
-          w.shift();
-          if (!limitReported) {
-            limitReported = true;
-            ctx.report({ messageId: 'limit', verdict: 'inconclusive', data: { max: cap, window }, frames: [t.frame], time: t.time, client: partyOf(tx.client) });
-          }
-        }
-        interfaceKey(tx, t, key);
-        const s = w.slotOf(key);
-        const sig = signature(t);
-        // A copy the correlator kept apart (another capture point, clocks skewed beyond its copy window).
-        if (t.elapsed !== undefined && w.holds(s, tx.xid, sig, max + 1)) return;
-        w.push(s, t.time, t.frame, tx.xid, sig);
-        if (w.count[s] <= max) {
-          w.burst[s] = 0;
-          return;
-        }
-        if (w.burst[s] !== 0) return;
-        w.burst[s] = 1;
-        const r = w.recent(s, max + 1);
-        ctx.report({
-          messageId: 'burst', frames: r.frames, time: t.time, client: partyOf(tx.client),
-          data: { count: r.frames.length, span: Math.round((r.lastTime - r.firstTime) * 10) / 10, max, window, first: r.first },
-        }); // RFC 8415 §14.1
-      },
+      'udp:request': ({ tx, request: t }) => count(tx, t, tx.xid),
+      'udp:unknown-request': ({ x, request: t }) => count(x, t, x.xid),
       'capture:end': () => {
         w.clear();
         now = -Infinity;

@@ -3,7 +3,7 @@
 // §18.2.5 refer to it). Judged in capture order: each valid Reply that sets timers (§18.2.10.1) and
 // leaves one to the client is held for `window` seconds; the client's first Renew (Rebind) of such an IA
 // within that time is judged when its transaction closes (its copies and the Reply's are in by then).
-import type { ServerResponse, UdpTransaction } from '../../correlate/client-events.js';
+import type { ServerResponse, Transmission, UdpTransaction } from '../../correlate/client-events.js';
 import type { Events } from '../../correlate/events.js';
 import { unwrap } from '../../correlate/udp-message.js';
 import { bodyHex, IaLeases, OptionCursor, optionOf, sameBodyHex, statusCodeHere } from '../../dhcpv6/helpers.js';
@@ -106,6 +106,11 @@ interface Pending {
   xid: number;
   /** The request it answered was not captured (an orphan response). */
   orphan: boolean;
+  /**
+   * The orphan answers a captured client message of an unassigned type (OrphanResponse.unknownType): its
+   * type and first frame. Such a message is no request that sets timers, and a server discards it (RFC 8415 §16).
+   */
+  unknownType?: { msgType: number; frame: number };
   timers: ZeroTimers;
   /** A Reconfigure to the client came after it (RFC 8415 §18.2.11). */
   reconfigured: boolean;
@@ -167,9 +172,31 @@ interface Judged {
   pending: Pending;
   /** The IA it shares with the Reply's zero-timer IAs, or -1 (none seen). */
   ia: number;
+  /** When the client got the Reply (receivedAt), as the capture showed it when the Renew came. */
+  at: number;
 }
 
 const NAMES: Record<number, string> = { 3: 'IA_NA', 25: 'IA_PD' };
+
+/** The latest sighting of the held Reply. */
+function lastSeen(p: Pending): number {
+  const ss = p.response.sightings;
+  let t = p.time;
+  for (let i = 0; i < ss.length; i++) if (ss[i].time > t) t = ss[i].time;
+  return t;
+}
+
+/**
+ * When the client got the held Reply, as far as the client message `n` can be compared with it: for a
+ * message seen on the client's link, the Reply's earliest sighting there (a relay's delivery, perhaps
+ * later than the Relay-reply upstream, RFC 8415 §19.2), else its first sighting.
+ */
+function receivedAt(p: Pending, n: Transmission): number {
+  if (n.minDepth !== 0 || p.response.minDepth !== 0) return p.time;
+  let t = Infinity;
+  for (const s of p.response.sightings) if (s.relays.length === 0 && s.time < t) t = s.time;
+  return t;
+}
 
 export const v6RtxT1t2Zero: RuleModule<Events> = {
   create(ctx) {
@@ -185,7 +212,8 @@ export const v6RtxT1t2Zero: RuleModule<Events> = {
     /** Forgets Replies that no later message can be judged against (older than `window`; events come in capture order). */
     const forget = (time: number): void => {
       if (time > now) now = time;
-      for (let p = replies.oldest(); p !== undefined && now - p.time >= window; p = replies.oldest()) replies.drop(p);
+      // Held from its latest sighting: a relay's delivery on the client's link (a copy merged into it) counts.
+      for (let p = replies.oldest(); p !== undefined && now - lastSeen(p) >= window; p = replies.oldest()) replies.drop(p);
     };
 
     const limit = (p: Pending): void => {
@@ -197,7 +225,10 @@ export const v6RtxT1t2Zero: RuleModule<Events> = {
       });
     };
 
-    const reply = (r: ServerResponse, duid: string | undefined, address: string | undefined, xid: number, orphan: boolean): void => {
+    const reply = (
+      r: ServerResponse, duid: string | undefined, address: string | undefined, xid: number, orphan: boolean,
+      unknownType?: { msgType: number; frame: number },
+    ): void => {
       forget(r.time);
       const client = duid ?? address ?? '';
       const server = r.server.duid;
@@ -206,7 +237,9 @@ export const v6RtxT1t2Zero: RuleModule<Events> = {
       if (l) for (let i = l.length - 1; i >= 0; i--) if (l[i].server === server) replies.drop(l[i]);
       const timers = zeroTimers(r.message, 2 * window);
       if (timers === undefined) return;
-      replies.add({ time: r.time, client, duid, address, server, response: r, xid, orphan, timers, reconfigured: false, dropped: false });
+      const p: Pending = { time: r.time, client, duid, address, server, response: r, xid, orphan, timers, reconfigured: false, dropped: false };
+      if (unknownType) p.unknownType = unknownType;
+      replies.add(p);
       if (replies.size > maxPending) {
         const old = replies.oldest()!;
         replies.drop(old);
@@ -220,11 +253,12 @@ export const v6RtxT1t2Zero: RuleModule<Events> = {
         if (tx.msgType === 1 && !r.rapidCommit) return; // only a Rapid Commit Reply answers a Solicit (§18.3.1)
         reply(r, tx.client.duid, tx.client.address, tx.xid, false);
       },
-      // A Reply whose request was not captured: held all the same, judged at most inconclusive.
+      // A Reply whose request was not captured, or that answers a message of an unassigned type: held
+      // all the same, judged at most inconclusive.
       'udp:orphan-response': (o) => {
         const r = o.response;
         if (r.message.msgType !== 7 || !r.hasServerId || o.clientDuid === undefined) return;
-        reply(r, o.clientDuid, o.clientAddress, o.xid, true);
+        reply(r, o.clientDuid, o.clientAddress, o.xid, true, o.unknownType);
       },
       'message:udp': (record) => {
         if (replies.size === 0) return;
@@ -248,14 +282,15 @@ export const v6RtxT1t2Zero: RuleModule<Events> = {
         const named = rebind ? undefined : optionOf(n.message, 2);
         for (let i = l.length - 1; i >= 0; i--) {
           const p = l[i];
-          if (p.time > n.time) continue;
+          const at = receivedAt(p, n);
+          if (at > n.time) continue;
           if (named !== undefined && (p.server === undefined || !sameBodyHex(named, p.server))) continue;
-          if (n.time - p.time >= window) return;
+          if (n.time - at >= window) return;
           const ia = sharedIa(n.message, rebind ? p.timers.rebind : p.timers.renew);
           if (ia < 0 && n.damage === undefined) return; // another IA, due on timers of its own
           replies.drop(p); // one Reply, one judgement
           if (judged.size >= maxPending) limit(p);
-          else judged.set(tx, { pending: p, ia });
+          else judged.set(tx, { pending: p, ia, at });
           return;
         }
       },
@@ -267,14 +302,18 @@ export const v6RtxT1t2Zero: RuleModule<Events> = {
         if (p.reconfigured) return; // the server asked for it
         const n = tx.requests[0];
         const rebind = tx.msgType === 6;
-        const gap = n.time - p.time;
+        const gap = n.time - h.at; // from the Reply's delivery on the client's link where both were seen there
         const ia = h.ia >= 0 ? h.ia : (rebind ? p.timers.rebind : p.timers.renew)[0];
         const data: Record<string, string | number> = {
           type: rebind ? 'Rebind' : 'Renew', timer: rebind ? 'T2' : 'T1', ia: NAMES[Math.floor(ia / IA_SPAN)], iaid: ia % IA_SPAN,
           gap: Math.round(gap * 1000), window,
         };
         let messageId = 'at-once';
-        if (p.orphan) messageId = 'orphan';
+        if (p.unknownType) {
+          messageId = 'unknown-type';
+          data.msgType = p.unknownType.msgType;
+          data.frame = p.unknownType.frame;
+        } else if (p.orphan) messageId = 'orphan';
         else if (p.response.damage !== undefined) messageId = 'reply-cut';
         else if (h.ia < 0) messageId = 'renew-cut';
         else if (p.address !== undefined && tx.client.address !== undefined && p.address !== tx.client.address) {

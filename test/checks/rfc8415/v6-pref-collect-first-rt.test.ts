@@ -70,6 +70,32 @@ describe(ID, () => {
     expect(run(sc)).toEqual([]);
   });
 
+  it('times a relayed Rapid Commit Reply from its delivery on the client\'s link, not from the Relay-reply', () => {
+    // B's Advertise reaches the client directly at 0.1 s (frame 3); A's Rapid Commit Reply reaches R at
+    // 0.3 s (4) but the client's link only at 0.7 s (6), after the Request to B at 0.5 s (5): the client
+    // did not hold it then as far as its link shows, yet another relay may have brought it earlier.
+    const rapid = (delivered: number) => {
+      const sc = new UdpScenario();
+      fromClient(sc, 0, sel.solicit(0x10));
+      sc.send(0.001, R_GLOBAL, UPSTREAM, relay(12, 0, R_GLOBAL, CLIENT_ADDR, sel.solicit(0x10)), { srcPort: 547 });
+      fromServer(sc, 0.1, SRV_B, sel.advertise(0x10, SRV_B, 3));
+      const reply = sel.reply(0x10, SRV_A, { code: 14, hex: '' });
+      sc.answer(0.3, UPSTREAM, R_GLOBAL, relay(13, 0, R_GLOBAL, CLIENT_ADDR, reply), { dstPort: 547 });
+      sc.answer(delivered, R_LL, CLIENT_ADDR, reply);
+      fromClient(sc, 0.5, sel.request(0x20, SRV_B));
+      sc.datagrams.sort((a, b) => a.time - b.time);
+      return runRule(ID, scenarioEvents(sc));
+    };
+    const late = rapid(0.7);
+    expect(late.map((x) => [x.ruleId, x.verdict, x.severity, x.frames, x.xid])).toEqual([[ID, 'inconclusive', 'error', [1, 2, 3, 4, 5, 6], 0x10]]);
+    expect(late[0].message).toContain('a Rapid Commit Reply was seen upstream before the Request but reached the client\'s link only after it');
+    expect(late[0].server?.duid).toBe(SRV_A);
+    // Delivered at 0.45 s, before the Request: the Rapid Commit exit, no finding.
+    expect(rapid(0.45)).toEqual([]);
+    // Delivered 1.2 s after the Relay-reply, beyond the copy window: its own response, found all the same.
+    expect(rapid(1.5).map((x) => [x.verdict, x.frames])).toEqual([['inconclusive', [1, 2, 3, 4, 5, 6]]]);
+  });
+
   it('is inconclusive when the first Solicit captured has Elapsed Time > 0', () => {
     const sc = new UdpScenario();
     fromClient(sc, 0, sel.solicit(0x10, 250));

@@ -42,6 +42,23 @@ describe(ID, () => {
     expect(run(sc)).toEqual([[ID, 'violation', 'warning', range(21), CLIENT_ADDR, 'burst']]);
   });
 
+  it('counts messages of unassigned types too (RFC 8415 §14.1 limits every DHCP message), retransmissions and all', () => {
+    // 15 Solicits, then 6 transmissions of a type-40 message (none assigned), one xid, Elapsed Time rising,
+    // all within 20 s: 21 messages. Its copy relayed moments later is one transmission, not a 22nd.
+    const sc = loop(15, 0.5);
+    const odd = (elapsed: number) => m(40, 0x500, opt.clientId(CLIENT), opt.elapsed(elapsed));
+    for (let i = 0; i < 6; i++) {
+      fromClient(sc, 8 + i, odd(i * 100));
+      sc.send(8 + i + 0.001, '2001:db8:1::1', '2001:db8:ffff::a', relay(12, 0, '2001:db8:1::1', CLIENT_ADDR, odd(i * 100)), { srcPort: 547 });
+    }
+    const frames = [...range(15), ...range(6).map((i) => 14 + 2 * i)];
+    expect(run(sc)).toEqual([[ID, 'violation', 'warning', frames, CLIENT_ADDR, 'burst']]);
+    // Five of them: 20 in all, no finding.
+    const fewer = loop(15, 0.5);
+    for (let i = 0; i < 5; i++) fromClient(fewer, 8 + i, odd(i * 100));
+    expect(run(fewer)).toEqual([]);
+  });
+
   it('takes the window and the count from its options', () => {
     expect(run(loop(4, 1), { window: 5, 'max-messages': 3 })).toEqual([[ID, 'violation', 'warning', [1, 2, 3, 4], CLIENT_ADDR, 'burst']]);
     expect(run(loop(4, 2), { window: 5, 'max-messages': 3 })).toEqual([]);

@@ -127,11 +127,43 @@ describe(ID, () => {
     expect(run(sc)).toEqual([[ID, 'violation', 'error', [3, 4, 5, 6], 0x41, 'at-once']]);
   });
 
+  it('times the Reply from its delivery on the client\'s link, not from the Relay-reply upstream', () => {
+    // A's Rapid Commit Reply reaches the relay at 0.01 s (frame 2) and the client's link only at 0.4 s
+    // (frame 3, one response with it); the Renew at 1.3 s (frame 4) is 0.9 s after the client got the
+    // Reply, within the window, though 1.29 s after the Relay-reply.
+    const rapid = (renewAt: number) => {
+      const sc = new UdpScenario();
+      const rc: OptionInput = { code: 14, hex: '' };
+      fromClient(sc, 0, m(1, 0x40, opt.clientId(CLIENT), opt.elapsed(0), opt.oro(82), rc, na(1, 0, 0)));
+      const rep = reply(0x40, SRV_A, rc, na(1, 0, 0, addr()));
+      sc.answer(0.01, '2001:db8:ffff::a', '2001:db8:1::1', relay(13, 0, '2001:db8:1::1', CLIENT_ADDR, rep), { dstPort: 547 });
+      sc.answer(0.4, 'fe80::1:1', CLIENT_ADDR, rep);
+      fromClient(sc, renewAt, renew(0x41));
+      return run(sc);
+    };
+    expect(rapid(1.3)).toEqual([[ID, 'violation', 'error', [2, 3, 4], 0x41, 'at-once']]);
+    // A second after the delivery: not at once.
+    expect(rapid(1.4)).toEqual([]);
+  });
+
   it('is inconclusive when the request the Reply answered was not captured', () => {
     const sc = new UdpScenario();
     fromServer(sc, 0, SRV_A, reply(0x40, SRV_A, na(1, 0, 0, addr())));
     fromClient(sc, 0.2, renew(0x41));
     expect(run(sc)).toEqual([[ID, 'inconclusive', 'error', [1, 2], 0x41, 'orphan']]);
+  });
+
+  it('says so when the Reply answered a message of an unassigned type, a request that was captured', () => {
+    // Frame 1: the client's message of type 40 (none assigned, RFC 8415 §16); frame 2: A's Reply under its
+    // xid leaving IA_NA 1's T1 to the client; frame 3: a Renew right after.
+    const sc = new UdpScenario();
+    fromClient(sc, 0, m(40, 0x40, opt.clientId(CLIENT), opt.elapsed(0), na(1, 0, 0)));
+    fromServer(sc, 0.01, SRV_A, reply(0x40, SRV_A, na(1, 0, 0, addr())));
+    fromClient(sc, 0.2, renew(0x41));
+    const f = runRule(ID, scenarioEvents(sc));
+    expect(f.map((x) => [x.ruleId, x.verdict, x.severity, x.frames, x.xid, messageIdOf(ID, x)])).toEqual([[ID, 'inconclusive', 'error', [2, 3], 0x41, 'unknown-type']]);
+    expect(f[0].message).toContain('answered the client\'s message of unassigned type 40 (frame 1)');
+    expect(f[0].message).not.toContain('not in the capture');
   });
 
   it('is inconclusive when the Reply was cut by the snaplen after the IA', () => {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ClientCorrelator } from '../../../src/correlate/client.js';
-import type { ClientSession, OrphanResponse, RequestSeen, ResponseSeen, UdpTransaction, UnknownTypeExchange } from '../../../src/correlate/client-events.js';
+import type { ClientSession, OrphanResponse, RequestSeen, ResponseSeen, UdpTransaction, UnknownRequestSeen, UnknownTypeExchange } from '../../../src/correlate/client-events.js';
 import { UPSTREAM_NONE } from '../../../src/correlate/client-events.js';
 import { HIGHEST_ASSIGNED_MSG_TYPE, addressTag } from '../../../src/correlate/udp-message.js';
 import { MESSAGE_NAMES } from '../../../src/dhcpv6/names.js';
@@ -307,6 +307,9 @@ describe('ClientCorrelator', () => {
           [3, 40, 0xe2, { duid: C, address: CL }, [[7]], [], 0, undefined, 'capture-end'],
         ]);
       expect(xs[0].answers[0].server).toEqual({ duid: S1, address: '2001:db8:ffff::a' });
+      // One udp:unknown-request per transmission (the relayed copy, frame 2, raises none), each the one added.
+      expect(of<UnknownRequestSeen>('udp:unknown-request').map((r) => [r.x.id, r.request.frames, r.index, r.x.requests[r.index] === r.request]))
+        .toEqual([[1, [1, 2], 0, true], [1, [3], 1, true], [2, [6], 0, true], [3, [7], 0, true]]);
       const orphans = of<OrphanResponse>('udp:orphan-response');
       expect(orphans.map((o) => [o.xid, o.unknownType, o.response.frames])).toEqual([[0xe1, { msgType: 40, frame: 1 }, [4, 5]]]);
       expect(of<UdpTransaction>('udp:transaction-end')).toEqual([]);
@@ -319,12 +322,12 @@ describe('ClientCorrelator', () => {
         .send(7, CL, 'ff02::1:2', m(11, 0xe4, opt.clientId(C)));
       const { events } = run(sc);
       // The sweep at 5.5 s closes it before the Reply is matched.
-      expect(events.map(([k, e]) => [k, (e as { xid?: number }).xid ?? (e as RequestSeen).tx.xid])).toEqual([
-        ['udp:unknown-type-end', 0xe3], ['udp:orphan-response', 0xe3], ['udp:request', 0xe4], ['udp:transaction-end', 0xe4],
+      expect(events.map(([k, e]) => [k, (e as { xid?: number }).xid ?? (e as RequestSeen).tx?.xid ?? (e as UnknownRequestSeen).x.xid])).toEqual([
+        ['udp:unknown-request', 0xe3], ['udp:unknown-type-end', 0xe3], ['udp:orphan-response', 0xe3], ['udp:request', 0xe4], ['udp:transaction-end', 0xe4],
       ]);
-      const x = events[0][1] as UnknownTypeExchange;
+      const x = events[1][1] as UnknownTypeExchange;
       expect([x.end, x.endTime - sc.base, x.answers]).toEqual(['idle', 5.5, []]);
-      expect((events[1][1] as OrphanResponse).unknownType).toBeUndefined();
+      expect((events[2][1] as OrphanResponse).unknownType).toBeUndefined();
     });
 
     it('records a known-type exchange of the client under the same xid, and the responses it takes', () => {
