@@ -8,8 +8,8 @@ export type BulkRole = 'requestor' | 'server';
 
 /**
  * Where a query stands (RFC 5460 §6.3.1): `open` (asked, no REPLY yet), `streaming` (successful
- * REPLY with OPTION_CLIENT_DATA, DONE expected; or any successful REPLY to an RFC 7653
- * ACTIVELEASEQUERY, whose updates run until a DONE or a close, §8.4, §9.3), then final:
+ * REPLY with OPTION_CLIENT_DATA, DONE expected; or a REPLY to an RFC 7653 ACTIVELEASEQUERY that is
+ * successful or says DataMissing, whose updates run until a DONE or a close, §8.4, §8.4.1, §9.3), then final:
  * `complete-empty` (REPLY without CLIENT_DATA, success or error), `complete-done`, `complete-by-close`
  * (the connection closed first; a streaming active query ends at either end's first FIN or RST),
  * `incomplete` (the capture ended, or a timeout/limit/reuse of the 4-tuple stopped the following).

@@ -20,6 +20,8 @@ export const DEFAULT_IDLE_TIMEOUT = 600;
 const OPTION_CLIENT_DATA = 45;
 const OPTION_LQ_QUERY = 44;
 const OPTION_STATUS_CODE = 13;
+/** RFC 7653 §8.4.1: a REPLY saying the catch-up cannot be served; the active query goes on with live updates. */
+const DATA_MISSING = 12;
 
 interface ConnState {
   pub: BulkConnection;
@@ -231,11 +233,13 @@ export class BulkCorrelator implements BulkStreamListener {
   }
 
   /**
-   * Whether a successful REPLY leaves the query streaming: one with bindings (RFC 5460 §6.3.1), or any
-   * to an ACTIVELEASEQUERY, whose updates run until a DONE or the close (RFC 7653 §6.2.3, §9.3).
+   * Whether the query's REPLY leaves it streaming: a successful one with bindings (RFC 5460 §6.3.1), or
+   * any successful one to an ACTIVELEASEQUERY, whose updates run until a DONE or the close (RFC 7653
+   * §6.2.3, §9.3); for an active query DataMissing only ends the catch-up, not the query (§8.4.1).
    */
   private streams(q: BulkQuery): boolean {
-    return q.status === 0 && (q.replyHasClientData || q.requestType === this.t.alq);
+    if (q.requestType === this.t.alq) return q.status === 0 || q.status === DATA_MISSING;
+    return q.status === 0 && q.replyHasClientData;
   }
 
   /**
@@ -312,8 +316,8 @@ export class BulkCorrelator implements BulkStreamListener {
     if (kind === 'data') {
       placement = ended ? 'after-done'
         : q.replies === 0 ? 'before-reply'
-        : q.status !== 0 ? 'after-error'
-        : !this.streams(q) ? 'after-empty' : 'valid';
+        : this.streams(q) ? 'valid'
+        : q.status !== 0 ? 'after-error' : 'after-empty';
       q.data++;
       if (q.firstDataFrame === 0) q.firstDataFrame = frame;
       q.lastDataFrame = frame;
@@ -323,8 +327,8 @@ export class BulkCorrelator implements BulkStreamListener {
     }
     placement = q.state === 'complete-done' ? 'second'
       : q.replies === 0 ? 'before-reply'
-      : q.status !== 0 ? 'after-error'
-      : !this.streams(q) ? 'after-empty' : 'valid';
+      : this.streams(q) ? 'valid'
+      : q.status !== 0 ? 'after-error' : 'after-empty';
     q.dones++;
     q.completionsAtLast = s.pub.serverCompletions;
     this.emit('bulk:done', { conn: s.pub, frame, time, query: q, record, placement, certain });

@@ -148,13 +148,22 @@ describe('BulkCorrelator', () => {
       ]);
     });
 
+    it('goes on streaming after a DataMissing REPLY, which only ends the catch-up (§8.4.1)', () => {
+      const c = new BulkConversation();
+      active(c, 4); c.emptyReply(4, [O.status(12)]); c.data(4); c.done(4, [O.status(11)]);
+      expect(names(c.events).slice(2)).toEqual([
+        'bulk:reply 2 xid4 valid', 'bulk:data 3 xid4 valid', 'bulk:done 4 xid4 valid', 'bulk:query-end 4 xid4 complete-done',
+      ]);
+    });
+
     it('places a second REPLY as second and leaves bulk queries to RFC 5460 §6.3.1', () => {
       const c = new BulkConversation();
       active(c, 1); c.emptyReply(1); c.emptyReply(1);
-      c.query(2); c.emptyReply(2); c.data(2);
+      c.query(2); c.emptyReply(2); c.data(2); c.query(3); c.emptyReply(3, [O.status(12)]); c.data(3);
       expect(names(c.events).slice(2)).toEqual([
         'bulk:reply 2 xid1 valid', 'bulk:reply 3 xid1 second',
         'bulk:query 4 xid2', 'bulk:reply 5 xid2 valid', 'bulk:query-end 5 xid2 complete-empty', 'bulk:data 6 xid2 after-empty',
+        'bulk:query 7 xid3', 'bulk:reply 8 xid3 valid', 'bulk:query-end 8 xid3 complete-empty', 'bulk:data 9 xid3 after-error',
       ]);
     });
   });
