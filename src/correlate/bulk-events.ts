@@ -207,7 +207,10 @@ export interface BulkEvents {
   };
   'bulk:fin': BulkBase & {
     by: BulkRole;
-    /** `conn.outstanding` when the FIN came: the queries the server still owes answers to. */
+    /**
+     * `conn.outstanding` when the FIN came: the queries the server still owes answers to (streaming
+     * active queries, which this FIN ends, are no longer counted).
+     */
     outstanding: number;
   };
   'bulk:rst': BulkBase & { by: BulkRole };

@@ -335,7 +335,9 @@ export class BulkCorrelator implements BulkStreamListener {
     if (placement === 'valid' || placement === 'before-reply') {
       q.done = record;
       if (placement === 'before-reply') q.prematureDone = true;
-      this.finish1(s, q, 'complete-done', record, certain);
+      // An active query the requestor's FIN already ended (RFC 7653 §9.5) had its query-end then.
+      if (isFinal(q.state)) q.state = 'complete-done';
+      else this.finish1(s, q, 'complete-done', record, certain);
     }
   }
 

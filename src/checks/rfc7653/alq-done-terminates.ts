@@ -16,6 +16,8 @@ interface Pending extends CloseWait {
   lost: boolean;
   /** What the server sent after the DONE (for the kept-sending message). */
   kind: string;
+  /** The requestor sent a message with the DONE's xid since: a new query's answers are not the old one's. */
+  requeried: boolean;
 }
 
 export const check: RuleModule<Events> = {
@@ -50,7 +52,7 @@ export const check: RuleModule<Events> = {
           else ctx.report({ ...d, messageId: 'no-error', data: { xid: q.xid, status } });
         }
         if (pending.has(e.conn)) return;
-        const p = { frame: e.frame, time: e.time, xid: q.xid, queryFrame: q.query?.frame ?? 0, lost: false, kind: '' };
+        const p = { frame: e.frame, time: e.time, xid: q.xid, queryFrame: q.query?.frame ?? 0, lost: false, kind: '', requeried: false };
         pending.set(e.conn, p);
       },
       'bulk:message'(e) {
@@ -62,12 +64,13 @@ export const check: RuleModule<Events> = {
           // The same query's REPLY, DATA or DONE after its DONE are BLQ-DONE-LAST's and
           // BLQ-DONE-AFTER-BINDINGS' (one defect, one finding).
           const t = m.msgType;
-          if (m.xid === p.xid && (t === codes.reply || t === codes.data || t === codes.done)) return;
+          if (m.xid === p.xid && !p.requeried && (t === codes.reply || t === codes.data || t === codes.done)) return;
           // RFC 7653 §8.4 MUST: that DONE is the last message on the connection.
           p.kind = bulkName(ctx.profile, t);
           report(e.conn, p, e.afterResync ? 'after-resync' : 'kept-sending', e.frame, e.time, e.afterResync);
           return;
         }
+        if (m.xid === p.xid) p.requeried = true;
         if (e.time - p.time > tolerance) report(e.conn, p, 'no-close', e.frame, e.time);
       },
       'bulk:loss'(e) {

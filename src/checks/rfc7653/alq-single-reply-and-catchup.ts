@@ -101,7 +101,10 @@ export const check: RuleModule<Events> = {
           ctx.report({ ...d, messageId: u.messageId, verdict: 'inconclusive', data: { xid: q.xid, why: u.why } });
           return;
         }
-        const byRequestor = e.state === 'complete-by-close' && (conn.fin[0] === e.frame || conn.rst[0] === e.frame);
+        // (By frame: the connection's FIN/RST frames are set once, and the requestor may have closed
+        // before the REPLY came.)
+        const upTo = (f: number): boolean => f !== 0 && f <= e.frame;
+        const byRequestor = e.state === 'complete-by-close' && (upTo(conn.fin[0]) || upTo(conn.rst[0]));
         if (byRequestor) {
           // The requestor ended it first: the server owed nothing more (RFC 7653 §9.5).
           ctx.report({ ...d, messageId: 'requestor-closed', verdict: 'inconclusive' });

@@ -44,6 +44,9 @@ describe(ID, () => {
     active(c, 1); c.emptyReply(1); c.done(1, [O.status(11)]); c.data(1); c.done(1, [O.status(11)]); c.fin(1); c.close('fin');
     expect(judge(ID, c)).toEqual([]);
     expect(judge('BLQ-DONE-LAST', c)).toEqual([['BLQ-DONE-LAST', 'violation', 'error', [3, 4], 1]]);
+    const r = new BulkConversation();
+    active(r, 1); r.emptyReply(1); r.done(1, [O.status(11)]); active(r, 1); r.emptyReply(1); r.fin(1); r.close('fin');
+    expect(judge(ID, r)).toEqual([[ID, 'violation', 'error', [1, 3, 5], 1]]); // a new query's REPLY after the DONE
   });
 
   it('is inconclusive for a message found by resynchronising after the DONE', () => {

@@ -59,6 +59,9 @@ describe(ID, () => {
     active(c, 1); c.emptyReply(1); c.data(1); c.fin(0); c.fin(1); c.close('fin');
     expect(judge(ID, c)).toEqual([[ID, 'inconclusive', 'error', [1, 2, 4], 1]]);
     expect(ids(c)).toEqual(['requestor-closed']);
+    const h = new BulkConversation();
+    active(h, 1); h.fin(0); h.emptyReply(1); h.data(1); h.fin(1); h.close('fin');
+    expect(ids(h)).toEqual(['requestor-closed']);
     const g = new BulkConversation();
     active(g, 1); g.emptyReply(1); g.gap(1); g.data(1); g.fin(1); g.close('fin');
     expect(ids(g)).toEqual(['lost']);

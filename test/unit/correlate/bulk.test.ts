@@ -127,6 +127,15 @@ describe('BulkCorrelator', () => {
       expect(f.outstanding).toBe(0); // ended before the FIN event: nothing owed to the requestor
     });
 
+    it('ends it once when a DONE follows the FIN that ended it', () => {
+      const c = new BulkConversation();
+      active(c, 6); c.reply(6); c.fin(0); c.data(6); c.done(6, [O.status(11)]); c.data(6); c.fin(1); c.close('fin');
+      expect(ends(c)).toEqual([[6, 'complete-by-close', 3, true, undefined]]);
+      expect(names(c.events).slice(-6)).toEqual([
+        'bulk:fin 3', 'bulk:data 4 xid6 valid', 'bulk:done 5 xid6 valid', 'bulk:data 6 xid6 after-done', 'bulk:fin 7', 'bulk:close 7',
+      ]);
+    });
+
     it('ends at the server RST, and uncertainly after a loss', () => {
       const c = new BulkConversation();
       active(c, 2); c.emptyReply(2); c.gap(1); c.data(2); c.rst(1); c.close('rst');
