@@ -36,9 +36,11 @@ import { check as blqXidDone } from './rfc5460/blq-xid-done.js';
 import { check as blqXidReply } from './rfc5460/blq-xid-reply.js';
 import { check as blqXidUnique } from './rfc5460/blq-xid-unique.js';
 import { check as alqBaseTimeEveryReply } from './rfc7653/alq-base-time-every-reply.js';
+import { check as alqDoneTerminates } from './rfc7653/alq-done-terminates.js';
 import { check as alqEndTimeForbidden } from './rfc7653/alq-end-time-forbidden.js';
 import { check as alqNotSupported } from './rfc7653/alq-not-supported.js';
 import { check as alqOneActivePerConn } from './rfc7653/alq-one-active-per-conn.js';
+import { check as alqSingleReplyAndCatchup } from './rfc7653/alq-single-reply-and-catchup.js';
 import { check as decodeCapture } from './decoder/decode-capture.js';
 import { check as decodeDhcpv6 } from './decoder/decode-dhcpv6.js';
 import { check as decodeIp } from './decoder/decode-ip.js';
@@ -48,9 +50,11 @@ import { check as decodeTcp } from './decoder/decode-tcp.js';
 
 export const bulkRules: Array<[string, RuleModule<Events>]> = [
   ['ALQ-BASE-TIME-EVERY-REPLY', alqBaseTimeEveryReply],
+  ['ALQ-DONE-TERMINATES', alqDoneTerminates],
   ['ALQ-END-TIME-FORBIDDEN', alqEndTimeForbidden],
   ['ALQ-NOT-SUPPORTED', alqNotSupported],
   ['ALQ-ONE-ACTIVE-PER-CONN', alqOneActivePerConn],
+  ['ALQ-SINGLE-REPLY-AND-CATCHUP', alqSingleReplyAndCatchup],
   ['BLQ-COMPLETION-STATE', blqCompletionState],
   ['BLQ-DATA-AFTER-REPLY', blqDataAfterReply],
   ['BLQ-DATA-HAS-CLIENT-DATA', blqDataHasClientData],

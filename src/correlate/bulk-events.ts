@@ -8,9 +8,11 @@ export type BulkRole = 'requestor' | 'server';
 
 /**
  * Where a query stands (RFC 5460 §6.3.1): `open` (asked, no REPLY yet), `streaming` (successful
- * REPLY with OPTION_CLIENT_DATA, DONE expected), then final: `complete-empty` (REPLY without
- * CLIENT_DATA, success or error), `complete-done`, `complete-by-close` (the connection closed
- * first), `incomplete` (the capture ended, or a timeout/limit/reuse of the 4-tuple stopped the following).
+ * REPLY with OPTION_CLIENT_DATA, DONE expected; or a REPLY to an RFC 7653 ACTIVELEASEQUERY that is
+ * successful or says DataMissing, whose updates run until a DONE or a close, §8.4, §8.4.1, §9.3), then final:
+ * `complete-empty` (REPLY without CLIENT_DATA, success or error), `complete-done`, `complete-by-close`
+ * (the connection closed first; a streaming active query ends at either end's first FIN or RST),
+ * `incomplete` (the capture ended, or a timeout/limit/reuse of the 4-tuple stopped the following).
  */
 export type QueryState = 'open' | 'streaming' | 'complete-empty' | 'complete-done' | 'complete-by-close' | 'incomplete';
 
@@ -118,7 +120,7 @@ export interface BulkQuery {
 export type Placement =
   | 'valid'          // where the RFC puts it
   | 'before-reply'   // DATA/DONE before the query's REPLY
-  | 'after-empty'    // after a successful REPLY without CLIENT_DATA
+  | 'after-empty'    // after a successful REPLY without CLIENT_DATA (never for an active query)
   | 'after-error'    // after a REPLY with an error status
   | 'after-done'     // after the query's DONE
   | 'second';        // a second REPLY (before DONE), or a second DONE
@@ -178,7 +180,10 @@ export interface BulkEvents {
   'bulk:query-end': BulkBase & {
     query: BulkQuery;
     state: Exclude<QueryState, 'open' | 'streaming'>;
-    /** For complete-by-close and incomplete: how the connection ended. */
+    /**
+     * For complete-by-close and incomplete: how the connection ended (absent for a streaming active
+     * query ended by a FIN or RST: the connection's end is still to come).
+     */
     close?: BulkClose;
     /** False when the capture may miss the evidence (loss since the query, or server bytes pending at the end). */
     certain: boolean;
@@ -202,7 +207,10 @@ export interface BulkEvents {
   };
   'bulk:fin': BulkBase & {
     by: BulkRole;
-    /** `conn.outstanding` when the FIN came: the queries the server still owes answers to. */
+    /**
+     * `conn.outstanding` when the FIN came: the queries the server still owes answers to (streaming
+     * active queries, which this FIN ends, are no longer counted).
+     */
     outstanding: number;
   };
   'bulk:rst': BulkBase & { by: BulkRole };

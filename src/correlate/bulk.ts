@@ -1,6 +1,7 @@
 // The bulk leasequery correlator (RFC 5460 §5.2, §6.3, §6.3.1, §6.5, §7): follows each TCP connection,
 // keys queries by xid (answers may interleave), places every REPLY/DATA/DONE in its query's sequence,
-// runs the §6.3.1 completion state machine and remembers what the capture could not see.
+// runs the §6.3.1 completion state machine and remembers what the capture could not see. An RFC 7653
+// active query keeps streaming after its successful REPLY until a DONE or either end's close (§8.4, §9.3).
 import type { Dhcpv6Anomaly, Dhcpv6Message, MessageRecord, BulkStreamListener } from '../dhcpv6/types.js';
 import type { TcpCloseReason, TcpConnection } from '../net/types.js';
 import { hasOption, optionOf } from '../dhcpv6/helpers.js';
@@ -19,6 +20,8 @@ export const DEFAULT_IDLE_TIMEOUT = 600;
 const OPTION_CLIENT_DATA = 45;
 const OPTION_LQ_QUERY = 44;
 const OPTION_STATUS_CODE = 13;
+/** RFC 7653 §8.4.1: a REPLY saying the catch-up cannot be served; the active query goes on with live updates. */
+const DATA_MISSING = 12;
 
 interface ConnState {
   pub: BulkConnection;
@@ -28,6 +31,8 @@ interface ConnState {
   /** Per direction: looking for framing (after a gap, or from a mid-stream start) with no message since. */
   searching: [boolean, boolean];
   forgotWarned: boolean;
+  /** Active queries streaming (RFC 7653: after a successful REPLY, until a DONE or a close). */
+  activeStreams: number;
   lastTime: number;
   lastFrame: number;
 }
@@ -102,7 +107,7 @@ export class BulkCorrelator implements BulkStreamListener {
         serverCompletions: 0, outstanding: 0, limited: false,
       },
       queries: new Map(), afterResync: [false, false], searching: [startUnseen, startUnseen],
-      forgotWarned: false, lastTime: time, lastFrame: frame,
+      forgotWarned: false, activeStreams: 0, lastTime: time, lastFrame: frame,
     };
     this.conns.set(conn, s);
     this.connections++;
@@ -219,11 +224,38 @@ export class BulkCorrelator implements BulkStreamListener {
 
   private finish1(s: ConnState, q: BulkQuery, state: 'complete-empty' | 'complete-done', record: MessageRecord, certain: boolean): void {
     const wasOpen = !isFinal(q.state);
+    if (q.state === 'streaming' && q.requestType === this.t.alq) s.activeStreams--;
     q.state = state;
     if (wasOpen && !q.phantom) s.pub.outstanding--;
     s.pub.serverCompletions++;
     q.completionsAtLast = s.pub.serverCompletions;
     this.emit('bulk:query-end', { conn: s.pub, frame: record.frame, time: record.time, query: q, state, certain });
+  }
+
+  /**
+   * Whether the query's REPLY leaves it streaming: a successful one with bindings (RFC 5460 §6.3.1), or
+   * any successful one to an ACTIVELEASEQUERY, whose updates run until a DONE or the close (RFC 7653
+   * §6.2.3, §9.3); for an active query DataMissing only ends the catch-up, not the query (§8.4.1).
+   */
+  private streams(q: BulkQuery): boolean {
+    if (q.requestType === this.t.alq) return q.status === 0 || q.status === DATA_MISSING;
+    return q.status === 0 && q.replyHasClientData;
+  }
+
+  /**
+   * An end's FIN or RST ends the active queries streaming on the connection: the server sends nothing
+   * after its own close, and must close once the requestor has (RFC 7653 §9.5); no DONE is due (§9.3).
+   */
+  private endActives(s: ConnState, frame: number, time: number): void {
+    if (s.activeStreams === 0) return;
+    for (const q of s.queries.values()) {
+      if (q.state !== 'streaming' || q.requestType !== this.t.alq) continue;
+      q.state = 'complete-by-close';
+      s.pub.outstanding--;
+      s.activeStreams--;
+      const certain = this.lossTotal(s) === q.lossesAtStart && s.pub.cut[1] === 0;
+      this.emit('bulk:query-end', { conn: s.pub, frame, time, query: q, state: 'complete-by-close', certain });
+    }
   }
 
   private onAnswer(s: ConnState, record: MessageRecord, xid: number, kind: 'reply' | 'data' | 'done'): void {
@@ -273,7 +305,10 @@ export class BulkCorrelator implements BulkStreamListener {
       q.completionsAtLast = s.pub.serverCompletions;
       this.emit('bulk:reply', { conn: s.pub, frame, time, query: q, record, placement, certain });
       if (placement === 'valid' && q.state === 'open') {
-        if (q.status === 0 && q.replyHasClientData) q.state = 'streaming';
+        if (this.streams(q)) {
+          q.state = 'streaming';
+          if (q.requestType === this.t.alq) s.activeStreams++;
+        }
         else this.finish1(s, q, 'complete-empty', record, certain);
       }
       return;
@@ -281,8 +316,8 @@ export class BulkCorrelator implements BulkStreamListener {
     if (kind === 'data') {
       placement = ended ? 'after-done'
         : q.replies === 0 ? 'before-reply'
-        : q.status !== 0 ? 'after-error'
-        : !q.replyHasClientData ? 'after-empty' : 'valid';
+        : this.streams(q) ? 'valid'
+        : q.status !== 0 ? 'after-error' : 'after-empty';
       q.data++;
       if (q.firstDataFrame === 0) q.firstDataFrame = frame;
       q.lastDataFrame = frame;
@@ -292,15 +327,17 @@ export class BulkCorrelator implements BulkStreamListener {
     }
     placement = q.state === 'complete-done' ? 'second'
       : q.replies === 0 ? 'before-reply'
-      : q.status !== 0 ? 'after-error'
-      : !q.replyHasClientData ? 'after-empty' : 'valid';
+      : this.streams(q) ? 'valid'
+      : q.status !== 0 ? 'after-error' : 'after-empty';
     q.dones++;
     q.completionsAtLast = s.pub.serverCompletions;
     this.emit('bulk:done', { conn: s.pub, frame, time, query: q, record, placement, certain });
     if (placement === 'valid' || placement === 'before-reply') {
       q.done = record;
       if (placement === 'before-reply') q.prematureDone = true;
-      this.finish1(s, q, 'complete-done', record, certain);
+      // An active query the requestor's FIN already ended (RFC 7653 §9.5) had its query-end then.
+      if (isFinal(q.state)) q.state = 'complete-done';
+      else this.finish1(s, q, 'complete-done', record, certain);
     }
   }
 
@@ -350,6 +387,7 @@ export class BulkCorrelator implements BulkStreamListener {
     if (s.pub.fin[dir] === 0) s.pub.fin[dir] = frame;
     s.lastTime = time;
     s.lastFrame = frame;
+    this.endActives(s, frame, time);
     this.emit('bulk:fin', { conn: s.pub, frame, time, by: dir === 0 ? 'requestor' : 'server', outstanding: s.pub.outstanding });
   }
 
@@ -358,6 +396,7 @@ export class BulkCorrelator implements BulkStreamListener {
     if (s.pub.rst[dir] === 0) s.pub.rst[dir] = frame;
     s.lastTime = time;
     s.lastFrame = frame;
+    this.endActives(s, frame, time);
     this.emit('bulk:rst', { conn: s.pub, frame, time, by: dir === 0 ? 'requestor' : 'server' });
   }
 

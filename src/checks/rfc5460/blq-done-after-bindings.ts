@@ -1,7 +1,7 @@
 // BLQ-DONE-AFTER-BINDINGS: a successful REPLY with bindings is followed by exactly one DONE (RFC 5460 §5.2.2).
 import type { RuleModule } from '../../engine/types.js';
 import type { Events } from '../../correlate/events.js';
-import { at, unseenEnd } from '../bulk-util.js';
+import { at, isActive, unseenEnd } from '../bulk-util.js';
 
 export const check: RuleModule<Events> = {
   create(ctx) {
@@ -18,6 +18,8 @@ export const check: RuleModule<Events> = {
       'bulk:query-end'(e) {
         const q = e.query;
         if (q.phantom || q.done || !q.reply || q.status !== 0 || !q.replyHasClientData) return;
+        // RFC 7653 §9.3: an active query's stream has no DONE at its end (ALQ-DONE-TERMINATES judges its DONEs).
+        if (isActive(q)) return;
         const frames = [q.reply.frame, q.lastFrame, e.frame];
         const d = { ...at(e.conn, frames, e.time, q.xid), data: { xid: q.xid } };
         if (e.state === 'incomplete') {

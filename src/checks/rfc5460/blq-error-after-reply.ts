@@ -3,7 +3,7 @@
 import type { RuleModule } from '../../engine/types.js';
 import type { Events } from '../../correlate/events.js';
 import { topStatusCode } from '../../dhcpv6/helpers.js';
-import { type CloseWait, closeWaits, unseenEnd } from '../bulk-util.js';
+import { type CloseWait, closeWaits, isActive, unseenEnd } from '../bulk-util.js';
 
 interface Pending extends CloseWait { status: number }
 
@@ -13,7 +13,7 @@ export const check: RuleModule<Events> = {
     const { pending, report } = closeWaits<Pending>(ctx, (p) => ({ xid: p.xid, status: p.status, tolerance }), (p, frame) => [p.frame, frame]);
     return {
       'bulk:done'(e) {
-        if (e.placement !== 'valid') return;
+        if (e.placement !== 'valid' || isActive(e.query)) return; // an active query's DONE: ALQ-DONE-TERMINATES'
         const status = topStatusCode(e.record.message.options) ?? 0;
         if (status !== 0 && !pending.has(e.conn)) pending.set(e.conn, { frame: e.frame, time: e.time, xid: e.query.xid, status });
       },

@@ -10,6 +10,8 @@ import { at, isActive, refusedActive } from '../bulk-util.js';
 const OPTION_ORO = 6;
 const OPTION_LQ_QUERY = 44;
 const OPTION_LQ_BASE_TIME = 100; // RFC 7653 §6.3.1, §11
+/** RFC 7653 §8.4.1: an active query accepted without its catch-up still streams live updates. */
+const DATA_MISSING = 12;
 
 const top = new OptionCursor();
 const sub = new OptionCursor();
@@ -92,8 +94,8 @@ export const check: RuleModule<Events> = {
         if (miss === undefined || w.notSupported || !q.query) return;
         // A server that does not implement RFC 7653 ignores an ORO code it does not know (RFC 8415 §21.7):
         // only a server that shows it knows the option is held to §9.3. It shows it by sending the option
-        // on this connection, or by accepting an active query (a successful REPLY to ACTIVELEASEQUERY).
-        const implementsIt = w.carried || knows.has(e.conn) || (isActive(q) && q.replies > 0 && q.status === 0);
+        // on this connection, or by accepting an active query (a REPLY to ACTIVELEASEQUERY, successful or DataMissing).
+        const implementsIt = w.carried || knows.has(e.conn) || (isActive(q) && q.replies > 0 && (q.status === 0 || q.status === DATA_MISSING));
         const name = q.requestType === 22 ? 'ACTIVELEASEQUERY' : 'LEASEQUERY';
         const kind = miss.message.msgType === 15 ? 'LEASEQUERY-REPLY' : miss.message.msgType === 17 ? 'LEASEQUERY-DATA' : 'LEASEQUERY-DONE';
         const d = { ...at(e.conn, [q.query.frame, miss.frame], miss.time, q.xid), data: { xid: q.xid, query: name, kind } };

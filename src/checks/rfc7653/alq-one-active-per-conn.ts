@@ -13,7 +13,10 @@ const OPTION_CLIENT_DATA = 45;
 
 /** Per-connection state, kept only for connections that need it. */
 interface ConnFacts {
-  /** Active queries still active (RFC 7653 §9.3: until an error REPLY, a DONE or the connection's end). */
+  /**
+   * Active queries made here, the earliest first. One is active while the correlator has it `open` or
+   * `streaming` (RFC 7653 §9.3: until an error REPLY, a DONE or the connection's end).
+   */
   actives: BulkQuery[];
   /** Bulk LEASEQUERYs still waiting for the server. */
   bulk: Set<BulkQuery>;
@@ -47,6 +50,11 @@ export const check: RuleModule<Events> = {
     const remove = (list: BulkQuery[], q: BulkQuery): void => {
       const i = list.indexOf(q);
       if (i >= 0) list.splice(i, 1);
+    };
+    /** The earliest active query still active, forgetting those the correlator has ended. */
+    const stillActive = (f: ConnFacts): BulkQuery | undefined => {
+      while (f.actives.length > 0 && f.actives[0].state !== 'open' && f.actives[0].state !== 'streaming') f.actives.shift();
+      return f.actives[0];
     };
 
     function activeOnBulk(f: ConnFacts, conn: BulkConnection, xid: number, frame: number, time: number): void {
@@ -82,7 +90,7 @@ export const check: RuleModule<Events> = {
         const f = facts(conn);
         const fresh = e.tracked && e.query.query === e.record;
         const xid = e.query.xid;
-        const prev = f.actives[0];
+        const prev = stillActive(f);
         if (prev) {
           // RFC 7653 §9.4: no other request active when an active query is made; a bulk query goes
           // on another connection than an active one.
@@ -98,14 +106,8 @@ export const check: RuleModule<Events> = {
         if (type === alq) f.actives.push(e.query);
         else f.bulk.add(e.query);
       },
-      'bulk:reply'(e) {
-        if (e.placement !== 'valid' || e.query.requestType !== alq) return;
-        const s = topStatus(e.record.message) ?? 0;
-        if (s !== 0) remove(facts(e.conn).actives, e.query); // RFC 7653 §9.3: an error REPLY ends it
-      },
       'bulk:done'(e) {
-        if (e.query.requestType === alq) remove(facts(e.conn).actives, e.query);
-        else if (e.query.phantom && e.conn.startUnseen) remove(facts(e.conn).phantoms, e.query);
+        if (e.query.phantom && e.conn.startUnseen) remove(facts(e.conn).phantoms, e.query);
       },
       'bulk:query-end'(e) {
         if (e.query.requestType === lq) facts(e.conn).bulk.delete(e.query);

@@ -1,6 +1,6 @@
 // BLQ-DONE-AFTER-BINDINGS: DONE after a REPLY with bindings, even a single one; aborts graded; capture end inconclusive.
 import { describe, expect, it } from 'vitest';
-import { BulkConversation, judge, runRule } from '../../kit/rule-harness.js';
+import { BulkConversation, O, judge, runRule } from '../../kit/rule-harness.js';
 
 const ID = 'BLQ-DONE-AFTER-BINDINGS';
 
@@ -21,6 +21,15 @@ describe(ID, () => {
     const c = new BulkConversation();
     c.query(5); c.query(6); c.reply(5); c.reply(6); c.done(6); c.fin(1); c.fin(0); c.close('fin');
     expect(judge(ID, c)).toEqual([[ID, 'violation', 'error', [3, 7], 5]]);
+  });
+
+  it('owes no DONE to an active query streaming until the close (RFC 7653 §9.3)', () => {
+    const c = new BulkConversation();
+    c.send(0, 22, 1, [O.clientId()]); c.reply(1); c.data(1); c.fin(1); c.fin(0); c.close('fin');
+    expect(judge(ID, c)).toEqual([]);
+    const d = new BulkConversation();
+    d.send(0, 22, 1, [O.clientId()]); d.reply(1); d.captureEnd(undefined, 100);
+    expect(judge(ID, d)).toEqual([]);
   });
 
   it('reports a second DONE', () => {
