@@ -38,6 +38,7 @@ import { check as alqBaseTimeEveryReply } from './rfc7653/alq-base-time-every-re
 import { check as alqEndTimeForbidden } from './rfc7653/alq-end-time-forbidden.js';
 import { check as alqNotSupported } from './rfc7653/alq-not-supported.js';
 import { check as alqOneActivePerConn } from './rfc7653/alq-one-active-per-conn.js';
+import { check as alqKeepalive } from './rfc7653/alq-keepalive.js';
 import { check as alqStartTls } from './rfc7653/alq-starttls.js';
 import { check as decodeCapture } from './decoder/decode-capture.js';
 import { check as decodeDhcpv6 } from './decoder/decode-dhcpv6.js';
@@ -50,6 +51,7 @@ export const bulkRules: Array<[string, RuleModule<Events>]> = [
   ['ALQ-BASE-TIME-EVERY-REPLY', alqBaseTimeEveryReply],
   ['ALQ-END-TIME-FORBIDDEN', alqEndTimeForbidden],
   ['ALQ-NOT-SUPPORTED', alqNotSupported],
+  ['ALQ-KEEPALIVE', alqKeepalive],
   ['ALQ-ONE-ACTIVE-PER-CONN', alqOneActivePerConn],
   ['ALQ-STARTTLS', alqStartTls],
   ['BLQ-COMPLETION-STATE', blqCompletionState],
