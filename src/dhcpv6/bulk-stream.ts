@@ -374,10 +374,11 @@ export class BulkStreamDecoder implements TcpStreamSink {
       }
       // sync: buf[start] begins a frame (RFC 5460 §5.1)
       if (d.end - d.start < 2) return;
-      if (st.tls === TLS_ASKED && dir === 0) {
+      if (st.tls !== TLS_NONE && dir === 0) {
         // After STARTTLS the requestor's next octets are a TLS handshake once the server accepted
         // (RFC 7653 §8.2); they may come before the capture shows the answer (a loss, or a requestor
-        // that did not wait). No bulk frame starts like a TLS record (msg-type 0..4 at its third octet).
+        // that did not wait), or despite a refusal. No bulk frame starts like a TLS record (msg-type
+        // 0..4 at its third octet).
         const t = tlsHeader(d.buf, d.start, d.end);
         if (t === 'wait') return;
         if (t === 'yes') {

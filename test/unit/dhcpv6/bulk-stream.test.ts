@@ -333,6 +333,19 @@ describe('BulkStreamDecoder after STARTTLS', () => {
     expect(events).toEqual([['open', 1], ['message', 23, 4, [4]], ['message', 7, 6, [6]], ['message', 22, 8, [8]], ['close', 'capture-end', 8, [0, 0]]]);
   });
 
+  test('a requestor that starts TLS despite a refusal sends records, not frames', () => {
+    const { events, listener } = recorder();
+    listener.tls = (_c, d, how, f) => events.push(['tls', d, how, f]);
+    const dec = new BulkStreamDecoder(defaultCodec, listener, 0);
+    const c = conn();
+    dec.open(c, 1, 0);
+    dec.data(c, 0, STARTTLS, 4, 1);
+    dec.data(c, 1, REFUSE, 6, 1.1);
+    dec.data(c, 0, HELLO, 8, 1.2);
+    dec.close(c, 'capture-end', 8, 1.2);
+    expect(events).toEqual([['open', 1], ['message', 23, 4, [4]], ['message', 7, 6, [6]], ['tls', 0, 'records', 8], ['close', 'capture-end', 8, [0, 0]]]);
+  });
+
   test("the requestor's handshake before the answer is seen (or without one) is TLS, not a SOLICIT frame", () => {
     const { events, listener } = recorder();
     listener.tls = (_c, d, how, f) => events.push(['tls', d, how, f]);
