@@ -1,7 +1,7 @@
 // RFC 5460 §5.1 framing over reassembled TCP streams: a 2-octet message-size, then a DHCPv6 message
 // (msg-type, 24-bit transaction-id, options). Per connection and direction; resynchronizes after a
 // gap, a bad frame or a mid-stream start by scanning for a plausible frame; never throws. Stops
-// decoding where RFC 7653 §8.2 STARTTLS turns the connection into TLS records (see `tls`).
+// decoding where RFC 7653 §8.2 STARTTLS turns the connection into TLS records (see `startTls`).
 // Messages are decoded in place in each direction's buffer, which is never rewritten once a message
 // views it (a full buffer is replaced, not compacted).
 
@@ -27,7 +27,7 @@ export const BULK_DEFAULTS = {
 /** Message types plausible at the start of a frame while resynchronizing (RFC 5460 §5.2, RFC 7653). */
 const BULK_TYPES = [14, 15, 16, 17, 22, 23, 7];
 
-/** RFC 7653 §6.2.2: STARTTLS; §8.2, §9.1: the server answers it with a REPLY (type 7, see `answersStartTls`). */
+/** RFC 7653 §6.2.2: STARTTLS; §8.2, §9.1: the server answers it with a REPLY (type 7, see `acceptsStartTls`). */
 const STARTTLS = 23;
 /** STARTTLS progress of a connection (ConnState.tls): none seen, asked (answer awaited), answered without a switch. */
 const TLS_NONE = 0;

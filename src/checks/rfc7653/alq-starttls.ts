@@ -34,8 +34,8 @@ export const check: RuleModule<Events> = {
     const tolerance = ctx.options.tolerance as number;
     const inFlight = ctx.options['in-flight'] as number;
     const asked = new Map<BulkConnection, Asked>();
-    /** Frame of the first message seen on each open connection, and the connection of the last message. */
-    const first = new Map<BulkConnection, number>();
+    /** The first message seen on each open connection, and the connection of the last message. */
+    const first = new Map<BulkConnection, MessageRecord>();
     let lastConn: BulkConnection | undefined = undefined;
     /** Open connections that lost octets (gap or desync) in either direction. */
     const lossy = new Set<BulkConnection>();
@@ -48,11 +48,12 @@ export const check: RuleModule<Events> = {
       const xid = m.xid ?? 0;
       // RFC 7653 §6.2.2 SHOULD: STARTTLS is sent without options.
       if (m.length > 4) ctx.report({ messageId: 'options', data: { xid, octets: m.length - 4 }, ...at(conn, [record.frame], record.time, xid) });
-      const firstFrame = first.get(conn) ?? record.frame;
-      const late = firstFrame !== record.frame;
+      const earlier = first.get(conn) ?? record;
+      const late = earlier !== record; // (it may share STARTTLS's frame: a segment holding both)
       if (late) {
+        const firstFrame = earlier.frame;
         // RFC 7653 §8.2 MUST: STARTTLS is the first message over the connection.
-        const frames = [firstFrame, record.frame];
+        const frames = firstFrame === record.frame ? [firstFrame] : [firstFrame, record.frame];
         if (conn.startUnseen || lossy.has(conn)) {
           const why = conn.startUnseen ? 'whose start was not captured' : 'that lost octets';
           ctx.report({ messageId: 'not-first-unsure', verdict: 'inconclusive', data: { xid, firstFrame, why }, ...at(conn, frames, record.time, xid) });
@@ -90,7 +91,7 @@ export const check: RuleModule<Events> = {
       'bulk:message'(e) {
         if (e.conn !== lastConn) { // most messages follow one on the same connection
           lastConn = e.conn;
-          if (!first.has(e.conn)) first.set(e.conn, e.frame);
+          if (!first.has(e.conn)) first.set(e.conn, e.record);
         }
         const m = e.record.message;
         const isStartTls = m.msgType === starttls && e.role === 'requestor';

@@ -32,6 +32,9 @@ describe(ID, () => {
     c.query(1); c.emptyReply(1); startTls(c, 2); answer(c, 2);
     expect(judge(ID, c)).toEqual([[ID, 'violation', 'error', [1, 3], 2]]);
     expect(runRule(ID, c.events)[0].message).toBe('STARTTLS xid 2 is not the first message on the connection: another came before it (frame 1), and TLS is asked for by the very first message (RFC 7653 §8.2)');
+    const same = new BulkConversation(); // pipelined in one segment with a query before it
+    same.query(1); same.send(0, 23, 2, [], 1);
+    expect(judge(ID, same)).toEqual([[ID, 'violation', 'error', [1], 2]]);
   });
 
   it('is inconclusive about a late STARTTLS when the start was not captured or octets were lost; silent when nothing came before', () => {
