@@ -107,6 +107,10 @@ export async function runInput(run: PipelineRun): Promise<InputSummary> {
       emitAnomaly({ layer: 'dhcpv6', name: anomaly.name, message: anomaly.message, frames, time, connection: conn.label });
       bulk?.cut(conn, dir, anomaly, frames, xid, frame, time);
     },
+    // The encrypted rest of a direction is, to the correlator, octets it cannot read: a loss (of no
+    // octets of the capture), so no rule takes the silence of a TLS connection for the server's or
+    // the requestor's (RFC 7653 §8.2). The frames stay those of the bulk connection they belong to.
+    tls: (conn, dir, _how, frame, time) => bulk?.gap(conn, dir, 0, frame, time),
     fin: (conn, dir, frame, time) => bulk?.fin(conn, dir, frame, time),
     rst: (conn, dir, frame, time) => bulk?.rst(conn, dir, frame, time),
     close: (conn, reason, frame, time, pending) => bulk?.close(conn, reason, frame, time, pending),

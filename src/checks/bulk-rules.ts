@@ -38,9 +38,11 @@ import { check as blqXidUnique } from './rfc5460/blq-xid-unique.js';
 import { check as alqBaseTimeEveryReply } from './rfc7653/alq-base-time-every-reply.js';
 import { check as alqDoneTerminates } from './rfc7653/alq-done-terminates.js';
 import { check as alqEndTimeForbidden } from './rfc7653/alq-end-time-forbidden.js';
+import { check as alqKeepalive } from './rfc7653/alq-keepalive.js';
 import { check as alqNotSupported } from './rfc7653/alq-not-supported.js';
 import { check as alqOneActivePerConn } from './rfc7653/alq-one-active-per-conn.js';
 import { check as alqSingleReplyAndCatchup } from './rfc7653/alq-single-reply-and-catchup.js';
+import { check as alqStartTls } from './rfc7653/alq-starttls.js';
 import { check as decodeCapture } from './decoder/decode-capture.js';
 import { check as decodeDhcpv6 } from './decoder/decode-dhcpv6.js';
 import { check as decodeIp } from './decoder/decode-ip.js';
@@ -52,9 +54,11 @@ export const bulkRules: Array<[string, RuleModule<Events>]> = [
   ['ALQ-BASE-TIME-EVERY-REPLY', alqBaseTimeEveryReply],
   ['ALQ-DONE-TERMINATES', alqDoneTerminates],
   ['ALQ-END-TIME-FORBIDDEN', alqEndTimeForbidden],
+  ['ALQ-KEEPALIVE', alqKeepalive],
   ['ALQ-NOT-SUPPORTED', alqNotSupported],
   ['ALQ-ONE-ACTIVE-PER-CONN', alqOneActivePerConn],
   ['ALQ-SINGLE-REPLY-AND-CATCHUP', alqSingleReplyAndCatchup],
+  ['ALQ-STARTTLS', alqStartTls],
   ['BLQ-COMPLETION-STATE', blqCompletionState],
   ['BLQ-DATA-AFTER-REPLY', blqDataAfterReply],
   ['BLQ-DATA-HAS-CLIENT-DATA', blqDataHasClientData],

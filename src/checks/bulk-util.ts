@@ -1,7 +1,7 @@
 // Small helpers shared by the RFC 5460 checks: report descriptors for bulk connections, code points
 // from the profile, message names.
 import type { BulkAnswerEvent, BulkConnection, BulkQuery } from '../correlate/bulk-events.js';
-import type { Dhcpv6Message } from '../dhcpv6/types.js';
+import type { Dhcpv6Message, MessageRecord } from '../dhcpv6/types.js';
 import { OptionCursor } from '../dhcpv6/helpers.js';
 import type { Profile, ReportDescriptor, RuleContext, RuleHandlers, RuleModule } from '../engine/types.js';
 import type { Events } from '../correlate/events.js';
@@ -75,15 +75,55 @@ export function linkText(b: Uint8Array): string {
 }
 
 /**
+ * RFC 7653 §8.2: the server's first message after a requestor's STARTTLS answers it (a REPLY accepting
+ * or refusing TLS), not a query: per connection the STARTTLS awaiting its answer, and the last answer.
+ * ALQ-STARTTLS judges that answer; the rules about answers to queries stand aside for it.
+ */
+export class StartTlsAnswers {
+  private readonly asked = new Map<BulkConnection, MessageRecord>();
+  private answer: MessageRecord | undefined = undefined;
+
+  /** `starttls`: the profile's STARTTLS code point (-1 when it has none: nothing is ever asked). */
+  constructor(private readonly starttls: number) {}
+
+  /** Feeds one `bulk:message`. */
+  note(record: MessageRecord, conn: BulkConnection, role: 'requestor' | 'server'): void {
+    if (this.asked.size === 0 && record.message.msgType !== this.starttls) return; // hot path
+    if (role === 'requestor') {
+      if (record.message.msgType === this.starttls) this.asked.set(conn, record);
+    } else if (this.asked.delete(conn)) this.answer = record;
+  }
+
+  /** The STARTTLS on `conn` still awaiting its answer. */
+  pending(conn: BulkConnection): MessageRecord | undefined {
+    return this.asked.get(conn);
+  }
+
+  /** Whether `record` is a server's answer to a STARTTLS (valid while the events of that record run). */
+  isAnswer(record: MessageRecord): boolean {
+    return record === this.answer;
+  }
+
+  /** Forgets a connection (at `bulk:close`). */
+  forget(conn: BulkConnection): void {
+    this.asked.delete(conn);
+  }
+}
+
+/**
  * The BLQ-XID-REPLY/DATA/DONE check: a server message of `kind` whose xid matches no query on its
  * connection is a violation when the capture saw everything the requestor sent, else inconclusive.
+ * The server's answer to a STARTTLS answers no query: ALQ-STARTTLS judges it.
  */
 export function unmatchedXidCheck(kind: 'reply' | 'data' | 'done'): RuleModule<Events> {
   return {
     create(ctx) {
+      const starttls = new StartTlsAnswers(bulkCodes(ctx.profile).starttls);
       return {
+        'bulk:message'(e) { starttls.note(e.record, e.conn, e.role); },
+        'bulk:close'(e) { starttls.forget(e.conn); },
         'bulk:unmatched'(e) {
-          if (e.kind !== kind) return;
+          if (e.kind !== kind || starttls.isAnswer(e.record)) return;
           const xid = e.query.xid;
           if (e.certain) {
             ctx.report({ messageId: 'unknown-xid', data: { xid }, ...at(e.conn, [e.frame], e.time, xid) });

@@ -1,6 +1,7 @@
 // RFC 5460 §5.1 framing over reassembled TCP streams: a 2-octet message-size, then a DHCPv6 message
 // (msg-type, 24-bit transaction-id, options). Per connection and direction; resynchronizes after a
-// gap, a bad frame or a mid-stream start by scanning for a plausible frame; never throws.
+// gap, a bad frame or a mid-stream start by scanning for a plausible frame; never throws. Stops
+// decoding where RFC 7653 §8.2 STARTTLS turns the connection into TLS records (see `startTls`).
 // Messages are decoded in place in each direction's buffer, which is never rewritten once a message
 // views it (a full buffer is replaced, not compacted).
 
@@ -8,6 +9,7 @@ import type { TcpConnection, TcpCloseReason, TcpDirection, TcpStreamSink } from 
 import type { BulkStreamListener, Dhcpv6Anomaly, Dhcpv6Message, MessageRecord } from './types.js';
 import type { Dhcpv6Codec } from './codec.js';
 import { u16 } from './options/primitives.js';
+import { optionOf } from './helpers.js';
 
 /** Named limits of the stream decoder (dotted config keys) and their defaults. */
 export const BULK_DEFAULTS = {
@@ -24,6 +26,40 @@ export const BULK_DEFAULTS = {
 
 /** Message types plausible at the start of a frame while resynchronizing (RFC 5460 §5.2, RFC 7653). */
 const BULK_TYPES = [14, 15, 16, 17, 22, 23, 7];
+
+/** RFC 7653 §6.2.2: STARTTLS; §8.2, §9.1: the server answers it with a REPLY (type 7, see `acceptsStartTls`). */
+const STARTTLS = 23;
+/** STARTTLS progress of a connection (ConnState.tls): none seen, asked (answer awaited), answered without a switch. */
+const TLS_NONE = 0;
+const TLS_ASKED = 1;
+const TLS_ANSWERED = 2;
+/** RFC 8446 §5.1: a TLSCiphertext record holds at most 2^14 + 256 octets (TLS 1.2, RFC 5246 §6.2.3: 2^14 + 2048). */
+const TLS_MAX_RECORD = 16384 + 2048;
+
+/**
+ * A TLS record header at b[p]: content type 20..24 (change_cipher_spec, alert, handshake,
+ * application_data, heartbeat), record version 3.0..3.4, length 1..TLS_MAX_RECORD (RFC 8446 §5.1,
+ * RFC 5246 §6.2.1). 'wait' while fewer than 5 octets are there and those agree.
+ */
+function tlsHeader(b: Uint8Array, p: number, end: number): 'yes' | 'no' | 'wait' {
+  if (p < end && (b[p] < 20 || b[p] > 24)) return 'no';
+  if (p + 1 < end && b[p + 1] !== 3) return 'no';
+  if (p + 2 < end && b[p + 2] > 4) return 'no';
+  if (p + 5 > end) return 'wait';
+  const n = u16(b, p + 3);
+  return n === 0 || n > TLS_MAX_RECORD ? 'no' : 'yes';
+}
+
+/**
+ * The server's answer to STARTTLS accepts it: a REPLY (RFC 7653 §8.2 and §9.1 name RFC 3315's REPLY,
+ * type 7; a LEASEQUERY-REPLY, 15, is taken the same way) without a status code, or with Success (RFC
+ * 5007 §4.3.3 treats the two alike). Status TLSConnectionRefused (15), or any other, refuses it.
+ */
+function acceptsStartTls(m: Dhcpv6Message): boolean {
+  if (m.msgType !== 7 && m.msgType !== 15) return false;
+  const status = optionOf(m, 13);
+  return status === undefined || (status.data.length >= 2 && status.data[0] === 0 && status.data[1] === 0);
+}
 
 /** True when `b[o..end)` is exactly a sequence of whole options (top level only). */
 function optionsExact(b: Uint8Array, o: number, end: number): boolean {
@@ -64,8 +100,11 @@ interface DirState {
   chunkEnd: number[];
   /** First live entry of chunkFrame/chunkEnd (entries before it are consumed). */
   chunkHead: number;
-  /** 'sync': buf[start] is a frame start; 'hunt': looking for one; 'lost': scan limit hit, bytes dropped. */
-  mode: 'sync' | 'hunt' | 'lost';
+  /**
+   * 'sync': buf[start] is a frame start; 'hunt': looking for one; 'lost': scan limit hit, bytes dropped;
+   * 'tls': the direction carries TLS records (after an accepted STARTTLS, or recognised), bytes dropped.
+   */
+  mode: 'sync' | 'hunt' | 'lost' | 'tls';
   /** Octets skipped since the hunt began. */
   skipped: number;
 }
@@ -73,6 +112,8 @@ interface DirState {
 interface ConnState {
   conn: TcpConnection;
   dirs: [DirState, DirState];
+  /** RFC 7653 §8.2 STARTTLS progress: TLS_NONE, TLS_ASKED or TLS_ANSWERED (a switch to TLS sets the dirs' mode instead). */
+  tls: number;
 }
 
 function newDir(mode: DirState['mode']): DirState {
@@ -109,14 +150,14 @@ export class BulkStreamDecoder implements TcpStreamSink {
   open(conn: TcpConnection, frame: number, time: number): void {
     // A connection seen from mid-stream may start inside a message: hunt for a frame first.
     const mode = conn.midStream ? 'hunt' : 'sync';
-    this.conns.set(conn.id, { conn, dirs: [newDir(mode), newDir(mode)] });
+    this.conns.set(conn.id, { conn, dirs: [newDir(mode), newDir(mode)], tls: TLS_NONE });
     this.listener.open(conn, frame, time);
   }
 
   data(conn: TcpConnection, dir: TcpDirection, bytes: Uint8Array, frame: number, time: number): void {
     const st = this.state(conn);
     const d = st.dirs[dir];
-    if (d.mode === 'lost') return;
+    if (d.mode === 'lost' || d.mode === 'tls') return;
     this.append(d, bytes, frame);
     this.drain(st, dir, frame, time);
   }
@@ -128,7 +169,7 @@ export class BulkStreamDecoder implements TcpStreamSink {
     if (d.shared) d.start = d.end; else d.start = d.end = 0;
     d.chunkFrame.length = d.chunkEnd.length = 0;
     d.chunkHead = 0;
-    if (d.mode !== 'lost') { d.mode = 'hunt'; d.skipped = 0; }
+    if (d.mode !== 'lost' && d.mode !== 'tls') { d.mode = 'hunt'; d.skipped = 0; }
     this.listener.gap(conn, dir, size, frame, time);
   }
 
@@ -177,7 +218,7 @@ export class BulkStreamDecoder implements TcpStreamSink {
   private state(conn: TcpConnection): ConnState {
     let st = this.conns.get(conn.id);
     if (!st) { // data without open(): treat as a mid-stream start
-      st = { conn, dirs: [newDir('hunt'), newDir('hunt')] };
+      st = { conn, dirs: [newDir('hunt'), newDir('hunt')], tls: TLS_NONE };
       this.conns.set(conn.id, st);
     }
     return st;
@@ -290,13 +331,24 @@ export class BulkStreamDecoder implements TcpStreamSink {
     const d = st.dirs[dir];
     const conn = st.conn;
     for (;;) {
+      if (d.mode === 'tls') { // switched by a message just framed: the rest is TLS records
+        this.consume(d, d.end - d.start);
+        return;
+      }
       if (d.mode === 'hunt') {
         let found = false;
         while (d.start < d.end) {
           const r = this.plausible(d, d.start);
           if (r === 'yes') { found = true; break; }
+          // TLS records where a frame was sought: a connection whose STARTTLS (or its answer) the
+          // capture missed, RFC 7653 §8.2. Two headers in a row, so noise rarely passes for them.
+          const t = this.tlsRecords(d, d.start);
+          if (t === 'yes') {
+            this.toTls(st, dir, 'records', frame, time);
+            return;
+          }
           let step = 1;
-          if (r === 'wait') {
+          if (r === 'wait' || t === 'wait') {
             // an incomplete candidate must not block a complete frame further on
             const later = this.laterCandidate(d);
             if (later === undefined) return;
@@ -322,6 +374,18 @@ export class BulkStreamDecoder implements TcpStreamSink {
       }
       // sync: buf[start] begins a frame (RFC 5460 §5.1)
       if (d.end - d.start < 2) return;
+      if (st.tls !== TLS_NONE && dir === 0) {
+        // After STARTTLS the requestor's next octets are a TLS handshake once the server accepted
+        // (RFC 7653 §8.2); they may come before the capture shows the answer (a loss, or a requestor
+        // that did not wait), or despite a refusal. No bulk frame starts like a TLS record (msg-type
+        // 0..4 at its third octet).
+        const t = tlsHeader(d.buf, d.start, d.end);
+        if (t === 'wait') return;
+        if (t === 'yes') {
+          this.toTls(st, 0, 'records', frame, time);
+          return;
+        }
+      }
       const size = u16(d.buf, d.start);
       if (size < 4 || size > this.maxSize) {
         this.listener.desync(conn, dir, {
@@ -336,12 +400,49 @@ export class BulkStreamDecoder implements TcpStreamSink {
       }
       if (d.end - d.start < 2 + size) return;
       // RFC 5460 §5.1: the message is the `size` octets after message-size, decoded where they lie
+      const type = d.buf[d.start + 2];
       const message = this.codec.decodeMessageAt(d.buf, d.start + 2, d.start + 2 + size);
       d.shared = true;
       const frames = this.framesOf(d, 2 + size);
       this.consume(d, 2 + size);
       this.emit(conn, dir, message, frames, frame, time);
+      if (type === STARTTLS || st.tls === TLS_ASKED) this.startTls(st, dir, message, frame, time);
     }
+  }
+
+  /**
+   * RFC 7653 §8.2: a STARTTLS from the requestor asks for TLS; the server's next message answers it.
+   * An accepting answer turns both directions into TLS records from the next octet on.
+   */
+  private startTls(st: ConnState, dir: TcpDirection, message: Dhcpv6Message, frame: number, time: number): void {
+    if (dir === 0) {
+      if (message.msgType === STARTTLS) st.tls = TLS_ASKED;
+      return;
+    }
+    if (st.tls !== TLS_ASKED) return;
+    st.tls = TLS_ANSWERED;
+    if (!acceptsStartTls(message)) return;
+    this.toTls(st, 1, 'starttls', frame, time);
+    this.toTls(st, 0, 'starttls', frame, time);
+  }
+
+  /** From here on the direction carries TLS: its octets are dropped undecoded (and any part-message buffered). */
+  private toTls(st: ConnState, dir: TcpDirection, how: 'starttls' | 'records', frame: number, time: number): void {
+    const d = st.dirs[dir];
+    if (d.mode === 'tls') return;
+    d.mode = 'tls';
+    this.consume(d, d.end - d.start);
+    this.listener.tls?.(st.conn, dir, how, frame, time);
+  }
+
+  /**
+   * Two TLS record headers in a row at buf[p] (the second right after the first record's octets):
+   * 'wait' while they may still be, 'no' once they are not.
+   */
+  private tlsRecords(d: DirState, p: number): 'yes' | 'no' | 'wait' {
+    const first = tlsHeader(d.buf, p, d.end);
+    if (first !== 'yes') return first;
+    return tlsHeader(d.buf, p + 5 + u16(d.buf, p + 3), d.end);
   }
 
   private emit(conn: TcpConnection, dir: TcpDirection, message: Dhcpv6Message, frames: number[], frame: number, time: number): void {

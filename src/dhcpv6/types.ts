@@ -106,6 +106,13 @@ export interface BulkStreamListener {
   cut(conn: import('../net/types.js').TcpConnection, dir: 0 | 1, anomaly: Dhcpv6Anomaly, frames: number[], xid: number | undefined, frame: number, time: number): void;
   fin(conn: import('../net/types.js').TcpConnection, dir: 0 | 1, frame: number, time: number): void;
   rst(conn: import('../net/types.js').TcpConnection, dir: 0 | 1, frame: number, time: number): void;
+  /**
+   * From this frame on the direction carries TLS records, not RFC 5460 frames, and is not decoded:
+   * `starttls` after the server accepted a STARTTLS (RFC 7653 §8.2; both directions, at the answer's
+   * frame), `records` when TLS records were recognised where a frame was expected (the capture missed
+   * the STARTTLS exchange, or the requestor began its handshake before the answer was seen).
+   */
+  tls?(conn: import('../net/types.js').TcpConnection, dir: 0 | 1, how: 'starttls' | 'records', frame: number, time: number): void;
   /** `pending` = octets of an unfinished message left in each direction (capture ended mid-message). */
   close(conn: import('../net/types.js').TcpConnection, reason: import('../net/types.js').TcpCloseReason, frame: number, time: number, pending: [number, number]): void;
 }

@@ -1,8 +1,11 @@
-// The pipeline's handling of capture-layer damage: a DECODE-CAPTURE finding names a frame that exists.
+// The pipeline's handling of capture-layer damage: a DECODE-CAPTURE finding names a frame that exists;
+// and the frame accounting of a bulk connection whose rest is TLS.
 // Readers tag a damaged record with the number the next frame would get; when no frame follows (the
 // file ends inside or after the damage) that frame does not exist, and the evidence is the last frame read.
 import { describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { analyze } from '../../src/index.js';
 import { udpFrame } from '../kit/packets.js';
 import { writePcap, writePcapng } from '../kit/pcap-writer.js';
@@ -57,5 +60,18 @@ describe('DECODE-CAPTURE evidence frames', () => {
       [[2], `pcap.bad_record_length at byte ${second} of the capture data`],
       [[2], `pcap.resync at byte ${second + 16 + frame.length} of the capture data`],
     ]);
+  });
+});
+
+// RFC 7653 §8.2: the TLS part of a leasequery connection is not decoded, yet its frames are counted:
+// they belong to the followed bulk connection, as its ACKs and undecodable octets do.
+describe('frames of a connection turned TLS', () => {
+  it('starttls-accepted: 33 frames all on the bulk connection, 2 messages (STARTTLS and its REPLY), no finding', async () => {
+    const path = fileURLToPath(new URL('../../fixtures/bulk/starttls-accepted.pcapng', import.meta.url));
+    const report = await analyze([{ stream: Readable.from([readFileSync(path)]), name: 'starttls-accepted' }]);
+    const s = report.stats;
+    expect([s.frames, s.dhcpv6Frames, s.otherFrames, s.malformedFrames, s.droppedFrames]).toEqual([33, 33, 0, 0, 0]);
+    expect([s.dhcpv6Messages, s.bulkConnections, s.bulkQueries]).toEqual([2, 1, 0]);
+    expect(report.findings).toEqual([]);
   });
 });

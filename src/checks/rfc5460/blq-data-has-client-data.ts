@@ -12,10 +12,12 @@ export const check: RuleModule<Events> = {
         if (e.placement !== 'valid' || isActive(e.query)) return;
         const n = countTop(e.record.message, OPTION_CLIENT_DATA);
         if (n === 1) return;
+        // RFC 7653 §8.4: an unseen request may have been an ACTIVELEASEQUERY, whose keep-alives have none.
+        const unseen = n === 0 && e.query.phantom;
         // RFC 5460 §6.3: the requestor discards DATA without CLIENT_DATA.
         ctx.report({
-          messageId: n === 0 ? 'none' : 'several', data: { xid: e.query.xid, count: n },
-          ...at(e.conn, [e.frame], e.time, e.query.xid),
+          messageId: unseen ? 'unseen-query' : n === 0 ? 'none' : 'several', verdict: unseen ? 'inconclusive' : 'violation',
+          data: { xid: e.query.xid, count: n }, ...at(e.conn, [e.frame], e.time, e.query.xid),
         });
       },
     };

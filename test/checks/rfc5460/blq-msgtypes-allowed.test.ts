@@ -50,4 +50,13 @@ describe(ID, () => {
     expect(judge(ID, c, { profile: 'draft-01', config: { codes, rules: { [ID]: { enabled: true } } } })).toEqual([]);
     expect(judge(ID, c)).toEqual([[ID, 'violation', 'error', [1], 5]]);
   });
+
+  it("accepts the server's REPLY (type 7) answering a STARTTLS, and only that one (RFC 7653 §8.2)", () => {
+    const c = new BulkConversation();
+    c.send(0, 23, 1, []); c.send(1, 7, 1, [O.serverId(), O.status(15)]); c.send(1, 7, 2, [O.serverId()]);
+    expect(judge(ID, c)).toEqual([[ID, 'violation', 'error', [3], 2]]);
+    const d = new BulkConversation();
+    d.send(1, 7, 1, [O.serverId()]);
+    expect(judge(ID, d)).toEqual([[ID, 'violation', 'error', [1], 1]]);
+  });
 });

@@ -30,4 +30,10 @@ describe(ID, () => {
     g.gap(0); g.reply(9);
     expect(judge(ID, g)).toEqual([[ID, 'inconclusive', 'error', [2], 9]]);
   });
+
+  it("stands aside for a LEASEQUERY-REPLY answering a STARTTLS (ALQ-STARTTLS's), not for a later one", () => {
+    const c = new BulkConversation();
+    c.send(0, 23, 1, []); c.emptyReply(1, [O.status(15)]); c.emptyReply(2);
+    expect(judge(ID, c)).toEqual([[ID, 'violation', 'error', [3], 2]]);
+  });
 });

@@ -271,3 +271,121 @@ describe('looksLikeBulkLeasequery', () => {
     expect(looksLikeBulkLeasequery(new TextEncoder().encode('GET / HTTP/1.1\r\n'))).toBe(false);
   });
 });
+
+// RFC 7653 §8.2: after an accepted STARTTLS both directions carry TLS records, which are not framed.
+describe('BulkStreamDecoder after STARTTLS', () => {
+  const STARTTLS = frame('17 000001');
+  const ACCEPT = frame('07 000001 0002 000a 0003 0001 665544332211');
+  const ACCEPT_LQ = frame('0f 000001 0002 000a 0003 0001 665544332211');
+  const REFUSE = frame('07 000001 000d 0002 000f');
+  const SUCCESS = frame('07 000001 000d 0002 0000');
+  const ALQ = frame('16 000002 0001 000a 0003 0001 001122334455');
+  const record = (type: number, len: number, fill: number): Uint8Array =>
+    Uint8Array.from([type, 3, type === 22 ? 1 : 3, len >> 8, len & 0xff, ...new Array<number>(len).fill(fill)]);
+  // a ClientHello record (TLS 1.0 record version) whose first octets frame a 5635-octet SOLICIT
+  const HELLO = record(22, 300, 0x41);
+  const SERVER_HELLO = cat(record(22, 90, 0x0e), record(20, 1, 1), record(23, 700, 0x10));
+  const APP = record(23, 6000, 0x5a);
+
+  function run(answer: Uint8Array): Ev[] {
+    const { events, listener } = recorder();
+    listener.tls = (_c, d, how, f) => events.push(['tls', d, how, f]);
+    const dec = new BulkStreamDecoder(defaultCodec, listener, 0);
+    const c = conn();
+    dec.open(c, 1, 0);
+    dec.data(c, 0, STARTTLS, 4, 1);
+    dec.data(c, 1, answer, 6, 1.1);
+    dec.data(c, 0, HELLO.subarray(0, 100), 8, 1.2);
+    dec.data(c, 0, HELLO.subarray(100), 9, 1.2);
+    dec.data(c, 1, SERVER_HELLO, 10, 1.3);
+    dec.data(c, 0, APP, 12, 1.4);
+    dec.data(c, 1, APP, 13, 1.5);
+    dec.fin(c, 0, 14, 2);
+    dec.fin(c, 1, 15, 2);
+    dec.close(c, 'fin', 15, 2);
+    return events;
+  }
+
+  test('an accepting REPLY (type 7 or 15, no status or Success) stops framing in both directions at its frame', () => {
+    for (const answer of [ACCEPT, ACCEPT_LQ, SUCCESS]) {
+      expect(run(answer)).toEqual([
+        ['open', 1],
+        ['message', 23, 4, [4]],
+        ['message', answer[2], 6, [6]],
+        ['tls', 1, 'starttls', 6],
+        ['tls', 0, 'starttls', 6],
+        ['fin', 0, 14],
+        ['fin', 1, 15],
+        ['close', 'fin', 15, [0, 0]],
+      ]);
+    }
+  });
+
+  test('a refusal (TLSConnectionRefused) leaves the connection in plaintext: a later query is framed', () => {
+    const { events, listener } = recorder();
+    listener.tls = (_c, d, how, f) => events.push(['tls', d, how, f]);
+    const dec = new BulkStreamDecoder(defaultCodec, listener, 0);
+    const c = conn();
+    dec.open(c, 1, 0);
+    dec.data(c, 0, STARTTLS, 4, 1);
+    dec.data(c, 1, REFUSE, 6, 1.1);
+    dec.data(c, 0, ALQ, 8, 1.2);
+    dec.close(c, 'capture-end', 8, 1.2);
+    expect(events).toEqual([['open', 1], ['message', 23, 4, [4]], ['message', 7, 6, [6]], ['message', 22, 8, [8]], ['close', 'capture-end', 8, [0, 0]]]);
+  });
+
+  test('a requestor that starts TLS despite a refusal sends records, not frames', () => {
+    const { events, listener } = recorder();
+    listener.tls = (_c, d, how, f) => events.push(['tls', d, how, f]);
+    const dec = new BulkStreamDecoder(defaultCodec, listener, 0);
+    const c = conn();
+    dec.open(c, 1, 0);
+    dec.data(c, 0, STARTTLS, 4, 1);
+    dec.data(c, 1, REFUSE, 6, 1.1);
+    dec.data(c, 0, HELLO, 8, 1.2);
+    dec.close(c, 'capture-end', 8, 1.2);
+    expect(events).toEqual([['open', 1], ['message', 23, 4, [4]], ['message', 7, 6, [6]], ['tls', 0, 'records', 8], ['close', 'capture-end', 8, [0, 0]]]);
+  });
+
+  test("the requestor's handshake before the answer is seen (or without one) is TLS, not a SOLICIT frame", () => {
+    const { events, listener } = recorder();
+    listener.tls = (_c, d, how, f) => events.push(['tls', d, how, f]);
+    const dec = new BulkStreamDecoder(defaultCodec, listener, 0);
+    const c = conn();
+    dec.open(c, 1, 0);
+    dec.data(c, 0, STARTTLS, 4, 1);
+    dec.data(c, 0, HELLO.subarray(0, 2), 5, 1.1); // two octets decide nothing yet
+    dec.data(c, 0, HELLO.subarray(2), 6, 1.1);
+    dec.data(c, 0, APP, 7, 1.2);
+    dec.close(c, 'capture-end', 7, 1.2);
+    expect(events).toEqual([['open', 1], ['message', 23, 4, [4]], ['tls', 0, 'records', 6], ['close', 'capture-end', 7, [0, 0]]]);
+  });
+
+  test('TLS records met while hunting (capture started mid-connection) are recognised, not resynchronised on', () => {
+    const { events, listener } = recorder();
+    listener.tls = (_c, d, how, f) => events.push(['tls', d, how, f]);
+    const dec = new BulkStreamDecoder(defaultCodec, listener, 0);
+    const c = conn(true);
+    dec.open(c, 1, 0);
+    // the tail of a record, then whole records, the second one's header split across segments
+    const tail = APP.subarray(APP.length - 40);
+    dec.data(c, 1, cat(tail, APP.subarray(0, 3000)), 2, 1);
+    dec.data(c, 1, cat(APP.subarray(3000), APP), 3, 2);
+    dec.data(c, 1, DONE, 4, 3);
+    dec.close(c, 'capture-end', 4, 3);
+    expect(events).toEqual([['open', 1], ['tls', 1, 'records', 3], ['close', 'capture-end', 4, [0, 0]]]);
+  });
+
+  test('without a STARTTLS, a requestor frame that looks like TLS is decoded as usual', () => {
+    const { events, listener } = recorder();
+    listener.tls = (_c, d, how, f) => events.push(['tls', d, how, f]);
+    const dec = new BulkStreamDecoder(defaultCodec, listener, 0);
+    const c = conn();
+    dec.open(c, 1, 0);
+    dec.data(c, 0, QUERY, 2, 1);
+    dec.data(c, 1, ACCEPT, 3, 1); // a REPLY without a STARTTLS before it switches nothing
+    dec.data(c, 0, QUERY, 4, 2);
+    dec.close(c, 'capture-end', 4, 2);
+    expect(events.map((e) => e[0])).toEqual(['open', 'message', 'message', 'message', 'close']);
+  });
+});
