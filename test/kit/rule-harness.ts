@@ -29,9 +29,37 @@ function profileOf(opts: HarnessOptions): Profile {
   return loadProfile(opts.profile ?? 'rfc5460', opts.config);
 }
 
+/**
+ * The correlator's connection and query objects are mutable and shared by every event that names them,
+ * while the real pipeline hands each event to the rules as it happens. So a conversation records, with
+ * each event, the state they had then, and `run` puts it back before the event is delivered: a rule
+ * never sees counters from later in the conversation.
+ */
+const stateAtEmit = new WeakMap<EventTuple, Array<[object, Record<string, unknown>]>>();
+
+function snapshot(o: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) out[k] = Array.isArray(v) ? [...v] : v;
+  return out;
+}
+
+function record(tuple: EventTuple): EventTuple {
+  const ev = tuple[1] as { conn?: object; query?: object };
+  const states: Array<[object, Record<string, unknown>]> = [];
+  if (ev.conn !== undefined) states.push([ev.conn, snapshot(ev.conn)]);
+  if (ev.query !== undefined) states.push([ev.query, snapshot(ev.query)]);
+  if (states.length > 0) stateAtEmit.set(tuple, states);
+  return tuple;
+}
+
 function run(engine: Engine, events: EventTuple[], input: number): Finding[] {
   engine.setInput(input);
-  for (const [name, payload] of events) engine.emit(name, payload as never);
+  for (const tuple of events) {
+    for (const [o, state] of stateAtEmit.get(tuple) ?? []) {
+      for (const [k, v] of Object.entries(state)) (o as Record<string, unknown>)[k] = Array.isArray(v) ? [...v] : v;
+    }
+    engine.emit(tuple[0], tuple[1] as never);
+  }
   return engine.result().findings;
 }
 
@@ -139,7 +167,7 @@ export class BulkConversation {
       synSeen: syn, midStream: !syn, detectedBy: 'port', firstFrame: first, firstTime: this.time,
       synAckFrame: syn ? first : 0, lastSynFrame: syn ? first : 0, lastSynTime: syn ? this.time : 0,
     };
-    this.bulk = new BulkCorrelator((name, ev) => { this.events.push([name, ev] as EventTuple); }, limits);
+    this.bulk = new BulkCorrelator((name, ev) => { this.events.push(record([name, ev] as EventTuple)); }, limits);
     this.bulk.open(this.conn, first, this.time);
   }
 
