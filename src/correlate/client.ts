@@ -64,7 +64,51 @@ interface OpenTx {
   list: ActivityList | undefined;
   prev: OpenTx | undefined;
   next: OpenTx | undefined;
+  /** Still open (ClientCorrelator.close clears it). */
+  isOpen: boolean;
+  /** Neighbours in creation order (ClientCorrelator.open). */
+  older: OpenTx | undefined;
+  newer: OpenTx | undefined;
+  /** Neighbours in its xid bucket (ClientCorrelator.xidBuckets), newest first; other xids share a bucket. */
+  bucketNext: OpenTx | undefined;
+  bucketPrev: OpenTx | undefined;
 }
+
+/**
+ * Open transactions in creation order, oldest first, linked through the transactions themselves (the
+ * `sessions.max-open` limit closes the oldest): no Map entry per transaction to add and delete.
+ */
+class CreationList {
+  head: OpenTx | undefined = undefined;
+  private tail: OpenTx | undefined = undefined;
+  size = 0;
+
+  push(o: OpenTx): void {
+    o.older = this.tail;
+    o.newer = undefined;
+    if (this.tail) this.tail.newer = o;
+    else this.head = o;
+    this.tail = o;
+    this.size++;
+  }
+
+  remove(o: OpenTx): void {
+    if (o.older) o.older.newer = o.newer;
+    else this.head = o.newer;
+    if (o.newer) o.newer.older = o.older;
+    else this.tail = o.older;
+    o.older = undefined;
+    o.newer = undefined;
+    this.size--;
+  }
+}
+
+/**
+ * Buckets of the open transactions by xid (ClientCorrelator.xidBuckets). A client's xids are random
+ * 24-bit values (RFC 8415 §8), so the low bits spread them; with `sessions.max-open` (10 000) open, a
+ * bucket holds about one. More buckets would only cost memory.
+ */
+const XID_BUCKETS = 8192;
 
 /**
  * Open transactions by last activity, oldest first, linked through the transactions themselves: a
@@ -123,6 +167,8 @@ interface OpenUnknown {
 
 interface OpenSession {
   session: ClientSession;
+  /** The open transaction of its Solicit (closed once `isOpen` is false). */
+  solicit: OpenTx;
   /** Its client's key in sessionByDuid (the DUID) or else sessionByAddress (the address). */
   byDuid: boolean;
   key: string;
@@ -190,24 +236,26 @@ function isClient(c: { duid?: string; address?: string }, duid: Dhcpv6Option | u
 }
 
 /**
- * The latest open transaction of `type` in `list` (one xid's, short) from this client: by DUID (its
+ * The latest open transaction of `type` and `xid` in an xid bucket (newest first, short) from this client: by DUID (its
  * Client-ID body) when the message has one, else by address.
  */
-function requestOf(list: readonly OpenTx[] | undefined, type: number, duid: Dhcpv6Option | undefined, address: string): OpenTx | undefined {
-  if (!list) return undefined;
-  for (let i = list.length - 1; i >= 0; i--) {
-    const t = list[i].tx;
-    if (t.msgType === type && isClient(t.client, duid, address)) return list[i];
+function requestOf(
+  bucket: OpenTx | undefined, xid: number, type: number, duid: Dhcpv6Option | undefined, address: string,
+): OpenTx | undefined {
+  for (let o = bucket; o !== undefined; o = o.bucketNext) {
+    const t = o.tx;
+    if (t.xid === xid && t.msgType === type && isClient(t.client, duid, address)) return o;
   }
   return undefined;
 }
 
-/** The latest open transaction in `list` that a response of `type` can answer, from this client DUID (or address). */
-function answeredBy(list: readonly OpenTx[] | undefined, type: number, duid: Dhcpv6Option | undefined, address: string | undefined): OpenTx | undefined {
-  if (!list) return undefined;
-  for (let i = list.length - 1; i >= 0; i--) {
-    const t = list[i].tx;
-    if (isClient(t.client, duid, address) && answers(t.msgType, type)) return list[i];
+/** The latest open transaction of `xid` in an xid bucket that a response of `type` can answer, from this client DUID (or address). */
+function answeredBy(
+  bucket: OpenTx | undefined, xid: number, type: number, duid: Dhcpv6Option | undefined, address: string | undefined,
+): OpenTx | undefined {
+  for (let o = bucket; o !== undefined; o = o.bucketNext) {
+    const t = o.tx;
+    if (t.xid === xid && isClient(t.client, duid, address) && answers(t.msgType, type)) return o;
   }
   return undefined;
 }
@@ -364,12 +412,14 @@ export class ClientCorrelator {
   private readonly unknownWindow: number;
   private readonly maxUnknown: number;
   /**
-   * xid → open transactions with that xid, oldest first; a lookup compares the client's DUID or
-   * address texts (the same memoized strings), so no key string is built per message.
+   * Open transactions by xid: bucket `xid % XID_BUCKETS` chains those whose xids fall in it, newest
+   * first (OpenTx.bucketNext). A lookup compares the xid, then the client's DUID or address texts (the
+   * same memoized strings), so no key string is built per message, and opening or closing a transaction
+   * adds or deletes no Map entry.
    */
-  private readonly byXid = new Map<number, OpenTx[]>();
+  private readonly xidBuckets: (OpenTx | undefined)[] = new Array<OpenTx | undefined>(XID_BUCKETS).fill(undefined);
   /** Open transactions in creation order (for limits and the end of the capture). */
-  private readonly open = new Map<number, OpenTx>();
+  private readonly open = new CreationList();
   /**
    * Open transactions with a message in the last `sessions.answered-timeout`, by last activity
    * (oldest first), so a sweep stops at the first recent one.
@@ -525,7 +575,7 @@ export class ClientCorrelator {
 
   /** End of the input: closes everything still open. */
   finish(frame: number, time: number): void {
-    for (const o of [...this.open.values()]) this.close(o, 'capture-end', frame, time);
+    for (let o = this.open.head; o !== undefined; o = this.open.head) this.close(o, 'capture-end', frame, time);
     for (const u of [...this.unknownOpen.values()]) this.closeUnknown(u, 'capture-end', frame, time);
     this.recent.clear();
     this.waiting.clear();
@@ -543,7 +593,7 @@ export class ClientCorrelator {
     const duidBody = transientOption(msg, 1, clientIdScratch);
     const address = relays.length ? relays[relays.length - 1].peerAddress : record.src;
     const type = msg.msgType;
-    const existing = requestOf(this.byXid.get(xid), type, duidBody, address);
+    const existing = requestOf(this.xidBuckets[xid % XID_BUCKETS], xid, type, duidBody, address);
     // Found by its DUID, the transaction already holds the text of it.
     const duid = duidBody === undefined ? undefined : existing ? existing.tx.client.duid : bodyHex(duidBody);
     const tick = this.seenTick(record.time);
@@ -578,11 +628,15 @@ export class ClientCorrelator {
     };
     const o: OpenTx = {
       tx, last: record.time, session: undefined, named: duidHex(transientOption(msg, 2, serverIdScratch)), answered: false,
-      list: undefined, prev: undefined, next: undefined,
+      list: undefined, prev: undefined, next: undefined, isOpen: true, older: undefined, newer: undefined,
+      bucketNext: undefined, bucketPrev: undefined,
     };
-    const l = this.byXid.get(xid);
-    if (l) l.push(o); else this.byXid.set(xid, [o]);
-    this.open.set(tx.id, o);
+    const b = xid % XID_BUCKETS;
+    const head = this.xidBuckets[b];
+    o.bucketNext = head;
+    if (head !== undefined) head.bucketPrev = o;
+    this.xidBuckets[b] = o;
+    this.open.push(o);
     this.recent.push(o);
     this.transactions++;
     if (this.unknownOpen.size !== 0) this.knownBeside(tx, record.time);
@@ -592,7 +646,7 @@ export class ClientCorrelator {
     if (type === 1) {
       const os: OpenSession = {
         session: { client, solicit: tx, request: undefined, end: 'capture-end', endFrame: record.frame, endTime: record.time },
-        byDuid: duid !== undefined, key, open: 1,
+        solicit: o, byDuid: duid !== undefined, key, open: 1,
       };
       o.session = os;
       sessions.set(key, os);
@@ -606,14 +660,14 @@ export class ClientCorrelator {
         sessions.delete(key);
         // The Solicit has what the session needs once its Request is in (late Advertises still join it
         // within sessions.answered-timeout).
-        const sol = this.open.get(os.session.solicit.id);
-        if (sol) { sol.answered = true; this.touch(sol, record.time); }
+        const sol = os.solicit;
+        if (sol.isOpen) { sol.answered = true; this.touch(sol, record.time); }
       }
     }
     if (type !== 14) this.emit('udp:request', { tx, request: first, index: 0 });
 
     if (this.open.size > this.maxOpen) {
-      const oldest = this.open.values().next().value as OpenTx;
+      const oldest = this.open.head!;
       if (!this.limitReported) {
         this.limitReported = true;
         const what = `more than ${this.maxOpen} open UDP transactions (sessions.max-open)`;
@@ -631,10 +685,10 @@ export class ClientCorrelator {
     const clientAddress = relays.length ? relays[relays.length - 1].peerAddress : record.dst;
 
     const type = msg.msgType;
-    const list = this.byXid.get(xid);
-    let found = clientBody !== undefined ? answeredBy(list, type, clientBody, undefined) : undefined;
+    const bucket = this.xidBuckets[xid % XID_BUCKETS];
+    let found = clientBody !== undefined ? answeredBy(bucket, xid, type, clientBody, undefined) : undefined;
     const byDuid = found !== undefined;
-    found ??= answeredBy(list, type, undefined, clientAddress);
+    found ??= answeredBy(bucket, xid, type, undefined, clientAddress);
 
     if (found) {
       this.touch(found, record.time);
@@ -684,7 +738,7 @@ export class ClientCorrelator {
     const rapidCommit = hasOption(msg, 14);
     // A late Advertise to this client's Solicit that was already closed carries the right xid.
     const late = type === 2 && this.solicitClosed(clientDuid ?? clientAddress, xid, record.time);
-    if (!late) for (const o of this.open.values()) {
+    if (!late) for (let o = this.open.head; o !== undefined; o = o.newer) {
       const t = o.tx;
       // The same client: by DUID, or by address (whether or not the transaction has a DUID).
       if (!((clientDuid !== undefined && t.client.duid === clientDuid) || t.client.address === clientAddress)) continue;
@@ -782,12 +836,11 @@ export class ClientCorrelator {
       answers: [], shared: [], known: undefined, end: 'capture-end', endFrame: record.frame, endTime: record.time,
     };
     // A transaction of a known type of this client under the same xid, open now: answers may be its.
-    const same = this.byXid.get(xid);
-    if (same) {
-      for (const o of same) {
-        if (sameClient(o.tx.client, duid, address)) { x.known = { msgType: o.tx.msgType, frame: o.tx.requests[0].frame }; break; }
-      }
+    let same: OpenTx | undefined; // the oldest such (buckets run newest first)
+    for (let o = this.xidBuckets[xid % XID_BUCKETS]; o !== undefined; o = o.bucketNext) {
+      if (o.tx.xid === xid && sameClient(o.tx.client, duid, address)) same = o;
     }
+    if (same) x.known = { msgType: same.tx.msgType, frame: same.tx.requests[0].frame };
     const u: OpenUnknown = { x, last: record.time };
     if (list) list.push(u); else this.unknownByXid.set(xid, [u]);
     this.unknownOpen.set(x.id, u);
@@ -876,10 +929,16 @@ export class ClientCorrelator {
   }
 
   private close(o: OpenTx, reason: EndReason, frame: number, time: number): void {
-    if (!this.open.delete(o.tx.id)) return;
+    if (!o.isOpen) return;
+    o.isOpen = false;
+    this.open.remove(o);
     if (o.list !== undefined) o.list.remove(o);
     const xid = o.tx.xid;
-    removeListed(this.byXid, xid, o);
+    if (o.bucketPrev !== undefined) o.bucketPrev.bucketNext = o.bucketNext;
+    else this.xidBuckets[xid % XID_BUCKETS] = o.bucketNext;
+    if (o.bucketNext !== undefined) o.bucketNext.bucketPrev = o.bucketPrev;
+    o.bucketNext = undefined;
+    o.bucketPrev = undefined;
     o.tx.end = reason;
     o.tx.endFrame = frame;
     o.tx.endTime = time;
