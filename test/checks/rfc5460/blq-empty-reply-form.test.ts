@@ -16,4 +16,10 @@ describe(ID, () => {
     c.query(1); c.emptyReply(1, [O.status(0, 'no active leases')]);
     expect(judge(ID, c)).toEqual([[ID, 'violation', 'info', [2], 1]]);
   });
+
+  it('leaves the REPLY opening an active query alone: RFC 7653 allows Success there', () => {
+    const c = new BulkConversation();
+    c.send(0, 22, 1, [O.clientId(), O.lqQuery(4, O.addr(0))]); c.emptyReply(1, [O.status(0)]); c.data(1);
+    expect(judge(ID, c)).toEqual([]);
+  });
 });
