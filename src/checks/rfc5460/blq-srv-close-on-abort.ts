@@ -1,7 +1,8 @@
 // BLQ-SRV-CLOSE-ON-ABORT: a server that aborts a query it has taken on closes its end of the connection
 // (RFC 5460 §7.4), soon and before it serves anything else. The abort the wire shows here is a
 // LEASEQUERY-REPLY with QueryTerminated (§5.5, §7.4); a DONE with an error status is the other one (§5.2.2,
-// §7.2) and BLQ-ERROR-AFTER-REPLY judges the close after it. State: one wait per connection.
+// §7.2), and BLQ-ERROR-AFTER-REPLY judges the close after it. The first of the two on a connection
+// decides which rule judges its close (one defect, one finding). State: one wait per connection.
 import type { RuleModule } from '../../engine/types.js';
 import type { Events } from '../../correlate/events.js';
 import type { BulkConnection } from '../../correlate/bulk-events.js';
@@ -25,8 +26,11 @@ export const check: RuleModule<Events> = {
     const terminated = ctx.profile.codes.QueryTerminated ?? 11;
     const { pending, report } = closeWaits<Pending>(ctx, (p) => ({ xid: p.xid, tolerance }),
       (p, frame) => (frame === p.frame ? [p.frame] : [p.frame, frame]));
-    /** Connections that had an error DONE: the close after it is BLQ-ERROR-AFTER-REPLY's (one defect, one finding). */
-    const doneErrors = new Set<BulkConnection>();
+    /**
+     * Connections whose first abort signal has come: a QueryTerminated REPLY judged here, or an error
+     * DONE, which makes the connection BLQ-ERROR-AFTER-REPLY's. Either way, one judgement per connection.
+     */
+    const decided = new Set<BulkConnection>();
 
     /** Past the tolerance without a close: the evidence is complete (later frames cannot undo it). */
     const overdue = (conn: BulkConnection, p: Pending, frame: number, time: number): boolean => {
@@ -44,7 +48,7 @@ export const check: RuleModule<Events> = {
         if (q.status !== terminated) return; // hot path: one comparison for every REPLY
         if (e.placement !== 'valid' || isActive(q)) return; // an active query's end is ALQ-DONE-TERMINATES'
         const conn = e.conn;
-        if (pending.has(conn) || doneErrors.has(conn)) return;
+        if (decided.has(conn)) return;
         // The requestor closed or reset first: BLQ-SRV-CLOSE-AFTER-PEER-CLOSE judges the server's close.
         // (FIN/RST compared by frame: the connection's are set once, and rules may read them later.)
         const f = e.frame;
@@ -53,16 +57,14 @@ export const check: RuleModule<Events> = {
         // server may go on finishing its queries). Lost bytes or unfollowed queries: a close or a
         // requestor FIN may be among them.
         const unsure = conn.startUnseen || q.phantom ? 'mid' : !e.certain || conn.limited ? 'lost' : '';
+        decided.add(conn);
         pending.set(conn, { frame: e.frame, time: e.time, xid: q.xid, unsure });
       },
       'bulk:done'(e) {
-        if (e.placement !== 'valid' || isActive(e.query)) return;
-        if ((topStatusCode(e.record.message.options) ?? 0) === 0) return;
-        doneErrors.add(e.conn);
-        const p = pending.get(e.conn);
-        // RFC 5460 §5.2.2, §7.2: the DONE ending another query with an error; BLQ-ERROR-AFTER-REPLY now
-        // waits for the close (from this DONE), unless the tolerance had already passed.
-        if (p && !overdue(e.conn, p, e.frame, e.time)) pending.delete(e.conn);
+        // An error DONE before any abort here makes the connection BLQ-ERROR-AFTER-REPLY's; after one,
+        // it is the server winding up another query (bulk:message), and that rule stands aside.
+        if (e.placement !== 'valid' || isActive(e.query) || decided.has(e.conn)) return;
+        if ((topStatusCode(e.record.message.options) ?? 0) !== 0) decided.add(e.conn);
       },
       'bulk:message'(e) {
         if (pending.size === 0) return; // hot path: nothing awaited on any connection
@@ -95,7 +97,7 @@ export const check: RuleModule<Events> = {
       },
       'bulk:close'(e) {
         const conn = e.conn;
-        doneErrors.delete(conn);
+        decided.delete(conn);
         const p = pending.get(conn);
         if (!p || overdue(conn, p, e.frame, e.time)) return;
         const reason = e.close.reason;
