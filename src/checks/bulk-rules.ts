@@ -29,7 +29,9 @@ import { check as blqReplyIds } from './rfc5460/blq-reply-ids.js';
 import { check as blqReqCloseOnUnknownDone } from './rfc5460/blq-req-close-on-unknown-done.js';
 import { check as blqSrvCloseAfterPeerClose } from './rfc5460/blq-srv-close-after-peer-close.js';
 import { check as blqReqRetryBackoff } from './rfc5460/blq-req-retry-backoff.js';
+import { check as blqSrvCloseOnAbort } from './rfc5460/blq-srv-close-on-abort.js';
 import { check as blqSrvMaxConns } from './rfc5460/blq-srv-max-conns.js';
+import { check as blqSrvRejectUnpermitted } from './rfc5460/blq-srv-reject-unpermitted.js';
 import { check as blqSingleReply } from './rfc5460/blq-single-reply.js';
 import { check as blqXidData } from './rfc5460/blq-xid-data.js';
 import { check as blqXidDone } from './rfc5460/blq-xid-done.js';
@@ -88,7 +90,9 @@ export const bulkRules: Array<[string, RuleModule<Events>]> = [
   ['BLQ-REQ-RETRY-BACKOFF', blqReqRetryBackoff],
   ['BLQ-SINGLE-REPLY', blqSingleReply],
   ['BLQ-SRV-CLOSE-AFTER-PEER-CLOSE', blqSrvCloseAfterPeerClose],
+  ['BLQ-SRV-CLOSE-ON-ABORT', blqSrvCloseOnAbort],
   ['BLQ-SRV-MAX-CONNS', blqSrvMaxConns],
+  ['BLQ-SRV-REJECT-UNPERMITTED', blqSrvRejectUnpermitted],
   ['BLQ-XID-DATA', blqXidData],
   ['BLQ-XID-DONE', blqXidDone],
   ['BLQ-XID-REPLY', blqXidReply],

@@ -3,19 +3,41 @@
 import type { RuleModule } from '../../engine/types.js';
 import type { Events } from '../../correlate/events.js';
 import { topStatusCode } from '../../dhcpv6/helpers.js';
+import type { BulkConnection } from '../../correlate/bulk-events.js';
 import { type CloseWait, closeWaits, isActive, unseenEnd } from '../bulk-util.js';
 
 interface Pending extends CloseWait { status: number }
+
+/** A FIN/RST frame (0 = none) that came before `frame` (compared by frame: rules may read them later). */
+function before(f: number, frame: number): boolean {
+  return f !== 0 && f < frame;
+}
 
 export const check: RuleModule<Events> = {
   create(ctx) {
     const tolerance = ctx.options.tolerance as number;
     const { pending, report } = closeWaits<Pending>(ctx, (p) => ({ xid: p.xid, status: p.status, tolerance }), (p, frame) => [p.frame, frame]);
+    const terminated = ctx.profile.codes.QueryTerminated ?? 11;
+    /** Connections with an error DONE so far, and those where a QueryTerminated REPLY came first. */
+    const erred = new Set<BulkConnection>();
+    const aborted = new Set<BulkConnection>();
     return {
+      'bulk:reply'(e) {
+        if (e.query.status !== terminated) return; // hot path: one comparison for every REPLY
+        const conn = e.conn;
+        const f = e.frame;
+        if (e.placement !== 'valid' || isActive(e.query) || erred.has(conn)) return;
+        if (before(conn.fin[0], f) || before(conn.rst[0], f) || before(conn.fin[1], f) || before(conn.rst[1], f)) return;
+        // An abort told in a REPLY before any error DONE: BLQ-SRV-CLOSE-ON-ABORT judges the close (one
+        // defect, one finding); later error DONEs are the server winding up the other queries.
+        aborted.add(conn);
+      },
       'bulk:done'(e) {
         if (e.placement !== 'valid' || isActive(e.query)) return; // an active query's DONE: ALQ-DONE-TERMINATES'
         const status = topStatusCode(e.record.message.options) ?? 0;
-        if (status !== 0 && !pending.has(e.conn)) pending.set(e.conn, { frame: e.frame, time: e.time, xid: e.query.xid, status });
+        if (status === 0 || aborted.has(e.conn)) return;
+        erred.add(e.conn);
+        if (!pending.has(e.conn)) pending.set(e.conn, { frame: e.frame, time: e.time, xid: e.query.xid, status });
       },
       'bulk:message'(e) {
         if (pending.size === 0) return; // hot path: nothing awaited on any connection
@@ -40,6 +62,8 @@ export const check: RuleModule<Events> = {
         else pending.delete(e.conn); // closed in time, or the requestor reset it
       },
       'bulk:close'(e) {
+        erred.delete(e.conn);
+        aborted.delete(e.conn);
         const p = pending.get(e.conn);
         if (!p) return;
         if (e.close.reason === 'capture-end' && e.time - p.time > tolerance) report(e.conn, p, 'no-close', e.frame, e.time);

@@ -45,4 +45,12 @@ describe(ID, () => {
     expect(judge(ID, c)).toEqual([[ID, 'inconclusive', 'warning', [3, 4], 1]]);
     expect(runRule(ID, c.events)[0].message).toBe('the connection was no longer followed (an idle timeout) after the error LEASEQUERY-DONE for xid 1 (status 1); whether the server closed it was not captured');
   });
+
+  it('stands aside when a QueryTerminated REPLY came first on the connection (BLQ-SRV-CLOSE-ON-ABORT judges its close)', () => {
+    const c = new BulkConversation();
+    c.query(1); c.query(2); c.reply(1); c.reply(2, [O.serverId(), O.clientId(), O.status(11)]); c.done(1, [O.status(11)]);
+    c.captureEnd(undefined, 60);
+    expect(judge(ID, c)).toEqual([]);
+    expect(judge('BLQ-SRV-CLOSE-ON-ABORT', c)).toEqual([['BLQ-SRV-CLOSE-ON-ABORT', 'violation', 'error', [4, 5], 2]]);
+  });
 });
