@@ -4,7 +4,7 @@ import type { RuleModule } from '../../engine/types.js';
 import type { Events } from '../../correlate/events.js';
 import { topStatusCode } from '../../dhcpv6/helpers.js';
 import type { BulkConnection } from '../../correlate/bulk-events.js';
-import { type CloseWait, closeWaits, isActive, unseenEnd } from '../bulk-util.js';
+import { type CloseWait, bulkCodes, closeWaits, isActive, unseenEnd } from '../bulk-util.js';
 
 interface Pending extends CloseWait { status: number }
 
@@ -18,6 +18,7 @@ export const check: RuleModule<Events> = {
     const tolerance = ctx.options.tolerance as number;
     const { pending, report } = closeWaits<Pending>(ctx, (p) => ({ xid: p.xid, status: p.status, tolerance }), (p, frame) => [p.frame, frame]);
     const terminated = ctx.profile.codes.QueryTerminated ?? 11;
+    const k = bulkCodes(ctx.profile);
     /** Connections with an error DONE so far, and those where a QueryTerminated REPLY came first. */
     const erred = new Set<BulkConnection>();
     const aborted = new Set<BulkConnection>();
@@ -43,8 +44,13 @@ export const check: RuleModule<Events> = {
         if (pending.size === 0) return; // hot path: nothing awaited on any connection
         const p = pending.get(e.conn);
         if (!p || e.frame === p.frame) return;
-        // RFC 5460 §7.4: the server closes after aborting; it does not carry on.
-        if (e.role === 'server') report(e.conn, p, 'kept-sending', e.frame, e.time);
+        // RFC 5460 §7.4: the server closes after aborting; it does not carry on. Telling its other queries
+        // they are cut short too (an error REPLY or DONE for another xid) is part of aborting, not carrying on.
+        if (e.role === 'server') {
+          const m = e.record.message;
+          const notice = (m.msgType === k.reply || m.msgType === k.done) && m.xid !== p.xid && (topStatusCode(m.options) ?? 0) !== 0;
+          if (!notice) report(e.conn, p, 'kept-sending', e.frame, e.time);
+        }
         else if (e.time - p.time > tolerance) report(e.conn, p, 'no-close', e.frame, e.time);
       },
       'bulk:fin'(e) {

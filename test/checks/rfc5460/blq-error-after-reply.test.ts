@@ -20,6 +20,18 @@ describe(ID, () => {
     expect(judge(ID, d)).toEqual([[ID, 'violation', 'warning', [3, 4], 1]]);
   });
 
+  it('lets the server tell its other queries they are cut short before it closes (RFC 5460 §7.4)', () => {
+    const c = new BulkConversation();
+    c.query(1); c.query(2); c.query(3); c.reply(1); c.reply(2);
+    c.done(1, [O.status(11)]); c.done(2, [O.status(11)]); c.emptyReply(3, [O.serverId(), O.clientId(), O.status(11)]);
+    c.fin(1); c.fin(0); c.close('fin');
+    expect(judge(ID, c)).toEqual([]);
+    // Still carrying on: a DATA for another query after the error DONE.
+    const d = new BulkConversation();
+    d.query(1); d.query(2); d.reply(1); d.reply(2); d.done(1, [O.status(11)]); d.data(2);
+    expect(judge(ID, d)).toEqual([[ID, 'violation', 'warning', [5, 6], 1]]);
+  });
+
   it('is inconclusive when the capture ends within the tolerance', () => {
     const c = new BulkConversation();
     c.query(1); c.reply(1); c.done(1, [O.status(1)]); c.captureEnd();
