@@ -56,10 +56,10 @@ export const check: RuleModule<Events> = {
       'bulk:fin'(e) {
         const p = pending.get(e.conn);
         if (!p) return;
-        if (e.by === 'server') {
-          if (e.time - p.time > tolerance) report(e.conn, p, 'no-close', e.frame, e.time);
-          else pending.delete(e.conn);
-        }
+        if (e.time - p.time > tolerance) report(e.conn, p, 'no-close', e.frame, e.time);
+        // Closed in time; or the requestor closed first, within the tolerance: the server's close is then
+        // BLQ-SRV-CLOSE-AFTER-PEER-CLOSE's to judge (RFC 5460 §7.4; one defect, one finding).
+        else pending.delete(e.conn);
       },
       'bulk:rst'(e) {
         const p = pending.get(e.conn);

@@ -32,6 +32,17 @@ describe(ID, () => {
     expect(judge(ID, d)).toEqual([[ID, 'violation', 'warning', [5, 6], 1]]);
   });
 
+  it('leaves the server\'s close to BLQ-SRV-CLOSE-AFTER-PEER-CLOSE when the requestor closes within the tolerance', () => {
+    const c = new BulkConversation();
+    c.query(1); c.reply(1); c.done(1, [O.status(11)]); c.fin(0); c.captureEnd(undefined, 60);
+    expect(judge(ID, c)).toEqual([]);
+    expect(judge('BLQ-SRV-CLOSE-AFTER-PEER-CLOSE', c)).toEqual([['BLQ-SRV-CLOSE-AFTER-PEER-CLOSE', 'violation', 'error', [4], undefined]]);
+    // A requestor FIN after the tolerance: the server had already failed to close.
+    const d = new BulkConversation();
+    d.query(1); d.reply(1); d.done(1, [O.status(11)]); d.fin(0, undefined, 30); d.fin(1); d.close('fin');
+    expect(judge(ID, d)).toEqual([[ID, 'violation', 'warning', [3, 4], 1]]);
+  });
+
   it('is inconclusive when the capture ends within the tolerance', () => {
     const c = new BulkConversation();
     c.query(1); c.reply(1); c.done(1, [O.status(1)]); c.captureEnd();
