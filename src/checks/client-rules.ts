@@ -11,6 +11,7 @@ import { v6PrefOptionFormat } from './rfc8415/v6-pref-option-format.js';
 import { v6RelayHopcount } from './rfc8415/v6-relay-hopcount.js';
 import { v6RelayIfidEcho } from './rfc8415/v6-relay-ifid-echo.js';
 import { v6RelayLinkaddrIfid } from './rfc8415/v6-relay-linkaddr-ifid.js';
+import { v6RelayDestinations } from './rfc8415/v6-relay-destinations.js';
 import { v6ElapsedTime } from './rfc8415/v6-elapsed-time.js';
 import { v6RtxBackoff } from './rfc8415/v6-rtx-backoff.js';
 import { v6RtxRateLimit } from './rfc8415/v6-rtx-rate-limit.js';
@@ -66,6 +67,7 @@ export const clientRules: Array<[string, RuleModule<Events>]> = [
   ['V6-RELAY-HOPCOUNT', v6RelayHopcount],
   ['V6-RELAY-IFID-ECHO', v6RelayIfidEcho],
   ['V6-RELAY-LINKADDR-IFID', v6RelayLinkaddrIfid],
+  ['V6-RELAY-DESTINATIONS', v6RelayDestinations],
   ['V6-ELAPSED-TIME', v6ElapsedTime],
   ['V6-RTX-BACKOFF', v6RtxBackoff],
   ['V6-RELAY-NO-MODIFY', v6RelayNoModify],
