@@ -40,6 +40,7 @@ import { v6XidRandom } from './rfc8415/v6-xid-random.js';
 import { redClientPreference } from './rfc6853/red-client-preference.js';
 import { redNonselectedDiscard } from './rfc6853/red-nonselected-discard.js';
 import { redServerPreferenceSupport } from './rfc6853/red-server-preference-support.js';
+import { redStatefulClient } from './rfc6853/red-stateful-client.js';
 import { lqClientDataMinimum } from './rfc5007/lq-client-data-minimum.js';
 import { lqClientLinkMulti } from './rfc5007/lq-client-link-multi.js';
 import { lqQtAddressOption } from './rfc5007/lq-qt-address-option.js';
@@ -95,6 +96,7 @@ export const clientRules: Array<[string, RuleModule<Events>]> = [
   ['RED-CLIENT-PREFERENCE', redClientPreference],
   ['RED-NONSELECTED-DISCARD', redNonselectedDiscard],
   ['RED-SERVER-PREFERENCE-SUPPORT', redServerPreferenceSupport],
+  ['RED-STATEFUL-CLIENT', redStatefulClient],
   ['LQ-CLIENT-DATA-MINIMUM', lqClientDataMinimum],
   ['LQ-CLIENT-LINK-MULTI', lqClientLinkMulti],
   ['LQ-QT-ADDRESS-OPTION', lqQtAddressOption],
