@@ -39,6 +39,7 @@ import { v6XidRetransmitSame } from './rfc8415/v6-xid-retransmit-same.js';
 import { v6XidRandom } from './rfc8415/v6-xid-random.js';
 import { redClientPreference } from './rfc6853/red-client-preference.js';
 import { redNonselectedDiscard } from './rfc6853/red-nonselected-discard.js';
+import { redRelayMultiDest } from './rfc6853/red-relay-multi-dest.js';
 import { redServerPreferenceSupport } from './rfc6853/red-server-preference-support.js';
 import { redStatefulClient } from './rfc6853/red-stateful-client.js';
 import { lqClientDataMinimum } from './rfc5007/lq-client-data-minimum.js';
@@ -95,6 +96,7 @@ export const clientRules: Array<[string, RuleModule<Events>]> = [
   ['V6-XID-RANDOM', v6XidRandom],
   ['RED-CLIENT-PREFERENCE', redClientPreference],
   ['RED-NONSELECTED-DISCARD', redNonselectedDiscard],
+  ['RED-RELAY-MULTI-DEST', redRelayMultiDest],
   ['RED-SERVER-PREFERENCE-SUPPORT', redServerPreferenceSupport],
   ['RED-STATEFUL-CLIENT', redStatefulClient],
   ['LQ-CLIENT-DATA-MINIMUM', lqClientDataMinimum],
