@@ -15,11 +15,53 @@ const INFORMATION_REQUEST = 11;
 const OPTION_IA_NA = 3;
 const OPTION_IA_PD = 25;
 
-/** Client state bits. */
+/** What settles a client (it is then never judged): bits of one transaction's messages. */
 const ASKED_NA = 1; // some message carried an IA_NA: a stateful address client
 const ASKED_PD = 2; // some message carried an IA_PD: a PD client, out of RFC 6853's scope (§2.1)
 const DAMAGED = 4; // a cut or malformed message may have lost its IA_NA (trap TRUNC)
-const SETTLED = ASKED_NA | ASKED_PD | DAMAGED;
+
+/**
+ * The clients settled so far, as a Bloom filter of their keys (two bits each): fixed memory
+ * whatever the number of clients. A false match only takes a client for settled, so it can hide a note,
+ * never raise one.
+ */
+class SettledFilter {
+  private readonly bits: Int32Array;
+  private readonly mask: number;
+  private a = 0;
+  private b = 0;
+  constructor(kib: number) {
+    let words = 1;
+    while (words * 4 < kib * 1024) words *= 2;
+    this.bits = new Int32Array(words);
+    this.mask = words * 32 - 1;
+  }
+  /**
+   * Hashes `key` for has() and add(): FNV-1a over its length and last 16 characters (DUIDs differ at
+   * their end: link-layer address, enterprise identifier, UUID), the second bit derived from the first.
+   */
+  key(key: string): void {
+    let h = 0x811c9dc5 ^ key.length;
+    for (let i = key.length > 16 ? key.length - 16 : 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+    const g = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) | 1;
+    this.a = h & this.mask;
+    this.b = (h + g) & this.mask;
+  }
+  has(): boolean {
+    const a = this.a;
+    const b = this.b;
+    return (this.bits[a >>> 5] & (1 << (a & 31))) !== 0 && (this.bits[b >>> 5] & (1 << (b & 31))) !== 0;
+  }
+  add(): void {
+    const a = this.a;
+    const b = this.b;
+    this.bits[a >>> 5] |= 1 << (a & 31);
+    this.bits[b >>> 5] |= 1 << (b & 31);
+  }
+  clear(): void {
+    this.bits.fill(0);
+  }
+}
 
 /** A client seen sending only messages outside the assumptions so far. */
 interface Candidate {
@@ -32,9 +74,8 @@ interface Candidate {
 
 export const redStatefulClient: RuleModule<Events> = {
   create(ctx) {
-    const cap = ctx.options['max-clients'] as number;
-    /** Every client followed (DUID, else address), with its state bits. */
-    const state = new Map<string, number>();
+    const cap = ctx.options['max-candidates'] as number;
+    const settled = new SettledFilter(ctx.options['filter-kib'] as number);
     const candidates = new Map<string, Candidate>();
     let limitReported = false;
     // Whether two servers (by Server-ID) answered anything on this input: the first DUID is kept only.
@@ -52,8 +93,8 @@ export const redStatefulClient: RuleModule<Events> = {
       }
       const key = tx.client.duid ?? tx.client.address;
       if (key === undefined) return;
-      let s = state.get(key);
-      if (s !== undefined && (s & SETTLED) !== 0) return; // most clients: settled by their first Solicit
+      settled.key(key);
+      if (settled.has()) return; // most clients: settled by their first Solicit
       let bits = 0;
       for (let i = 0; i < tx.requests.length; i++) {
         const t = tx.requests[i];
@@ -61,27 +102,22 @@ export const redStatefulClient: RuleModule<Events> = {
         if (hasOption(t.message, OPTION_IA_PD)) bits |= ASKED_PD;
         if (t.damage !== undefined) bits |= DAMAGED;
       }
-      const outside = bits === 0 && (tx.msgType === INFORMATION_REQUEST || tx.msgType === SOLICIT);
-      if (s === undefined) {
-        if (state.size >= cap) {
+      if (bits !== 0) {
+        settled.add();
+        candidates.delete(key);
+        return;
+      }
+      if (tx.msgType !== INFORMATION_REQUEST && tx.msgType !== SOLICIT) return;
+      let c = candidates.get(key);
+      if (c === undefined) {
+        const t = tx.requests[0];
+        if (candidates.size >= cap) {
           if (!limitReported) {
             limitReported = true;
-            const t = tx.requests[0];
             ctx.report({ messageId: 'limit', verdict: 'inconclusive', frames: [t.frame], time: t.time, client: partyOf(tx.client), data: { max: cap } });
           }
           return;
         }
-        s = 0;
-      }
-      state.set(key, s | bits);
-      if (bits !== 0) {
-        candidates.delete(key);
-        return;
-      }
-      if (!outside) return;
-      let c = candidates.get(key);
-      if (c === undefined) {
-        const t = tx.requests[0];
         c = { client: partyOf(tx.client) ?? {}, frame: t.frame, time: t.time, infoRequests: 0, solicits: 0 };
         candidates.set(key, c);
       }
@@ -103,7 +139,7 @@ export const redStatefulClient: RuleModule<Events> = {
             });
           }
         }
-        state.clear();
+        settled.clear();
         candidates.clear();
         limitReported = false;
         firstServer = undefined;

@@ -93,12 +93,14 @@ describe(ID, () => {
     later(sc, 5);
     expect(run(sc)).toEqual([]);
   });
-  it('says once, inconclusive, when more clients than max-clients are remembered', () => {
+  it('says once, inconclusive, when a proof within memory has to make room (max-clients), and forgets it', () => {
+    const other = '000300010200000000aa';
     const sc = new UdpScenario();
-    relayed(sc, 0, m(1, 0x30, opt.clientId('000300010200000000aa'), opt.elapsed(0), opt.iaNa(1)), [SRV_A, SRV_B]);
-    relayed(sc, 0.5, sel.solicit(0x10), [SRV_A, SRV_B]);
-    relayed(sc, 1.7, sel.request(0x20, SRV_A), [SRV_A]);
+    relayed(sc, 0, m(1, 0x30, opt.clientId(other), opt.elapsed(0), opt.iaNa(1)), [SRV_A, SRV_B]); // frames 1-3
+    relayed(sc, 0.5, sel.solicit(0x10), [SRV_A, SRV_B]); // frames 4-6: the ring of one drops the first
+    relayed(sc, 1.7, m(3, 0x31, opt.clientId(other), opt.serverId(SRV_A), opt.elapsed(0), opt.iaNa(1)), [SRV_A]);
     later(sc, 5);
     expect(run(sc, { 'max-clients': 1 })).toEqual([[ID, 'inconclusive', 'warning', [4], undefined, CLIENT, 'limit']]);
+    expect(run(sc)).toEqual([[ID, 'violation', 'warning', [2, 3, 8], 0x31, other, 'one-destination']]);
   });
 });

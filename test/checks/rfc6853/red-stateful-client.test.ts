@@ -66,13 +66,13 @@ describe(ID, () => {
     sc.send(5, 'fe80::2', 'ff02::1:2', m(1, 0x20, opt.clientId(OTHER), opt.elapsed(0), opt.oro(23), opt.iaNa(1)), { snap: 30 });
     expect(run(sc)).toEqual([]);
   });
-  it('says once, inconclusive, when more clients than max-clients are followed', () => {
+  it('says once, inconclusive, when more clients than max-candidates ask for no address', () => {
     const sc = new UdpScenario();
     redundant(sc);
     fromOther(sc, 5, infoRequest(0x20));
     sc.send(6, 'fe80::3', 'ff02::1:2', infoRequest(0x21, duidLL(3)));
     sc.send(7, 'fe80::4', 'ff02::1:2', infoRequest(0x22, duidLL(4)));
-    expect(run(sc, { 'max-clients': 2 })).toEqual([
+    expect(run(sc, { 'max-candidates': 1 })).toEqual([
       [ID, 'inconclusive', 'info', [4], OTHER, 'stateless-only'],
       [ID, 'inconclusive', 'info', [5], duidLL(3), 'limit'],
     ]);
