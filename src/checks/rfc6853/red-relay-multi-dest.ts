@@ -26,9 +26,9 @@ for (const type of [1, 3, 4, 6, 11]) JUDGED[type] = 1;
  * through a table whose value is the record's sequence number. A record the ring has overwritten is gone.
  */
 class Proofs {
-  // Client → sequence number, in two generations: when the newer holds `size` clients it becomes the
-  // older and the older is dropped whole (its records are overwritten by then). No delete per client,
-  // and the key is the correlator's own DUID text, whose hash V8 keeps with it.
+  // Client → sequence number, in two generations: when the newer is `memory` old or holds `size`
+  // clients it becomes the older and the older is dropped whole. No delete per client, and the key is
+  // the correlator's own DUID text, whose hash V8 keeps with it.
   private newer = new Map<string, number>();
   private older = new Map<string, number>();
   readonly relay: string[];
@@ -38,7 +38,9 @@ class Proofs {
   readonly destinations: Int32Array;
   /** Sequence number of the next record. */
   next = 0;
-  constructor(readonly size: number) {
+  /** Time of the first record in the newer generation. */
+  private newerSince = -Infinity;
+  constructor(readonly size: number, private readonly memory: number) {
     this.relay = new Array<string>(size).fill('');
     this.time = new Float64Array(size).fill(-Infinity);
     this.first = new Int32Array(size);
@@ -62,15 +64,19 @@ class Proofs {
     this.first[i] = first;
     this.second[i] = second;
     this.destinations[i] = destinations;
-    if (this.newer.size >= this.size) {
+    // Rotate when the newer generation is `memory` old (the older one then holds only what is past
+    // use) or holds `size` clients (the older one's records are overwritten by then).
+    if (time - this.newerSince > this.memory || this.newer.size >= this.size) {
       this.older = this.newer;
       this.newer = new Map();
+      this.newerSince = time;
     }
     this.newer.set(client, this.next++);
   }
   clear(): void {
     this.newer = new Map();
     this.older = new Map();
+    this.newerSince = -Infinity;
     this.relay.fill('');
     this.time.fill(-Infinity);
     this.next = 0;
@@ -94,7 +100,7 @@ export const redRelayMultiDest: RuleModule<Events> = {
     let waitingTx: UdpTransaction[] = [];
     let waitingT: Transmission[] = [];
     let head = 0;
-    const proofs = new Proofs(cap);
+    const proofs = new Proofs(cap, memory);
     const reported = new Set<string>();
     let limitReported = false;
     const spreads: Spread[] = [];
@@ -166,6 +172,9 @@ export const redRelayMultiDest: RuleModule<Events> = {
         const tx = waitingTx[head];
         // Most captures have no relay: nothing to count for a transaction never seen relayed.
         if (tx.relayed) judge(tx, waitingT[head]);
+        // Let go at once: a judged transaction (its decoded messages) must not outlive the correlator's hold.
+        waitingTx[head] = undefined as unknown as UdpTransaction;
+        waitingT[head] = undefined as unknown as Transmission;
         head++;
       }
       if (head === waitingT.length) {
@@ -174,7 +183,7 @@ export const redRelayMultiDest: RuleModule<Events> = {
           waitingT.length = 0;
           head = 0;
         }
-      } else if (head > 4096 && head * 2 > waitingT.length) {
+      } else if (head > 1024 && head * 2 > waitingT.length) {
         waitingTx = waitingTx.slice(head);
         waitingT = waitingT.slice(head);
         head = 0;
