@@ -11,6 +11,7 @@ import { v6PrefOptionFormat } from './rfc8415/v6-pref-option-format.js';
 import { v6RelayHopcount } from './rfc8415/v6-relay-hopcount.js';
 import { v6RelayIfidEcho } from './rfc8415/v6-relay-ifid-echo.js';
 import { v6RelayLinkaddrIfid } from './rfc8415/v6-relay-linkaddr-ifid.js';
+import { v6RelayDestinations } from './rfc8415/v6-relay-destinations.js';
 import { v6ElapsedTime } from './rfc8415/v6-elapsed-time.js';
 import { v6RtxBackoff } from './rfc8415/v6-rtx-backoff.js';
 import { v6RtxRateLimit } from './rfc8415/v6-rtx-rate-limit.js';
@@ -38,7 +39,9 @@ import { v6XidRetransmitSame } from './rfc8415/v6-xid-retransmit-same.js';
 import { v6XidRandom } from './rfc8415/v6-xid-random.js';
 import { redClientPreference } from './rfc6853/red-client-preference.js';
 import { redNonselectedDiscard } from './rfc6853/red-nonselected-discard.js';
+import { redRelayMultiDest } from './rfc6853/red-relay-multi-dest.js';
 import { redServerPreferenceSupport } from './rfc6853/red-server-preference-support.js';
+import { redStatefulClient } from './rfc6853/red-stateful-client.js';
 import { lqClientDataMinimum } from './rfc5007/lq-client-data-minimum.js';
 import { lqClientLinkMulti } from './rfc5007/lq-client-link-multi.js';
 import { lqQtAddressOption } from './rfc5007/lq-qt-address-option.js';
@@ -66,6 +69,7 @@ export const clientRules: Array<[string, RuleModule<Events>]> = [
   ['V6-RELAY-HOPCOUNT', v6RelayHopcount],
   ['V6-RELAY-IFID-ECHO', v6RelayIfidEcho],
   ['V6-RELAY-LINKADDR-IFID', v6RelayLinkaddrIfid],
+  ['V6-RELAY-DESTINATIONS', v6RelayDestinations],
   ['V6-ELAPSED-TIME', v6ElapsedTime],
   ['V6-RTX-BACKOFF', v6RtxBackoff],
   ['V6-RELAY-NO-MODIFY', v6RelayNoModify],
@@ -92,7 +96,9 @@ export const clientRules: Array<[string, RuleModule<Events>]> = [
   ['V6-XID-RANDOM', v6XidRandom],
   ['RED-CLIENT-PREFERENCE', redClientPreference],
   ['RED-NONSELECTED-DISCARD', redNonselectedDiscard],
+  ['RED-RELAY-MULTI-DEST', redRelayMultiDest],
   ['RED-SERVER-PREFERENCE-SUPPORT', redServerPreferenceSupport],
+  ['RED-STATEFUL-CLIENT', redStatefulClient],
   ['LQ-CLIENT-DATA-MINIMUM', lqClientDataMinimum],
   ['LQ-CLIENT-LINK-MULTI', lqClientLinkMulti],
   ['LQ-QT-ADDRESS-OPTION', lqQtAddressOption],
