@@ -53,6 +53,7 @@ import { lqReplyValidation } from './rfc5007/lq-reply-validation.js';
 import { lqRetransmission } from './rfc5007/lq-retransmission.js';
 import { lqSrvMalformedQuery } from './rfc5007/lq-srv-malformed-query.js';
 import { lqSrvUnknownQueryType } from './rfc5007/lq-srv-unknown-query-type.js';
+import { lqTrustedRequestors } from './rfc5007/lq-trusted-requestors.js';
 import { blqNoRelaying } from './rfc5460/blq-no-relaying.js';
 import { blqQtNotOverUdpRequestor } from './rfc5460/blq-qt-not-over-udp-requestor.js';
 import { blqQtNotOverUdpServer } from './rfc5460/blq-qt-not-over-udp-server.js';
@@ -111,6 +112,7 @@ export const clientRules: Array<[string, RuleModule<Events>]> = [
   ['LQ-REQ-CONTENTS', lqReqContents],
   ['LQ-SRV-MALFORMED-QUERY', lqSrvMalformedQuery],
   ['LQ-SRV-UNKNOWN-QUERY-TYPE', lqSrvUnknownQueryType],
+  ['LQ-TRUSTED-REQUESTORS', lqTrustedRequestors],
   ['BLQ-NO-RELAYING', blqNoRelaying],
   ['BLQ-QT-NOT-OVER-UDP-REQUESTOR', blqQtNotOverUdpRequestor],
   ['BLQ-QT-NOT-OVER-UDP-SERVER', blqQtNotOverUdpServer],
