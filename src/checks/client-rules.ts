@@ -42,6 +42,7 @@ import { redNonselectedDiscard } from './rfc6853/red-nonselected-discard.js';
 import { redRelayMultiDest } from './rfc6853/red-relay-multi-dest.js';
 import { redServerPreferenceSupport } from './rfc6853/red-server-preference-support.js';
 import { redStatefulClient } from './rfc6853/red-stateful-client.js';
+import { lqClientDataLeases } from './rfc5007/lq-client-data-leases.js';
 import { lqClientDataMinimum } from './rfc5007/lq-client-data-minimum.js';
 import { lqClientLinkMulti } from './rfc5007/lq-client-link-multi.js';
 import { lqQtAddressOption } from './rfc5007/lq-qt-address-option.js';
@@ -100,6 +101,7 @@ export const clientRules: Array<[string, RuleModule<Events>]> = [
   ['RED-RELAY-MULTI-DEST', redRelayMultiDest],
   ['RED-SERVER-PREFERENCE-SUPPORT', redServerPreferenceSupport],
   ['RED-STATEFUL-CLIENT', redStatefulClient],
+  ['LQ-CLIENT-DATA-LEASES', lqClientDataLeases],
   ['LQ-CLIENT-DATA-MINIMUM', lqClientDataMinimum],
   ['LQ-CLIENT-LINK-MULTI', lqClientLinkMulti],
   ['LQ-QT-ADDRESS-OPTION', lqQtAddressOption],
