@@ -33,6 +33,18 @@ export const opt = {
   statusText: (code: number, text: string): OptionInput => ({
     code: 13, hex: code.toString(16).padStart(4, '0') + Array.from(text, (c) => c.charCodeAt(0).toString(16).padStart(2, '0')).join(''),
   }),
+  /**
+   * OPTION_CLIENT_DATA for one client with a delegated prefix instead of an address: IAPREFIX
+   * 2001:db8:<client>::/56 (lifetimes 3600/7200), as a server answering one message per lease sends it.
+   */
+  clientDataPrefix: (client: number): OptionInput => ({
+    code: 45,
+    options: [
+      { code: 1, hex: duid(client) },
+      { code: 26, hex: `00000e1000001c203820010db800${client.toString(16).padStart(2, '0')}00000000000000000000` },
+      { code: 46, hex: '0000003c' },
+    ],
+  }),
   /** OPTION_CLIENT_DATA for one client with its IAADDR at a chosen address (16 octets as 32 hex digits). */
   clientDataAt: (client: number, addressHex: string): OptionInput => ({
     code: 45,
