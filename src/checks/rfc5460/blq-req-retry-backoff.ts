@@ -39,12 +39,9 @@ interface Pair {
   readonly server: string;
   /** The last decided attempt (first), then the attempts still open, in the order they began. */
   readonly attempts: Attempt[];
-  /** The latest interval that counts (-1: none), and the first SYN frames of the attempt before it and after it. */
+  /** The latest interval that counts (-1: none), and the first SYN frame of the attempt it was measured from. */
   interval: number;
   from: number;
-  to: number;
-  /** The first SYN frame of the attempt before `from` whose interval led to it (for the evidence). */
-  before: number;
   reported: boolean;
   abandonReported: boolean;
 }
@@ -75,10 +72,9 @@ export const check: RuleModule<Events> = {
 
     const judge = (p: Pair, interval: number, prev: Attempt, cur: Attempt): void => {
       const last = p.interval;
-      p.before = p.from;
+      const earlier = p.from; // where the last interval began: the evidence's first SYN
       p.interval = interval;
       p.from = prev.frame;
-      p.to = cur.frame;
       // draft-01 §6.1: the interval grows (exponential back-off) until it reaches BULK_LQ_MAX_RETRY.
       if (last < 0 || p.reported || last * GROWTH >= maxRetry) return;
       if (interval > last * GROWTH + SLACK) return;
@@ -86,7 +82,7 @@ export const check: RuleModule<Events> = {
       ctx.report({
         messageId: 'not-growing',
         data: { requestor: p.requestor, server: p.server, before: seconds(last), after: seconds(interval), max: maxRetry },
-        frames: [p.before, prev.frame, cur.frame], time: cur.start, scopeKey: `${p.requestor} > ${p.server}`,
+        frames: [earlier, prev.frame, cur.frame], time: cur.start, scopeKey: `${p.requestor} > ${p.server}`,
       });
     };
 
@@ -140,7 +136,7 @@ export const check: RuleModule<Events> = {
             }
             return;
           }
-          p = { requestor, server, attempts: [], interval: -1, from: 0, to: 0, before: 0, reported: false, abandonReported: false };
+          p = { requestor, server, attempts: [], interval: -1, from: 0, reported: false, abandonReported: false };
           pairs.set(key, p);
         }
         const t: Attempt = { conn: e.conn, start: tcp.firstTime, frame: tcp.firstFrame, decided: false, failed: false };
